@@ -1,0 +1,85 @@
+# Two commands do all set-up: `make run` and `make test` (README).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+UV := $(VENV)/bin/uv
+RASA := $(VENV)/bin/rasa
+UV_VERSION := 0.9.5
+INSTALLED := $(VENV)/.installed
+export TF_CPP_MIN_LOG_LEVEL := 3
+export PYTHONDONTWRITEBYTECODE := 1
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+
+.PHONY: help install spacy train run shell validate lint format test test-unit test-server \
+        test-stories bench lock clean
+
+help:
+	@echo "make run       set up, train if needed, start Rasa (5005), actions (5055), web app (8080)"
+	@echo "make test      set up and run every test (what CI runs)"
+	@echo "make train     train a model if none matches the current data (FORCE=1 to retrain)"
+	@echo "make shell     talk to the assistant in the terminal (rasa shell + action server)"
+	@echo "make validate  rasa data validate --fail-on-warnings"
+	@echo "make lint      ruff check and format check;  make format  fixes formatting"
+	@echo "make bench     benchmark against a stock 'rasa init' assistant (bench/results.md)"
+	@echo "make lock      re-pin requirements.lock from requirements.in"
+
+# The virtual environment: Python 3.10 (Rasa 3.6), exact pins from requirements.lock via uv.
+$(INSTALLED): requirements.lock pyproject.toml
+	@test -x $(PY) || "$$(tooling/find-python310.sh)" -m venv $(VENV)
+	@$(PY) -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+	$(UV) pip install --quiet --python $(PY) -r requirements.lock
+	$(UV) pip install --quiet --python $(PY) --no-deps -e .
+	@touch $@
+
+install: $(INSTALLED)
+
+lock: $(INSTALLED)
+	$(UV) pip compile --quiet --python $(PY) requirements.in -o requirements.lock
+
+spacy: install
+	$(PY) -m headache_core.nlp.pipeline
+
+train: install
+	$(PY) -m tooling.train $(if $(FORCE),--force)
+
+run: install
+	$(PY) -m tooling.run
+
+shell: install
+	$(PY) -m tooling.shell
+
+validate: spacy
+	$(RASA) data validate --fail-on-warnings
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+test-unit: spacy
+	$(PY) -m pytest -m "not server" -q
+
+test-server: train
+	$(PY) -m pytest -m server -q
+
+test-stories: train
+	$(RASA) test core --model "$$($(PY) -m tooling.train --print-path)" --stories tests/ \
+	    --fail-on-prediction-errors --out run/test-results --no-plot
+
+test: install
+	$(MAKE) --no-print-directory lint
+	$(MAKE) --no-print-directory validate
+	$(MAKE) --no-print-directory train
+	$(MAKE) --no-print-directory test-stories
+	$(PY) -m pytest -q
+
+bench: train
+	$(PY) -m tooling.bench
+
+clean:
+	rm -rf build run .rasa results .pytest_cache .ruff_cache

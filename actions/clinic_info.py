@@ -1,0 +1,73 @@
+"""Clinic details, booking and a person at the front desk, all from `clinic.yml`."""
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.replies import send
+from actions.tracker_entities import entities_by_label
+from headache_core.clinic import load_clinic, opening_status
+
+# clinic_topic entity value -> message; the order is the order of the answers.
+TOPIC_MESSAGES = {
+    "hours": "clinic_hours",
+    "address": "clinic_address",
+    "prices": "clinic_prices",
+    "insurance": "clinic_insurance",
+    "parking": "clinic_parking",
+    "contact": "clinic_contact",
+}
+
+
+def _placeholder_note(dispatcher: CollectingDispatcher) -> None:
+    if load_clinic().placeholder:
+        send(dispatcher, "placeholder_details")
+
+
+class ActionAnswerClinicInfo(Action):
+    def name(self) -> str:
+        return "action_answer_clinic_info"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        asked = entities_by_label(tracker).get("clinic_topic", set())
+        keys = [key for topic, key in TOPIC_MESSAGES.items() if topic in asked]
+        for key in keys or ["clinic_overview"]:
+            send(dispatcher, key)
+        _placeholder_note(dispatcher)
+        return []
+
+
+class ActionShareBookingOptions(Action):
+    """How to book, until the booking handoff (issue 5) takes over."""
+
+    def name(self) -> str:
+        return "action_share_booking_options"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        send(dispatcher, "booking_contact")
+        _placeholder_note(dispatcher)
+        return []
+
+
+class ActionOfferHumanContact(Action):
+    """Who can answer and when, from the clinic's opening hours."""
+
+    def name(self) -> str:
+        return "action_offer_human_contact"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        status = opening_status(load_clinic())
+        if status.is_open:
+            send(dispatcher, "human_contact_open", closes=status.closes or "")
+        else:
+            send(dispatcher, "human_contact_closed", next_open=status.next_open)
+        _placeholder_note(dispatcher)
+        return []

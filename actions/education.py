@@ -1,0 +1,28 @@
+"""Education answers: the narrowest topic of `knowledge/education.yml` for the question."""
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.replies import send
+from actions.tracker_entities import entities_by_label, latest_intent
+from headache_core.clinic import load_clinic
+from headache_core.content import select_topic
+
+
+class ActionAnswerQuestion(Action):
+    def name(self) -> str:
+        return "action_answer_question"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        topic = select_topic(latest_intent(tracker) or "", entities_by_label(tracker))
+        if topic is None:
+            send(dispatcher, "unclear")
+            return []
+        buttons = [{"title": b.title, "payload": b.payload} for b in topic.buttons]
+        dispatcher.utter_message(text=topic.render(load_clinic()), buttons=buttons)
+        return []

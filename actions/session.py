@@ -1,0 +1,30 @@
+"""Session start: the first reply of every conversation carries the disclaimer."""
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.replies import send
+
+
+class ActionSessionStart(Action):
+    """Rasa's session start plus the disclaimer and emergency number (clinical-reference §3)."""
+
+    def name(self) -> str:
+        return "action_session_start"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        events: list[EventType] = [SessionStarted()]
+        # Slots carry over (domain session_config), so a red-flag outcome is never forgotten.
+        events += [
+            SlotSet(name, value)
+            for name, value in tracker.slots.items()
+            if value is not None and name != "requested_slot"
+        ]
+        send(dispatcher, "disclaimer")
+        events.append(ActionExecuted("action_listen"))
+        return events

@@ -1,0 +1,1 @@
+"""Custom Rasa NLU components: thin glue between Rasa's graph and `headache_core`."""

@@ -1,0 +1,156 @@
+"""The clinic configuration (`clinic.yml`): who the clinic is and where to send people."""
+
+import os
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import yaml
+
+from headache_core import KNOWLEDGE_DIR
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_CLINIC_FILE = REPO_ROOT / "clinic.yml"
+REGIONS_FILE = KNOWLEDGE_DIR / "regions.yml"
+DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+HOURS_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$")
+REQUIRED = ("name", "phone", "address", "region", "hours", "prices", "insurance", "parking")
+
+
+class ClinicConfigError(ValueError):
+    """The clinic file is incomplete or malformed; the message names the field."""
+
+
+@dataclass(frozen=True)
+class Region:
+    code: str
+    emergency_number: str
+    emergency_place: str
+    urgent_route: str
+
+
+@dataclass(frozen=True)
+class Clinic:
+    name: str
+    phone: str
+    address: str
+    region: Region
+    hours: dict[str, str]
+    prices: str
+    insurance: str
+    parking: str
+    email: str = ""
+    booking_link: str = ""
+    timezone: str = "UTC"
+    placeholder: bool = False
+    extra: dict = field(default_factory=dict)
+
+    def hours_text(self) -> str:
+        """Opening hours as short lines, consecutive days with the same hours grouped."""
+        groups: list[list[str]] = []
+        for day in DAYS:
+            if groups and self.hours[groups[-1][0]] == self.hours[day]:
+                groups[-1].append(day)
+            else:
+                groups.append([day])
+        lines = []
+        for group in groups:
+            days = (
+                group[0].title() if len(group) == 1 else f"{group[0].title()}-{group[-1].title()}"
+            )
+            value = self.hours[group[0]]
+            lines.append(f"{days}: {'closed' if value == 'closed' else value.replace('-', ' to ')}")
+        return "\n".join(lines)
+
+
+def load_regions(path: Path = REGIONS_FILE) -> dict[str, Region]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))["regions"]
+    return {
+        code: Region(code, str(r["emergency_number"]), r["emergency_place"], r["urgent_route"])
+        for code, r in data.items()
+    }
+
+
+def parse_clinic(data: dict, regions: dict[str, Region]) -> Clinic:
+    """Check the clinic data and build a `Clinic`; every problem names its field."""
+    if not isinstance(data, dict):
+        raise ClinicConfigError("the clinic file must be a mapping of fields")
+    missing = [k for k in REQUIRED if not data.get(k)]
+    if missing:
+        raise ClinicConfigError(f"missing fields: {', '.join(missing)}")
+    region = str(data["region"]).lower()
+    if region not in regions:
+        raise ClinicConfigError(f"region '{region}' is not one of {sorted(regions)}")
+    hours = {str(k).lower(): str(v).strip().lower() for k, v in data["hours"].items()}
+    for day in DAYS:
+        value = hours.get(day)
+        if value is None:
+            raise ClinicConfigError(f"hours: {day} is missing")
+        if value != "closed" and not HOURS_RE.match(value):
+            raise ClinicConfigError(f"hours: {day} must be HH:MM-HH:MM or closed, not {value!r}")
+    known = set(REQUIRED) | {"email", "booking_link", "timezone", "placeholder"}
+    return Clinic(
+        name=str(data["name"]),
+        phone=str(data["phone"]),
+        address=str(data["address"]),
+        region=regions[region],
+        hours=hours,
+        prices=str(data["prices"]).strip(),
+        insurance=str(data["insurance"]).strip(),
+        parking=str(data["parking"]).strip(),
+        email=str(data.get("email") or ""),
+        booking_link=str(data.get("booking_link") or ""),
+        timezone=str(data.get("timezone") or "UTC"),
+        placeholder=bool(data.get("placeholder", False)),
+        extra={k: v for k, v in data.items() if k not in known},
+    )
+
+
+def clinic_file() -> Path:
+    return Path(os.environ.get("CLINIC_CONFIG", DEFAULT_CLINIC_FILE))
+
+
+@lru_cache(maxsize=4)
+def _load(path: Path) -> Clinic:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as err:
+        raise ClinicConfigError(f"clinic file not found: {path}") from err
+    return parse_clinic(data, load_regions())
+
+
+def load_clinic() -> Clinic:
+    """The configured clinic (CLINIC_CONFIG or ./clinic.yml), read once per process."""
+    return _load(clinic_file())
+
+
+@dataclass(frozen=True)
+class OpeningStatus:
+    is_open: bool
+    closes: str | None  # "19:00" when open
+    next_open: str  # "tomorrow at 08:00", "on Monday at 08:00"
+
+
+def opening_status(clinic: Clinic, now: datetime | None = None) -> OpeningStatus:
+    """Whether the front desk is open at `now` (clinic's local time) and when it next opens."""
+    zone = ZoneInfo(clinic.timezone)
+    now = (now or datetime.now(zone)).astimezone(zone)
+    today = DAYS[now.weekday()]
+    current = now.strftime("%H:%M")
+    hours = clinic.hours[today]
+    if hours != "closed":
+        start, end = hours.split("-")
+        if start <= current < end:
+            return OpeningStatus(True, end, f"today at {start}")
+        if current < start:
+            return OpeningStatus(False, None, f"today at {start}")
+    for ahead in range(1, 8):
+        day = DAYS[(now.weekday() + ahead) % 7]
+        if clinic.hours[day] != "closed":
+            start = clinic.hours[day].split("-")[0]
+            when = "tomorrow" if ahead == 1 else f"on {day.title()}"
+            return OpeningStatus(False, None, f"{when} at {start}")
+    return OpeningStatus(False, None, "soon (no opening hours are set)")

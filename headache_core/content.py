@@ -1,0 +1,117 @@
+"""Education content (`knowledge/education.yml`): choosing and filling in an answer.
+
+An answer is picked by intent, then narrowed by the entities in the person's message
+("what are the sub-occipital muscles?" gets the sub-occipital answer, not the general neck one).
+"""
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from headache_core import KNOWLEDGE_DIR
+from headache_core.clinic import Clinic
+
+EDUCATION_FILE = KNOWLEDGE_DIR / "education.yml"
+PLACEHOLDERS = ("emergency_number", "urgent_route", "emergency_place", "clinic_name", "phone")
+PAYLOAD_RE = re.compile(r"^/(?P<intent>[a-z_]+)(?P<entities>\{.*\})?$")
+
+
+class ContentError(ValueError):
+    """The education file is malformed; the message names the topic."""
+
+
+@dataclass(frozen=True)
+class Button:
+    title: str
+    payload: str
+
+    @property
+    def intent(self) -> str:
+        match = PAYLOAD_RE.match(self.payload)
+        if not match:
+            raise ContentError(f"button {self.title!r}: payload {self.payload!r} is not /intent")
+        return match["intent"]
+
+    @property
+    def entities(self) -> dict[str, str]:
+        match = PAYLOAD_RE.match(self.payload)
+        return json.loads(match["entities"]) if match and match["entities"] else {}
+
+
+@dataclass(frozen=True)
+class Topic:
+    id: str
+    intents: tuple[str, ...]
+    entities: Mapping[str, tuple[str, ...]]
+    text: str
+    buttons: tuple[Button, ...]
+    sources: tuple[str, ...]
+
+    def matches(self, found: Mapping[str, set[str]]) -> bool:
+        """True when the message mentions one of this topic's narrowing values."""
+        return any(found.get(label, set()) & set(values) for label, values in self.entities.items())
+
+    def render(self, clinic: Clinic) -> str:
+        """The text with the clinic's emergency number and urgent route filled in."""
+        values = {
+            "emergency_number": clinic.region.emergency_number,
+            "urgent_route": clinic.region.urgent_route,
+            "emergency_place": clinic.region.emergency_place,
+            "clinic_name": clinic.name,
+            "phone": clinic.phone,
+        }
+        return re.sub(r"\{(\w+)\}", lambda m: values.get(m[1], m[0]), self.text)
+
+
+def _parse_topic(raw: dict) -> Topic:
+    topic_id = raw.get("id") or "?"
+    for key in ("intents", "text", "buttons", "sources"):
+        if not raw.get(key):
+            raise ContentError(f"topic {topic_id}: '{key}' is missing")
+    for name in re.findall(r"\{(\w*)\}", raw["text"]):
+        if name not in PLACEHOLDERS:
+            raise ContentError(f"topic {topic_id}: unknown placeholder {{{name}}}")
+    buttons = tuple(Button(str(b["title"]), str(b["payload"])) for b in raw["buttons"])
+    for button in buttons:
+        button.intent  # noqa: B018  (raises on a malformed payload)
+    return Topic(
+        id=topic_id,
+        intents=tuple(raw["intents"]),
+        entities={k: tuple(v) for k, v in (raw.get("entities") or {}).items()},
+        text=" ".join(str(raw["text"]).split()),
+        buttons=buttons,
+        sources=tuple(raw["sources"]),
+    )
+
+
+def load_topics(path: Path = EDUCATION_FILE) -> tuple[Topic, ...]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    topics = tuple(_parse_topic(raw) for raw in data.get("topics") or [])
+    ids = [t.id for t in topics]
+    duplicates = {i for i in ids if ids.count(i) > 1}
+    if duplicates:
+        raise ContentError(f"duplicate topic ids: {sorted(duplicates)}")
+    return topics
+
+
+@lru_cache(maxsize=1)
+def topics() -> tuple[Topic, ...]:
+    return load_topics()
+
+
+def education_intents() -> set[str]:
+    return {intent for topic in topics() for intent in topic.intents}
+
+
+def select_topic(intent: str, found: Mapping[str, set[str]]) -> Topic | None:
+    """The narrowest topic for an intent: one whose entities match, else the general one."""
+    candidates = [t for t in topics() if intent in t.intents]
+    for topic in candidates:
+        if topic.entities and topic.matches(found):
+            return topic
+    return next((t for t in candidates if not t.entities), None)

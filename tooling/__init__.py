@@ -1,0 +1,1 @@
+"""Developer tooling: training, running the three processes, benchmarks."""

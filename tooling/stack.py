@@ -1,0 +1,185 @@
+"""Start, watch and stop the three processes of the assistant (contract: ports and readiness).
+
+Used by `make run`, the server tests and the benchmarks, so all three start the assistant the
+same way. Each process runs in its own process group and is stopped with its children.
+"""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+DEV_TOKEN = "dev-token-change-me"
+
+
+@dataclass
+class Ports:
+    rasa: int = 5005
+    actions: int = 5055
+    web: int = 8080
+
+    @classmethod
+    def from_env(cls) -> "Ports":
+        return cls(
+            rasa=int(os.environ.get("RASA_PORT", 5005)),
+            actions=int(os.environ.get("ACTION_PORT", 5055)),
+            web=int(os.environ.get("WEB_PORT", 8080)),
+        )
+
+
+@dataclass
+class Service:
+    name: str
+    command: list[str]
+    ready: Callable[[], bool]
+    process: subprocess.Popen | None = None
+    log_thread: threading.Thread | None = None
+
+
+def _get(url: str, timeout: float = 2.0) -> tuple[int, bytes]:
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as err:
+        return err.code, b""
+    except (urllib.error.URLError, OSError):
+        return 0, b""
+
+
+@dataclass
+class Stack:
+    model: Path
+    ports: Ports = field(default_factory=Ports.from_env)
+    token: str = field(default_factory=lambda: os.environ.get("RASA_API_TOKEN", DEV_TOKEN))
+    run_dir: Path = ROOT / "run" / "dev"
+    log_to: IO[str] | None = None  # None: one log file per process under run_dir
+    services: list[Service] = field(default_factory=list)
+
+    @property
+    def rasa_url(self) -> str:
+        return f"http://localhost:{self.ports.rasa}"
+
+    @property
+    def web_url(self) -> str:
+        return f"http://localhost:{self.ports.web}"
+
+    @property
+    def action_url(self) -> str:
+        return f"http://localhost:{self.ports.actions}/webhook"
+
+    def _endpoints_file(self) -> Path:
+        """endpoints.yml with the action server at this stack's port."""
+        endpoints = yaml.safe_load((ROOT / "endpoints.yml").read_text())
+        endpoints["action_endpoint"]["url"] = self.action_url
+        path = self.run_dir / "endpoints.yml"
+        path.write_text(yaml.safe_dump(endpoints))
+        return path
+
+    def _rasa_ready(self) -> bool:
+        status, body = _get(f"{self.rasa_url}/status?token={self.token}")
+        return status == 200 and bool(json.loads(body or b"{}").get("model_id"))
+
+    def _services(self) -> list[Service]:
+        cors = os.environ.get("RASA_CORS_ORIGINS", self.web_url)
+        rasa = [
+            str(BIN / "rasa"), "run", "--enable-api", "--auth-token", self.token,
+            "--port", str(self.ports.rasa), "--model", str(self.model),
+            "--endpoints", str(self._endpoints_file()), "--credentials", "credentials.yml",
+            "--cors", cors,
+        ]  # fmt: skip
+        actions = [str(BIN / "rasa"), "run", "actions", "--port", str(self.ports.actions)]
+        web = [
+            str(BIN / "uvicorn"), "webapp.app:app", "--host", "127.0.0.1",
+            "--port", str(self.ports.web), "--no-access-log", "--ws", "none",
+        ]  # fmt: skip
+        action_health = f"http://localhost:{self.ports.actions}/health"
+        return [
+            Service("actions", actions, lambda: _get(action_health)[0] == 200),
+            Service("web", web, lambda: _get(f"{self.web_url}/healthz")[0] == 200),
+            Service("rasa", rasa, self._rasa_ready),
+        ]
+
+    def _pipe(self, service: Service, stream: IO[bytes]) -> None:
+        target = self.log_to
+        log_file = None if target else open(self.run_dir / f"{service.name}.log", "w")  # noqa: SIM115
+        for line in iter(stream.readline, b""):
+            text = line.decode(errors="replace")
+            if target:
+                target.write(f"[{service.name}] {text}")
+                target.flush()
+            else:
+                log_file.write(text)
+                log_file.flush()
+        if log_file:
+            log_file.close()
+
+    def start(self) -> None:
+        self.run_dir.mkdir(parents=True, exist_ok=True)
+        env = os.environ | {"TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONUNBUFFERED": "1"}
+        self.services = self._services()
+        for service in self.services:
+            service.process = subprocess.Popen(
+                service.command, cwd=ROOT, env=env, start_new_session=True,
+                stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            )  # fmt: skip
+            service.log_thread = threading.Thread(
+                target=self._pipe, args=(service, service.process.stdout), daemon=True
+            )
+            service.log_thread.start()
+
+    def wait_ready(self, timeout: float = 120.0) -> float:
+        """Seconds until every service answers ready; raises if one dies or time runs out."""
+        started = time.monotonic()
+        pending = list(self.services)
+        while pending:
+            for service in list(pending):
+                if service.process and service.process.poll() is not None:
+                    raise RuntimeError(
+                        f"{service.name} exited with {service.process.returncode}; "
+                        f"see its log ({self.run_dir}/{service.name}.log or above)"
+                    )
+                if service.ready():
+                    pending.remove(service)
+            if time.monotonic() - started > timeout:
+                raise TimeoutError(f"not ready after {timeout:.0f}s: {[s.name for s in pending]}")
+            time.sleep(0.2)
+        return time.monotonic() - started
+
+    def stop(self, grace: float = 10.0) -> None:
+        for service in self.services:
+            if service.process and service.process.poll() is None:
+                os.killpg(service.process.pid, signal.SIGTERM)
+        deadline = time.monotonic() + grace
+        for service in self.services:
+            if not service.process:
+                continue
+            try:
+                service.process.wait(max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                os.killpg(service.process.pid, signal.SIGKILL)
+                service.process.wait()
+            if service.log_thread:
+                service.log_thread.join(timeout=2)
+
+    def pids(self) -> dict[str, int]:
+        return {s.name: s.process.pid for s in self.services if s.process}
+
+    def __enter__(self) -> "Stack":
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

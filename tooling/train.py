@@ -1,0 +1,78 @@
+"""Train only when no model matches the current data.
+
+Rasa's own fingerprint sees the spaCy pipeline only by its name (a path that never changes
+here), so a change to the entity patterns would not retrain. This fingerprint covers every
+input of the model: training data, domain, config, the spaCy pipeline's build inputs and the
+custom components. The model's file name carries it: a matching file is a matching model.
+"""
+
+import argparse
+import hashlib
+import subprocess
+import sys
+from pathlib import Path
+
+from headache_core.nlp.pipeline import inputs_fingerprint, save_pipeline
+
+ROOT = Path(__file__).resolve().parents[1]
+MODELS = ROOT / "models"
+KEEP_MODELS = 3
+INPUTS = ("data", "domain.yml", "config.yml", "components", "headache_core/input_check.py")
+
+
+def _files(root: Path) -> list[Path]:
+    files: list[Path] = []
+    for name in INPUTS:
+        path = root / name
+        files += sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+    return [p for p in files if "__pycache__" not in p.parts]
+
+
+def model_fingerprint(root: Path = ROOT) -> str:
+    digest = hashlib.sha256(inputs_fingerprint().encode())
+    for path in _files(root):
+        digest.update(str(path.relative_to(root)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def model_path(root: Path = ROOT) -> Path:
+    return root / "models" / f"headache-{model_fingerprint(root)}.tar.gz"
+
+
+def _prune(keep: Path) -> None:
+    old = sorted(MODELS.glob("headache-*.tar.gz"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for path in [p for p in old if p != keep][KEEP_MODELS - 1 :]:
+        path.unlink()
+
+
+def ensure_model(force: bool = False) -> Path:
+    """Path of a model trained on the current inputs, training one if needed."""
+    save_pipeline()
+    target = model_path()
+    if target.exists() and not force:
+        print(f"model is up to date: {target.relative_to(ROOT)}")
+        return target
+    print(f"training {target.relative_to(ROOT)} ...", flush=True)
+    command = [
+        sys.executable, "-m", "rasa", "train", "--force",
+        "--out", str(MODELS), "--fixed-model-name", target.name.removesuffix(".tar.gz"),
+    ]  # fmt: skip
+    subprocess.run(command, cwd=ROOT, check=True)
+    _prune(target)
+    return target
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--force", action="store_true", help="train even if a model matches")
+    parser.add_argument("--print-path", action="store_true", help="only print the model path")
+    args = parser.parse_args()
+    if args.print_path:
+        print(model_path())
+        return
+    ensure_model(force=args.force)
+
+
+if __name__ == "__main__":
+    main()
