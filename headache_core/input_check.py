@@ -10,7 +10,14 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from spacy.lang.en.stop_words import STOP_WORDS
+from spacy.lang.de.stop_words import STOP_WORDS as GERMAN
+from spacy.lang.en.stop_words import STOP_WORDS as ENGLISH
+from spacy.lang.es.stop_words import STOP_WORDS as SPANISH
+from spacy.lang.fr.stop_words import STOP_WORDS as FRENCH
+from spacy.lang.it.stop_words import STOP_WORDS as ITALIAN
+from spacy.lang.nl.stop_words import STOP_WORDS as DUTCH
+from spacy.lang.pl.stop_words import STOP_WORDS as POLISH
+from spacy.lang.pt.stop_words import STOP_WORDS as PORTUGUESE
 
 MAX_CHARS = 2000  # longer messages are read up to here; Rasa's classifiers gain nothing past it
 SCRIPT_RE = re.compile(r"<\s*(script|style)\b.*?(<\s*/\s*\1\s*>|$)", re.I | re.S)
@@ -54,14 +61,22 @@ def _latin_share(words: list[str]) -> float:
     return len(latin) / len(letters) if letters else 0.0
 
 
+# Other languages patients may write in, by their commonest words (spaCy's stop-word lists).
+OTHER_LANGUAGES = (SPANISH, FRENCH, GERMAN, ITALIAN, PORTUGUESE, DUTCH, POLISH)
+
+
 def looks_english(words: list[str]) -> bool:
-    """A cheap check: Latin script, and some of the commonest English words in a longer text."""
+    """A cheap check: Latin script, and not more of another language's common words than English's.
+
+    Short messages ("dolor cabeza", "neck?") get the benefit of the doubt: the classifier and
+    the fallback deal with them.
+    """
     if _latin_share(words) < 0.6:
         return False
-    if len(words) < 4:
-        return True  # too short to judge; "dolor cabeza" gets the benefit of the doubt
-    stop = sum(w.lower() in STOP_WORDS for w in words)
-    return stop / len(words) >= 0.12
+    lowered = [w.lower() for w in words]
+    english = sum(w in ENGLISH for w in lowered)
+    other = max(sum(w in stop for w in lowered) for stop in OTHER_LANGUAGES)
+    return not (len(words) >= 3 and other >= 2 and other >= 2 * english + 1)
 
 
 def check_text(raw: str | None) -> CheckedText:
@@ -83,8 +98,8 @@ def check_text(raw: str | None) -> CheckedText:
     words = WORD_RE.findall(text)
     if not text:
         problems.add(EMPTY)
-    elif not words:
-        problems.add(NO_WORDS)
-    elif not looks_english(words):
+    elif not words and not any(c.isdigit() for c in text):
+        problems.add(NO_WORDS)  # numbers are words here: "45" answers "how old are you?"
+    elif words and not looks_english(words):
         problems.add(NOT_ENGLISH)
     return CheckedText(text, frozenset(problems))

@@ -53,13 +53,20 @@ def ruler_patterns(
     """EntityRuler patterns; `tokenize` yields (lower, lemma) pairs per token of a phrase.
 
     Each pattern carries its canonical value as `id`, which the Rasa glue reads back from
-    `ent.ent_id_`.
+    `ent.ent_id_`. Two values with the same tokens (after lemmatising: "number" becomes "numb")
+    would make the result depend on pattern order, so that is an error naming both phrases.
     """
     patterns = []
+    seen: dict[tuple, Phrase] = {}
     for phrase in phrases:
         attr = "LEMMA" if phrase.match == "lemma" else "LOWER"
-        tokens = [
-            {attr: lemma if attr == "LEMMA" else lower} for lower, lemma in tokenize(phrase.text)
-        ]
+        words = [lemma if attr == "LEMMA" else lower for lower, lemma in tokenize(phrase.text)]
+        other = seen.setdefault(tuple(words), phrase)
+        if (other.label, other.value) != (phrase.label, phrase.value):
+            raise PatternFileError(
+                f"'{phrase.text}' ({phrase.label}/{phrase.value}) matches the same words as "
+                f"'{other.text}' ({other.label}/{other.value})"
+            )
+        tokens = [{attr: word} for word in words]
         patterns.append({"label": phrase.label, "pattern": tokens, "id": phrase.value})
     return patterns

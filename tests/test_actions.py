@@ -1,0 +1,140 @@
+"""Every custom action, run with rasa_sdk's Tracker and CollectingDispatcher."""
+
+from datetime import datetime
+from unittest import mock
+
+import pytest
+from rasa_sdk.events import SessionStarted, SlotSet
+
+from actions.clinic_info import (
+    ActionAnswerClinicInfo,
+    ActionOfferHumanContact,
+    ActionShareBookingOptions,
+)
+from actions.education import ActionAnswerQuestion
+from actions.fallback import ActionHandleUnclear
+from actions.red_flags import ActionEscalateRedFlag
+from actions.session import ActionSessionStart
+from headache_core.clinic import OpeningStatus
+from tests.conftest import make_tracker
+
+DOMAIN: dict = {}
+
+
+def texts(dispatcher) -> str:
+    return " ".join(m.get("text") or "" for m in dispatcher.messages)
+
+
+async def test_session_start_sends_disclaimer_with_emergency_number(dispatcher):
+    events = await ActionSessionStart().run(dispatcher, make_tracker(), DOMAIN)
+    assert events[0] == SessionStarted()
+    assert "999" in texts(dispatcher) and "can't tell you what is wrong" in texts(dispatcher)
+
+
+async def test_session_start_keeps_a_red_flag_outcome(dispatcher):
+    tracker = make_tracker(slots={"triage_outcome": "red_flag_emergency", "red_flags": None})
+    events = await ActionSessionStart().run(dispatcher, tracker, DOMAIN)
+    assert SlotSet("triage_outcome", "red_flag_emergency") in events
+    assert SlotSet("red_flags", None) not in events
+
+
+async def test_answer_uses_the_narrow_topic_when_an_entity_names_it(dispatcher):
+    entities = [{"entity": "body_part", "value": "suboccipital"}]
+    tracker = make_tracker("ask_neck_anatomy", entities)
+    await ActionAnswerQuestion().run(dispatcher, tracker, DOMAIN)
+    [message] = dispatcher.messages
+    assert "sub-occipital" in message["text"].lower()
+    assert 2 <= len(message["buttons"]) <= 4
+
+
+async def test_general_answer_without_entities(dispatcher):
+    await ActionAnswerQuestion().run(dispatcher, make_tracker("ask_thoracic_spine"), DOMAIN)
+    assert "upper back" in texts(dispatcher).lower()
+
+
+async def test_when_to_see_doctor_names_the_clinic_region_number(dispatcher):
+    await ActionAnswerQuestion().run(dispatcher, make_tracker("ask_when_to_see_doctor"), DOMAIN)
+    assert "999" in texts(dispatcher) and "{" not in texts(dispatcher)
+
+
+async def test_answer_for_an_intent_without_content_is_the_fallback(dispatcher):
+    await ActionAnswerQuestion().run(dispatcher, make_tracker("greet"), DOMAIN)
+    assert "not sure I understood" in texts(dispatcher)
+
+
+@pytest.mark.parametrize(
+    ("topic", "expected"),
+    [
+        ("prices", "£65"),
+        ("parking", "parking"),
+        ("hours", "Monday-Thursday"),
+        ("address", "1 Example Street"),
+    ],
+)
+async def test_clinic_info_answers_what_was_asked(dispatcher, topic, expected):
+    tracker = make_tracker("ask_clinic_info", [{"entity": "clinic_topic", "value": topic}])
+    await ActionAnswerClinicInfo().run(dispatcher, tracker, DOMAIN)
+    assert expected in texts(dispatcher)
+    assert "examples" in dispatcher.messages[-1]["text"]  # the placeholder note
+
+
+async def test_clinic_info_without_a_topic_gives_an_overview(dispatcher):
+    await ActionAnswerClinicInfo().run(dispatcher, make_tracker("ask_clinic_info"), DOMAIN)
+    assert "020 7946 0000" in texts(dispatcher) and dispatcher.messages[0]["buttons"]
+
+
+async def test_booking_gives_link_and_phone(dispatcher):
+    await ActionShareBookingOptions().run(dispatcher, make_tracker("book_appointment"), DOMAIN)
+    assert "https://example.org/book" in texts(dispatcher) and "020 7946 0000" in texts(dispatcher)
+
+
+@pytest.mark.parametrize(
+    ("status", "expected"),
+    [
+        (OpeningStatus(True, "19:00", "today at 08:00"), "open until 19:00"),
+        (OpeningStatus(False, None, "tomorrow at 08:00"), "opens again tomorrow at 08:00"),
+    ],
+)
+async def test_human_contact_depends_on_opening_hours(dispatcher, status, expected):
+    with mock.patch("actions.clinic_info.opening_status", return_value=status):
+        await ActionOfferHumanContact().run(dispatcher, make_tracker("request_human"), DOMAIN)
+    assert expected in texts(dispatcher)
+
+
+@pytest.mark.parametrize(
+    ("problem", "expected"),
+    [
+        ("empty", "didn't get a message"),
+        ("no_words", "emoji"),
+        ("not_english", "only chat in English"),
+    ],
+)
+async def test_unclear_input_gets_a_reply_that_says_why(dispatcher, problem, expected):
+    tracker = make_tracker("nlu_fallback", [{"entity": "input_problem", "value": problem}])
+    await ActionHandleUnclear().run(dispatcher, tracker, DOMAIN)
+    assert expected in texts(dispatcher)
+    assert dispatcher.messages[0]["buttons"]
+
+
+async def test_unclear_without_a_named_problem(dispatcher):
+    await ActionHandleUnclear().run(dispatcher, make_tracker("nlu_fallback"), DOMAIN)
+    assert "not sure I understood" in texts(dispatcher)
+
+
+async def test_red_flag_escalation_is_emergency_advice_only(dispatcher):
+    events = await ActionEscalateRedFlag().run(
+        dispatcher, make_tracker("report_emergency_symptoms"), DOMAIN
+    )
+    assert SlotSet("triage_outcome", "red_flag_emergency") in events
+    reply = texts(dispatcher)
+    assert "999" in reply and "now" in reply
+    assert not dispatcher.messages[0].get("buttons")
+    for word in ("exercise", "book", "appointment", "don't worry"):
+        assert word not in reply.lower()
+
+
+def test_opening_status_is_used_with_the_clinic_timezone():
+    """Guard for the mock above: the real function accepts the clinic and a time."""
+    from headache_core.clinic import load_clinic, opening_status
+
+    assert isinstance(opening_status(load_clinic(), datetime(2026, 11, 23, 10)).is_open, bool)

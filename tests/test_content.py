@@ -1,0 +1,94 @@
+"""Education content and fixed messages: complete, grounded, plain, and correctly chosen."""
+
+import re
+
+import pytest
+import textstat
+import yaml
+
+from headache_core.clinic import load_clinic
+from headache_core.content import load_topics, select_topic, topics
+from headache_core.messages import message_keys, render
+from tests.conftest import ROOT
+
+DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text())
+ASK_INTENTS = [i for i in DOMAIN["intents"] if i.startswith("ask_") and i != "ask_clinic_info"]
+MAX_GRADE = 8.0
+
+
+def all_reply_texts() -> list[tuple[str, str]]:
+    """Every text the assistant can send: education topics, fixed messages, domain responses."""
+    clinic = load_clinic()
+    texts = [(f"topic:{t.id}", t.render(clinic)) for t in topics()]
+    extra = {"closes": "19:00", "next_open": "tomorrow at 08:00"}
+    texts += [(f"message:{k}", render(k, clinic, **extra).text) for k in message_keys()]
+    for name, variants in DOMAIN["responses"].items():
+        texts += [(f"response:{name}", v["text"]) for v in variants]
+    return texts
+
+
+@pytest.mark.parametrize("intent", ASK_INTENTS)
+def test_every_education_intent_has_a_general_answer(intent):
+    topic = select_topic(intent, {})
+    assert topic is not None and not topic.entities
+
+
+REPLIES = all_reply_texts()
+
+
+@pytest.mark.parametrize(("name", "text"), REPLIES, ids=[name for name, _ in REPLIES])
+def test_reading_grade_is_8_or_below(name, text):
+    assert textstat.flesch_kincaid_grade(text) <= MAX_GRADE, f"{name}: {text}"
+
+
+@pytest.mark.parametrize("topic", topics(), ids=lambda t: t.id)
+def test_topic_is_short_sourced_and_offers_2_to_4_ways_on(topic):
+    assert len(topic.text.split()) <= 120
+    assert 2 <= len(topic.buttons) <= 4
+    assert all(re.match(r"^(seed-article|clinical-reference §\d):", s) for s in topic.sources)
+
+
+@pytest.mark.parametrize("topic", topics(), ids=lambda t: t.id)
+def test_buttons_lead_to_known_intents_and_entities(topic):
+    for button in topic.buttons:
+        assert button.intent in DOMAIN["intents"]
+        assert set(button.entities) <= set(DOMAIN["entities"])
+
+
+def test_entity_narrows_the_answer():
+    assert select_topic("ask_neck_anatomy", {"body_part": {"suboccipital"}}).id == (
+        "neck_anatomy_suboccipital"
+    )
+    assert select_topic("ask_neck_anatomy", {"body_part": {"upper_back"}}).entities == {
+        "body_part": ("upper_back",)
+    }
+    assert select_topic("ask_neck_anatomy", {"symptom": {"nausea"}}).entities == {}
+
+
+def test_emergency_answers_carry_the_configured_number():
+    text = select_topic("ask_when_to_see_doctor", {}).render(load_clinic())
+    assert "999" in text and "{" not in text
+
+
+def test_nothing_tells_people_to_stop_medicine_or_promises_a_cure():
+    for name, text in REPLIES:
+        lowered = text.lower()
+        assert "stop taking" not in lowered or "without" in lowered, name
+        assert not re.search(
+            r"\b(cure[sd]?|guarantee[sd]?|you have (a )?cervicogenic)\b", lowered
+        ), name
+
+
+def test_malformed_topic_is_rejected(tmp_path):
+    bad = tmp_path / "education.yml"
+    bad.write_text(
+        "topics:\n  - id: x\n    intents: [ask_posture]\n    text: hi {secret}\n"
+        "    buttons: [{title: a, payload: /ask_posture}]\n    sources: [s]\n"
+    )
+    with pytest.raises(ValueError, match="unknown placeholder"):
+        load_topics(bad)
+
+
+def test_message_with_a_missing_value_is_an_error_not_a_gap():
+    with pytest.raises(KeyError, match="closes"):
+        render("human_contact_open")
