@@ -66,6 +66,7 @@ class Stack:
     token: str = field(default_factory=lambda: os.environ.get("RASA_API_TOKEN", DEV_TOKEN))
     run_dir: Path = ROOT / "run" / "dev"
     log_to: IO[str] | None = None  # None: one log file per process under run_dir
+    only: tuple[str, ...] = ("actions", "web", "rasa")  # which of the three to start
     services: list[Service] = field(default_factory=list)
 
     @property
@@ -80,7 +81,7 @@ class Stack:
     def action_url(self) -> str:
         return f"http://localhost:{self.ports.actions}/webhook"
 
-    def _endpoints_file(self) -> Path:
+    def endpoints_file(self) -> Path:
         """endpoints.yml with the action server at this stack's port."""
         endpoints = yaml.safe_load((ROOT / "endpoints.yml").read_text())
         endpoints["action_endpoint"]["url"] = self.action_url
@@ -97,7 +98,7 @@ class Stack:
         rasa = [
             str(BIN / "rasa"), "run", "--enable-api", "--auth-token", self.token,
             "--port", str(self.ports.rasa), "--model", str(self.model),
-            "--endpoints", str(self._endpoints_file()), "--credentials", "credentials.yml",
+            "--endpoints", str(self.endpoints_file()), "--credentials", "credentials.yml",
             "--cors", cors,
         ]  # fmt: skip
         actions = [str(BIN / "rasa"), "run", "actions", "--port", str(self.ports.actions)]
@@ -129,7 +130,7 @@ class Stack:
     def start(self) -> None:
         self.run_dir.mkdir(parents=True, exist_ok=True)
         env = os.environ | {"TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONUNBUFFERED": "1"}
-        self.services = self._services()
+        self.services = [s for s in self._services() if s.name in self.only]
         for service in self.services:
             service.process = subprocess.Popen(
                 service.command, cwd=ROOT, env=env, start_new_session=True,
