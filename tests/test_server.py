@@ -73,7 +73,7 @@ def test_button_payload_with_an_entity_is_understood(assistant):
 
 def test_red_flag_sets_the_contract_slot(assistant):
     sender = new_sender()
-    assistant.say(sender, "my dad suddenly cant lift his arm and his speech is slurred, bad headache")
+    assistant.say(sender, "dad suddenly cant lift his arm, speech slurred, bad headache")
     slots = assistant.tracker(sender)["slots"]
     assert slots["triage_outcome"] == "red_flag_emergency"
 
