@@ -441,6 +441,10 @@ def _ratio(ours: Any, stock: Any) -> float | None:
     return None
 
 
+def _fmt_ratio(ratio: float | None) -> str:
+    return "–" if ratio is None else f"{ratio:.2f}"
+
+
 def _met(ok: bool | None) -> str:
     return "–" if ok is None else ("yes" if ok else "**no**")
 
@@ -462,7 +466,7 @@ def main_rows(results: dict[str, Any]) -> list[tuple[str, ...]]:
                 ok = check(a, b, ratio)
             except TypeError:
                 ok = None
-        rows.append((name, _fmt(a, unit), _fmt(b, unit), _fmt(ratio), target, _met(ok)))
+        rows.append((name, _fmt(a, unit), _fmt(b, unit), _fmt_ratio(ratio), target, _met(ok)))
 
     macro = _get_path(ours, "cv.macro_f1")
     rows.append(
@@ -501,7 +505,7 @@ def compare_rows(results: dict[str, Any]) -> list[tuple[str, ...]]:
         ("Rasa server peak RSS", "serve.rss.rasa.peak_rss_mb", " MB"),
     ):
         a, b = _get_path(ours, path), _get_path(diet, path)
-        rows.append((name, _fmt(a, unit), _fmt(b, unit), _fmt(_ratio(a, b))))
+        rows.append((name, _fmt(a, unit), _fmt(b, unit), _fmt_ratio(_ratio(a, b))))
     return rows
 
 
