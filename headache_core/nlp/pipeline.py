@@ -34,6 +34,7 @@ def inputs_fingerprint() -> str:
 def build_pipeline() -> Language:
     """A fresh pipeline; patterns are added after `initialize()`, which would clear them."""
     nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")  # sentences bound the red-flag detector's context cues
     nlp.add_pipe("lowercase_lemmatizer")
     nlp.initialize()  # loads lemma_lookup from spacy-lookups-data into the lemmatizer
     lemmatize = nlp.get_pipe("lowercase_lemmatizer")

@@ -1,0 +1,82 @@
+"""NegEx-style context: is a matched concept denied, long past, or only asked about?
+
+After Chapman et al.'s NegEx (2001) and its ConText extension (history, hypothetical): cue
+phrases before (or after) a concept, within its clause, change its meaning. The clause ends at
+sentence ends, at termination cues ("but", "now") and at a comma that starts a new clause
+("no fever, my neck is stiff"). Deliberately narrow: a wrongly ignored red flag is worse than a
+false alarm, so "can't" is not a negation cue ("I can't lift my arm" is a symptom).
+"""
+
+from dataclasses import dataclass
+
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+
+NEGATION_WINDOW_BEFORE = 6
+NEGATION_WINDOW_AFTER = 4
+CLAUSE_STARTERS = {"my", "i", "he", "she", "it", "his", "her", "we", "they", "the", "but", "now",
+                   "i'm", "im", "i've", "ive", "mum", "dad", "and"}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ConceptContext:
+    negated: bool = False
+    historical: bool = False
+    hypothetical: bool = False
+
+
+class ContextCues:
+    """Finds cue phrases in a doc once, then answers for each concept span."""
+
+    def __init__(self, nlp, cues: dict[str, tuple[str, ...]]) -> None:
+        self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        for kind, phrases in cues.items():
+            self.matcher.add(kind, [nlp.make_doc(p) for p in phrases])
+        self.vocab = nlp.vocab
+
+    def find(self, doc: Doc) -> dict[str, list[tuple[int, int]]]:
+        found: dict[str, list[tuple[int, int]]] = {}
+        for match_id, start, end in self.matcher(doc):
+            found.setdefault(self.vocab.strings[match_id], []).append((start, end))
+        return found
+
+    @staticmethod
+    def _clause(doc: Doc, span: Span, cues: dict[str, list[tuple[int, int]]]) -> tuple[int, int]:
+        sent = span.sent
+        left, right = sent.start, sent.end
+        boundaries = list(cues.get("termination", []))
+        boundaries += [
+            (t.i, t.i + 1)
+            for t in sent
+            if t.text == "," and t.i + 1 < sent.end and doc[t.i + 1].lower_ in CLAUSE_STARTERS
+        ]
+        for start, end in boundaries:
+            if end <= span.start:
+                left = max(left, end)
+            elif start >= span.end:
+                right = min(right, start)
+        return left, right
+
+    def context(
+        self, doc: Doc, span: Span, cues: dict[str, list[tuple[int, int]]]
+    ) -> ConceptContext:
+        left, right = self._clause(doc, span, cues)
+
+        def before(kind: str, window: int | None = None) -> bool:
+            lower = left if window is None else max(left, span.start - window)
+            return any(s >= lower and e <= span.start for s, e in cues.get(kind, []))
+
+        def after(kind: str, window: int) -> bool:
+            return any(s >= span.end and s <= span.end + window and e <= right
+                       for s, e in cues.get(kind, []))  # fmt: skip
+
+        def within(kind: str) -> bool:
+            return any(s >= left and e <= right and (e <= span.start or s >= span.end)
+                       for s, e in cues.get(kind, []))  # fmt: skip
+
+        return ConceptContext(
+            negated=before("negation_before", NEGATION_WINDOW_BEFORE)
+            or after("negation_after", NEGATION_WINDOW_AFTER),
+            historical=within("history"),
+            hypothetical=before("hypothetical"),
+        )

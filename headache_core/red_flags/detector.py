@@ -1,0 +1,146 @@
+"""Red-flag detection over the project's spaCy pipeline.
+
+Concepts are matched with a spaCy Matcher (phrases from the YAML, by lemma), each match is
+checked for negation, distant history and hypotheticals, and flags fire when all concepts of
+one of their lines are present in the message (across sentences too).
+"""
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from spacy.language import Language
+from spacy.matcher import Matcher
+from spacy.tokens import Doc
+
+from headache_core.age import find_age
+from headache_core.nlp.pipeline import load_pipeline
+from headache_core.red_flags.context import ContextCues
+from headache_core.red_flags.phrases import compile_phrase
+from headache_core.red_flags.rules import FLAG_PREFIX, LEVELS, RuleSet, load_rules
+
+COMPUTED_CHECKS = {"age_at_least_50": lambda doc: (find_age(doc.text) or 0) >= 50}
+
+
+@dataclass(frozen=True)
+class FlagHit:
+    id: str
+    level: str
+    reason: str
+    source: str
+    evidence: tuple[str, ...]  # the words that made it fire
+
+
+@dataclass(frozen=True)
+class Hint:
+    flag_id: str
+    clarify: str
+
+
+@dataclass(frozen=True)
+class Detection:
+    flags: tuple[FlagHit, ...] = ()
+    hints: tuple[Hint, ...] = ()
+    concepts: dict[str, tuple[str, ...]] = field(default_factory=dict)  # present: their words
+
+    @property
+    def level(self) -> str | None:
+        """The most serious level among the flags, or None."""
+        return next((lvl for lvl in LEVELS if any(f.level == lvl for f in self.flags)), None)
+
+    @property
+    def flag_ids(self) -> list[str]:
+        return [f.id for f in self.flags]
+
+
+class RedFlagDetector:
+    def __init__(self, nlp: Language, rules: RuleSet) -> None:
+        self.nlp = nlp
+        self.rules = rules
+        self.cues = ContextCues(nlp, rules.cues)
+        self.matcher = Matcher(nlp.vocab)
+        lemmatizer = nlp.get_pipe("lowercase_lemmatizer")
+
+        def lemmas(text: str) -> list[str]:
+            return [t.lemma_ for t in lemmatizer(nlp.make_doc(text))]
+
+        self.excluded = Matcher(nlp.vocab)
+        for concept in rules.concepts.values():
+            patterns = [p for phrase in concept.phrases for p in compile_phrase(phrase, lemmas)]
+            if patterns:
+                self.matcher.add(concept.id, patterns)
+            excluded = [p for phrase in concept.excluded for p in compile_phrase(phrase, lemmas)]
+            if excluded:
+                self.excluded.add(concept.id, excluded)
+
+    def present_concepts(self, doc: Doc) -> dict[str, tuple[str, ...]]:
+        """Concepts the person affirms: not denied, not long past, not only asked about."""
+        cues = self.cues.find(doc)
+        excluded: dict[str, list[tuple[int, int]]] = {}
+        for match_id, start, end in self.excluded(doc):
+            excluded.setdefault(self.nlp.vocab.strings[match_id], []).append((start, end))
+        present: dict[str, list[str]] = {}
+        for match_id, start, end in self.matcher(doc):
+            concept = self.rules.concepts[self.nlp.vocab.strings[match_id]]
+            if any(s < end and start < e for s, e in excluded.get(concept.id, [])):
+                continue  # "confused about heat or ice" is not confusion
+            span = doc[start:end]
+            context = self.cues.context(doc, span, cues)
+            if context.negated or context.hypothetical:
+                continue
+            if context.historical and not concept.past_counts:
+                continue
+            present.setdefault(concept.id, []).append(span.text)
+        for concept in self.rules.concepts.values():
+            if concept.computed and COMPUTED_CHECKS[concept.computed](doc):
+                present.setdefault(concept.id, []).append(concept.computed)
+        return {k: tuple(dict.fromkeys(v)) for k, v in present.items()}
+
+    def detect_doc(self, doc: Doc) -> Detection:
+        present = self.present_concepts(doc)
+        fired: dict[str, FlagHit] = {}
+        changed = True
+        while changed:  # flags may depend on flags ("flag:giant_cell_arteritis")
+            changed = False
+            for flag in self.rules.flags:
+                if flag.id in fired:
+                    continue
+                for line in flag.when:
+                    if all(self._holds(name, present, fired) for name in line):
+                        evidence = tuple(w for n in line if n in present for w in present[n])
+                        fired[flag.id] = FlagHit(
+                            flag.id, flag.level, flag.reason, flag.source, evidence
+                        )
+                        changed = True
+                        break
+        hints = ()
+        if not fired:
+            hints = tuple(
+                Hint(f.id, f.clarify)
+                for f in self.rules.flags
+                if f.hint and all(self._holds(n, present, fired) for n in f.hint)
+            )
+        order = {f.id: i for i, f in enumerate(self.rules.flags)}
+        flags = sorted(fired.values(), key=lambda h: (LEVELS.index(h.level), order[h.id]))
+        return Detection(tuple(flags), hints, present)
+
+    @staticmethod
+    def _holds(name: str, present: dict, fired: dict) -> bool:
+        if name.startswith(FLAG_PREFIX):
+            return name[len(FLAG_PREFIX) :] in fired
+        return name in present
+
+    def detect(self, text: str) -> Detection:
+        return self.detect_doc(self.nlp(text))
+
+
+@lru_cache(maxsize=1)
+def default_detector() -> RedFlagDetector:
+    return RedFlagDetector(load_pipeline(), load_rules())
+
+
+def detect(text_or_doc: str | Doc) -> Detection:
+    """Red flags in a message (text, or a doc from the project's pipeline)."""
+    detector = default_detector()
+    if isinstance(text_or_doc, Doc):
+        return detector.detect_doc(text_or_doc)
+    return detector.detect(text_or_doc)

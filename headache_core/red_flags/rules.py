@@ -1,0 +1,109 @@
+"""Loading and checking `knowledge/red_flags.yml`: flags, concepts and context cues."""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from headache_core import KNOWLEDGE_DIR
+
+RED_FLAGS_FILE = KNOWLEDGE_DIR / "red_flags.yml"
+LEVELS = ("emergency", "urgent")  # most serious first
+CUE_KINDS = ("negation_before", "negation_after", "history", "hypothetical", "termination")
+COMPUTED = ("age_at_least_50",)
+FLAG_PREFIX = "flag:"
+
+
+class RedFlagFileError(ValueError):
+    """The red-flag file is malformed; the message names the flag or concept."""
+
+
+@dataclass(frozen=True)
+class Concept:
+    id: str
+    phrases: tuple[str, ...] = ()
+    computed: str | None = None
+    past_counts: bool = False
+    excluded: tuple[str, ...] = ()  # phrases that, around a match, mean something else
+
+
+@dataclass(frozen=True)
+class Flag:
+    id: str
+    level: str
+    reason: str
+    source: str
+    when: tuple[tuple[str, ...], ...]
+    hint: tuple[str, ...] = ()
+    clarify: str = ""
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    version: str
+    cues: dict[str, tuple[str, ...]]
+    concepts: dict[str, Concept]
+    flags: tuple[Flag, ...]
+
+    def flag(self, flag_id: str) -> Flag:
+        return next(f for f in self.flags if f.id == flag_id)
+
+
+def _concept(concept_id: str, raw: dict) -> Concept:
+    computed = raw.get("computed")
+    if computed and computed not in COMPUTED:
+        raise RedFlagFileError(f"concept {concept_id}: unknown computed value {computed!r}")
+    phrases = _texts(f"concept {concept_id}", raw.get("phrases") or [])
+    excluded = _texts(f"concept {concept_id} except", raw.get("except") or [])
+    if not computed and not phrases:
+        raise RedFlagFileError(f"concept {concept_id}: needs phrases or computed")
+    return Concept(concept_id, phrases, computed, bool(raw.get("past_counts", False)), excluded)
+
+
+def _flag(raw: dict, concepts: dict[str, Concept], flag_ids: set[str]) -> Flag:
+    flag_id = raw.get("id") or "?"
+    for key in ("level", "reason", "source", "when"):
+        if not raw.get(key):
+            raise RedFlagFileError(f"flag {flag_id}: '{key}' is missing")
+    if raw["level"] not in LEVELS:
+        raise RedFlagFileError(f"flag {flag_id}: level must be one of {LEVELS}")
+    lines = tuple(tuple(line) for line in raw["when"]) + (tuple(raw.get("hint") or ()),)
+    for name in (n for line in lines for n in line):
+        known = (
+            name[len(FLAG_PREFIX) :] in flag_ids
+            if name.startswith(FLAG_PREFIX)
+            else (name in concepts)
+        )
+        if not known:
+            raise RedFlagFileError(f"flag {flag_id}: unknown concept or flag {name!r}")
+    if raw.get("hint") and not raw.get("clarify"):
+        raise RedFlagFileError(f"flag {flag_id}: a hint needs a clarify question")
+    return Flag(
+        id=flag_id,
+        level=raw["level"],
+        reason=" ".join(str(raw["reason"]).split()),
+        source=str(raw["source"]),
+        when=tuple(tuple(line) for line in raw["when"]),
+        hint=tuple(raw.get("hint") or ()),
+        clarify=str(raw.get("clarify") or ""),
+    )
+
+
+def _texts(where: str, values: list) -> tuple[str, ...]:
+    """YAML reads a bare no/yes/on/off as true/false: insist on quotes rather than guess."""
+    for value in values:
+        if not isinstance(value, str | int | float) or isinstance(value, bool):
+            raise RedFlagFileError(f"{where}: {value!r} is not text; put it in quotes")
+    return tuple(str(v) for v in values)
+
+
+def load_rules(path: Path = RED_FLAGS_FILE) -> RuleSet:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    cues = {kind: _texts(f"context {kind}", data["context"].get(kind) or []) for kind in CUE_KINDS}
+    concepts = {cid: _concept(cid, raw) for cid, raw in data["concepts"].items()}
+    flag_ids = [f.get("id") for f in data["flags"]]
+    duplicates = {f for f in flag_ids if flag_ids.count(f) > 1}
+    if duplicates:
+        raise RedFlagFileError(f"duplicate flag ids: {sorted(duplicates)}")
+    flags = tuple(_flag(raw, concepts, set(flag_ids)) for raw in data["flags"])
+    return RuleSet(str(data["rules_version"]), cues, concepts, flags)
