@@ -6,6 +6,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.red_flags import repeat_advice_if_flagged
 from actions.replies import send
 from actions.tracker_entities import entities_by_label
 from headache_core.clinic import load_clinic, opening_status
@@ -50,6 +51,7 @@ class ActionShareBookingOptions(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
+        repeat_advice_if_flagged(dispatcher, tracker)
         send(dispatcher, "booking_contact")
         _placeholder_note(dispatcher)
         return []

@@ -6,10 +6,13 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.red_flags import red_flag_level
 from actions.replies import send
 from actions.tracker_entities import entities_by_label, latest_intent
 from headache_core.clinic import load_clinic
 from headache_core.content import select_topic
+
+AFTER_RED_FLAG_HIDDEN = {"/start_screening", "/book_appointment"}
 
 
 class ActionAnswerQuestion(Action):
@@ -24,5 +27,7 @@ class ActionAnswerQuestion(Action):
             send(dispatcher, "unclear")
             return []
         buttons = [{"title": b.title, "payload": b.payload} for b in topic.buttons]
+        if red_flag_level(tracker):  # after red-flag advice, no screening or booking offers
+            buttons = [b for b in buttons if b["payload"] not in AFTER_RED_FLAG_HIDDEN]
         dispatcher.utter_message(text=topic.render(load_clinic()), buttons=buttons)
         return []

@@ -1,5 +1,10 @@
-"""Red-flag escalation. Issue 3 brings the detector and the two levels; until then every
-red-flag message gets the emergency advice, the safer way to be wrong."""
+"""Red-flag escalation: the right care at the right speed (clinical-reference §2 and §3).
+
+The NLU component `RedFlagMarker` names the flags; this action turns them into the fixed
+routing message of the highest level, keeps the highest level seen in the conversation
+(`triage_outcome`) and every flag (`red_flags`), and asks one clarifying question when a message
+only hints at a flag.
+"""
 
 from typing import Any
 
@@ -8,6 +13,45 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.replies import send
+from actions.tracker_entities import entities_by_label, latest_intent
+from headache_core.red_flags.detector import default_detector
+from headache_core.red_flags.rules import LEVELS
+
+OUTCOME = {"emergency": "red_flag_emergency", "urgent": "red_flag_urgent"}
+# The intent classifier alone read a red flag the detector cannot name: ask, don't alarm.
+UNNAMED = "unnamed"
+LEVEL_OF = {v: k for k, v in OUTCOME.items()}
+MAX_REASONS = 2
+
+
+def red_flag_level(tracker: Tracker) -> str | None:
+    """The highest red-flag level given in this conversation so far, or None."""
+    return LEVEL_OF.get(tracker.get_slot("triage_outcome"))
+
+
+def _highest(*levels: str | None) -> str | None:
+    return next((level for level in LEVELS if level in levels), None)
+
+
+def send_advice(dispatcher: CollectingDispatcher, level: str, flag_ids: list[str]) -> None:
+    """The fixed routing message for a level, with the reasons of its flags."""
+    rules = default_detector().rules
+    known = [rules.flag(f) for f in flag_ids if f in {x.id for x in rules.flags}]
+    reasons = " ".join([f.reason for f in known if f.level == level][:MAX_REASONS])
+    if not reasons and level == "emergency":
+        send(dispatcher, "red_flag_emergency_unspecified")
+    else:
+        send(dispatcher, f"red_flag_{level}", reasons=reasons)
+
+
+def repeat_advice_if_flagged(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
+    """Before booking or screening after a red flag: the advice again, first. True if sent."""
+    level = red_flag_level(tracker)
+    if level is None:
+        return False
+    send(dispatcher, "red_flag_reminder")
+    send_advice(dispatcher, level, tracker.get_slot("red_flags") or [])
+    return True
 
 
 class ActionEscalateRedFlag(Action):
@@ -17,5 +61,39 @@ class ActionEscalateRedFlag(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        send(dispatcher, "red_flag_emergency")
-        return [SlotSet("triage_outcome", "red_flag_emergency")]
+        found = entities_by_label(tracker)
+        flags = sorted(found.get("red_flag", set()))
+        hints = sorted(found.get("red_flag_hint", set()))
+        pending = tracker.get_slot("red_flag_pending")
+        intent = latest_intent(tracker)
+
+        if pending and intent == "affirm":
+            flags = [] if pending == UNNAMED else [pending]
+        elif pending and intent == "deny":
+            send(dispatcher, "red_flag_clarify_no")
+            return [SlotSet("red_flag_pending", None)]
+        elif not flags and hints and intent == "report_emergency_symptoms":
+            question = default_detector().rules.flag(hints[0]).clarify
+            send(dispatcher, "red_flag_clarify", question=question)
+            return [SlotSet("red_flag_pending", hints[0])]
+        elif not flags and intent == "report_emergency_symptoms":
+            # On the project's corpus the classifier alone raised 45% false alarms, while the
+            # detector caught every red flag: its reading is a reason to ask, with the
+            # emergency signs listed, so a "yes" still escalates.
+            send(dispatcher, "red_flag_check")
+            return [SlotSet("red_flag_pending", UNNAMED)]
+
+        rules = default_detector().rules
+        new_level = _highest(*(rules.flag(f).level for f in flags)) if flags else None
+        if not flags and intent in ("affirm", "deny") and red_flag_level(tracker):
+            new_level = None  # a yes/no after the advice: repeat it, nothing new
+        elif not flags:
+            new_level = "emergency"  # the model read a red flag the detector did not name
+        level = _highest(new_level, red_flag_level(tracker)) or "emergency"
+        all_flags = list(dict.fromkeys((tracker.get_slot("red_flags") or []) + flags))
+        send_advice(dispatcher, level, flags if new_level == level else all_flags)
+        return [
+            SlotSet("triage_outcome", OUTCOME[level]),
+            SlotSet("red_flags", all_flags),
+            SlotSet("red_flag_pending", None),
+        ]

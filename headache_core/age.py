@@ -28,7 +28,8 @@ _NUMBER = rf"(?P<num>\d{{1,3}}|{_WORD_NUMBER})"
 # "45-year-old", "a 45 year old", "just turned 45", "45 next month" is not handled on purpose.
 _PATTERNS = [
     rf"\b(?:i'?m|i am|im|aged?|age:|turned|turning|over|past|at|he'?s|she'?s|he is|she is|who is|"
-    rf"(?:mum|mom|dad|husband|wife|partner|father|mother|grandma|grandad|nan|gran)\s+(?:is|was))\s+"
+    rf"(?:mum|mom|dad|husband|wife|partner|father|mother|grandma|grandad|nan|gran)"
+    rf"(?:\s+(?:is|was)|'s|’s))\s+"
     rf"(?:just\s+|now\s+|only\s+)?{_NUMBER}\b(?!\s*(?:%|percent|mins?|minutes?|hours?|days?|weeks?"
     rf"|months?|kg|lbs?|cm|times?|pm|am|o'?clock))",
     rf"\b{_NUMBER}\s*(?:-\s*)?(?:years?|yrs?|y\.?o\.?|y/o)(?:[\s-]*old)?\b",
@@ -39,7 +40,7 @@ _DECADE = re.compile(
     re.I,
 )
 # "Retired teacher, 68, ..." / "fifty-six and started ..." / "(72)": an age standing alone.
-_PATTERNS.append(rf"(?:^|[,(])\s*{_NUMBER}\s*(?=[,)]|\s+and\b|\s*(?:m|f|male|female|here)\b)")
+_PATTERNS.append(rf"(?:^|[,(])\s*{_NUMBER}\s*(?=[,)+]|\s+and\b|\s*(?:m|f|male|female|here|plus)\b)")
 _COMPILED = [re.compile(p, re.I) for p in _PATTERNS]
 _BARE = re.compile(rf"^\s*(?:about\s+|around\s+)?{_NUMBER}\s*\.?\s*$", re.I)
 

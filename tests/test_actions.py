@@ -5,6 +5,7 @@ from unittest import mock
 
 import pytest
 from rasa_sdk.events import SessionStarted, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
 
 from actions.clinic_info import (
     ActionAnswerClinicInfo,
@@ -121,16 +122,111 @@ async def test_unclear_without_a_named_problem(dispatcher):
     assert "not sure I understood" in texts(dispatcher)
 
 
-async def test_red_flag_escalation_is_emergency_advice_only(dispatcher):
-    events = await ActionEscalateRedFlag().run(
-        dispatcher, make_tracker("report_emergency_symptoms"), DOMAIN
+def flag_entities(*flags: str, level: str) -> list[dict]:
+    return [{"entity": "red_flag", "value": f} for f in flags] + [
+        {"entity": "red_flag_level", "value": level}
+    ]
+
+
+async def test_urgent_flag_routes_to_a_doctor_today(dispatcher):
+    tracker = make_tracker(
+        "report_emergency_symptoms", flag_entities("new_headache_over_50", level="urgent")
     )
+    events = await ActionEscalateRedFlag().run(dispatcher, tracker, DOMAIN)
+    assert SlotSet("triage_outcome", "red_flag_urgent") in events
+    assert SlotSet("red_flags", ["new_headache_over_50"]) in events
+    reply = texts(dispatcher)
+    assert "NHS 111" in reply and "today" in reply and "999" in reply  # and call 999 if worse
+    assert "after 50" in reply
+
+
+async def test_emergency_flag_gives_the_number_now_and_the_reason(dispatcher):
+    tracker = make_tracker(
+        "report_emergency_symptoms", flag_entities("fever_neck_stiffness", level="emergency")
+    )
+    events = await ActionEscalateRedFlag().run(dispatcher, tracker, DOMAIN)
+    assert SlotSet("triage_outcome", "red_flag_emergency") in events
+    assert "call 999 now" in texts(dispatcher) and "meningitis" in texts(dispatcher)
+
+
+async def test_the_highest_level_seen_stays(dispatcher):
+    tracker = make_tracker(
+        "report_emergency_symptoms",
+        flag_entities("valsalva_triggered", level="urgent"),
+        slots={"triage_outcome": "red_flag_emergency", "red_flags": ["thunderclap_onset"]},
+    )
+    events = await ActionEscalateRedFlag().run(dispatcher, tracker, DOMAIN)
+    assert SlotSet("triage_outcome", "red_flag_emergency") in events
+    assert SlotSet("red_flags", ["thunderclap_onset", "valsalva_triggered"]) in events
+    assert "999 now" in texts(dispatcher)
+
+
+async def test_a_hint_gets_one_clarifying_question(dispatcher):
+    tracker = make_tracker(
+        "report_emergency_symptoms", [{"entity": "red_flag_hint", "value": "thunderclap_onset"}]
+    )
+    events = await ActionEscalateRedFlag().run(dispatcher, tracker, DOMAIN)
+    assert events == [SlotSet("red_flag_pending", "thunderclap_onset")]
+    assert "within about a minute" in texts(dispatcher)
+
+
+async def test_yes_to_the_clarifying_question_escalates(dispatcher):
+    tracker = make_tracker("affirm", slots={"red_flag_pending": "thunderclap_onset"})
+    events = await ActionEscalateRedFlag().run(dispatcher, tracker, DOMAIN)
+    assert SlotSet("triage_outcome", "red_flag_emergency") in events
+    assert SlotSet("red_flag_pending", None) in events
+
+
+async def test_no_to_the_clarifying_question_goes_on(dispatcher):
+    tracker = make_tracker("deny", slots={"red_flag_pending": "thunderclap_onset"})
+    events = await ActionEscalateRedFlag().run(dispatcher, tracker, DOMAIN)
+    assert events == [SlotSet("red_flag_pending", None)]
+    assert "999" in texts(dispatcher)
+
+
+async def test_booking_after_a_red_flag_repeats_the_advice_first(dispatcher):
+    tracker = make_tracker(
+        "book_appointment",
+        slots={"triage_outcome": "red_flag_urgent", "red_flags": ["papilloedema"]},
+    )
+    await ActionShareBookingOptions().run(dispatcher, tracker, DOMAIN)
+    assert "need a doctor" in dispatcher.messages[0]["text"]
+    assert "NHS 111" in dispatcher.messages[1]["text"]
+    assert "book online" in dispatcher.messages[2]["text"]
+
+
+async def test_education_after_a_red_flag_offers_no_screening_or_booking(dispatcher):
+    tracker = make_tracker("ask_posture", slots={"triage_outcome": "red_flag_emergency"})
+    await ActionAnswerQuestion().run(dispatcher, tracker, DOMAIN)
+    payloads = [b["payload"] for b in dispatcher.messages[0]["buttons"]]
+    assert payloads and "/start_screening" not in payloads and "/book_appointment" not in payloads
+
+
+async def test_red_flag_escalation_is_emergency_advice_only(dispatcher):
+    tracker = make_tracker(
+        "report_emergency_symptoms", flag_entities("neurological_deficit", level="emergency")
+    )
+    events = await ActionEscalateRedFlag().run(dispatcher, tracker, DOMAIN)
     assert SlotSet("triage_outcome", "red_flag_emergency") in events
     reply = texts(dispatcher)
     assert "999" in reply and "now" in reply
     assert not dispatcher.messages[0].get("buttons")
     for word in ("exercise", "book", "appointment", "don't worry"):
         assert word not in reply.lower()
+
+
+async def test_classifier_alone_asks_the_safety_question_and_yes_escalates(dispatcher):
+    events = await ActionEscalateRedFlag().run(
+        dispatcher, make_tracker("report_emergency_symptoms"), DOMAIN
+    )
+    assert events == [SlotSet("red_flag_pending", "unnamed")]
+    assert "Slurred speech" in texts(dispatcher) and len(dispatcher.messages[0]["buttons"]) == 2
+    yes = CollectingDispatcher()
+    events = await ActionEscalateRedFlag().run(
+        yes, make_tracker("affirm", slots={"red_flag_pending": "unnamed"}), DOMAIN
+    )
+    assert SlotSet("triage_outcome", "red_flag_emergency") in events
+    assert "999" in texts(yes)
 
 
 def test_opening_status_is_used_with_the_clinic_timezone():

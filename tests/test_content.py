@@ -9,6 +9,7 @@ import yaml
 from headache_core.clinic import load_clinic
 from headache_core.content import load_topics, select_topic, topics
 from headache_core.messages import message_keys, render
+from headache_core.red_flags.rules import load_rules
 from tests.conftest import ROOT
 
 DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text())
@@ -20,8 +21,16 @@ def all_reply_texts() -> list[tuple[str, str]]:
     """Every text the assistant can send: education topics, fixed messages, domain responses."""
     clinic = load_clinic()
     texts = [(f"topic:{t.id}", t.render(clinic)) for t in topics()]
-    extra = {"closes": "19:00", "next_open": "tomorrow at 08:00"}
+    rules = load_rules()
+    extra = {
+        "closes": "19:00",
+        "next_open": "tomorrow at 08:00",
+        "reasons": rules.flag("thunderclap_onset").reason,
+        "question": rules.flag("head_injury").clarify,
+    }
     texts += [(f"message:{k}", render(k, clinic, **extra).text) for k in message_keys()]
+    texts += [(f"red_flag_reason:{f.id}", f.reason) for f in rules.flags]
+    texts += [(f"red_flag_clarify:{f.id}", f.clarify) for f in rules.flags if f.clarify]
     for name, variants in DOMAIN["responses"].items():
         texts += [(f"response:{name}", v["text"]) for v in variants]
     return texts

@@ -67,7 +67,8 @@ class ContextCues:
             return any(s >= lower and e <= span.start for s, e in cues.get(kind, []))
 
         def after(kind: str, window: int) -> bool:
-            return any(s >= span.end and s <= span.end + window and e <= right
+            # a cue that starts in the clause counts ("fever? no." ends the sentence with "?")
+            return any(s >= span.end and s <= span.end + window and s < right
                        for s, e in cues.get(kind, []))  # fmt: skip
 
         def within(kind: str) -> bool:

@@ -2,17 +2,18 @@
 
 stiff neck                 the words, any case and word ending ("stiffer necks" too)
 neck is|was|feels stiff    `|` gives alternatives for one position ("can't|cannot|cant")
-neck ... stiff             `...` allows up to 3 other words in between (same sentence)
+neck ... stiff             `...` allows up to 4 other words in between (same sentence)
 really|very? bad           `?` at the end makes the position optional
 #num                       any number
 """
 
+import re
 from collections.abc import Callable
 from itertools import product
 from typing import Any
 
 GAP = "..."
-GAP_WORDS = 3
+GAP_WORDS = 4
 NUMBER = "#num"
 MAX_VARIANTS = 256
 Lemmas = Callable[[str], list[str]]  # text -> lemmas of its tokens, by the project's pipeline
@@ -22,20 +23,35 @@ class PhraseError(ValueError):
     """A phrase that cannot be compiled; the message quotes it."""
 
 
-def _options(word: str) -> list[str]:
-    optional = word.endswith("?") and len(word) > 1
-    options = [o for o in word.rstrip("?").split("|") if o] if optional else word.split("|")
+ITEM_RE = re.compile(r"\(([^()]*)\)(\??)|(\S+)")
+
+
+def _options(body: str, optional: bool) -> list[str]:
+    options = [" ".join(o.split()) for o in body.split("|")]
     if not options or any(not o for o in options):
-        raise PhraseError(f"empty alternative in {word!r}")
+        raise PhraseError(f"empty alternative in {body!r}")
     return options + [""] if optional else options
+
+
+def _positions(phrase: str) -> list[list[str]]:
+    """Each position's alternatives; a bracketed group is one position, words inside allowed."""
+    positions = []
+    for group, group_optional, word in ITEM_RE.findall(phrase):
+        if word:
+            if "(" in word or ")" in word:
+                raise PhraseError(f"unbalanced bracket in {phrase!r}")
+            optional = word.endswith("?") and len(word) > 1
+            positions.append(_options(word.rstrip("?") if optional else word, optional))
+        else:
+            positions.append(_options(group, bool(group_optional)))
+    return positions
 
 
 def compile_phrase(phrase: str, lemmas: Lemmas) -> list[list[dict[str, Any]]]:
     """All Matcher patterns one phrase stands for (one per combination of alternatives)."""
-    words = phrase.lower().replace("’", "'").split()
-    if not words or GAP in (words[0], words[-1]):
+    choices = _positions(phrase.lower().replace("’", "'"))
+    if not choices or [GAP] in (choices[0], choices[-1]):
         raise PhraseError(f"phrase {phrase!r} must start and end with a word")
-    choices = [_options(word) for word in words]
     variants = list(product(*choices))
     if len(variants) > MAX_VARIANTS:
         raise PhraseError(f"phrase {phrase!r} has too many alternatives; split it")

@@ -1,0 +1,59 @@
+"""Marks every message in which the red-flag detector fires, in any dialogue state.
+
+Runs after the intent classifier: a detected flag makes the intent `report_emergency_symptoms`
+(confidence 1) with one `red_flag` entity per flag and a `red_flag_level` entity, so the
+escalation rules win over whatever the classifier or an active form expected. A message that
+only hints at a flag ("it came on suddenly") gets a `red_flag_hint` entity and the same intent,
+and the escalation action asks one clarifying question. The classifier's own
+`report_emergency_symptoms` is left as it is: either one escalates.
+"""
+
+from typing import Any
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from headache_core.red_flags import detect
+
+INTENT_NAME = "report_emergency_symptoms"
+
+
+def _entity(name: str, value: str) -> dict[str, Any]:
+    return {"entity": name, "value": value, "extractor": "RedFlagMarker"}
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class RedFlagMarker(GraphComponent):
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "RedFlagMarker":
+        return cls()
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            text = message.get(TEXT)
+            if not text or text.startswith("/"):
+                continue
+            detection = detect(text)
+            if detection.flags:
+                added = [_entity("red_flag", flag_id) for flag_id in detection.flag_ids]
+                added.append(_entity("red_flag_level", detection.level))
+            elif detection.hints:
+                added = [_entity("red_flag_hint", h.flag_id) for h in detection.hints]
+            else:
+                continue
+            message.set(INTENT, {"name": INTENT_NAME, "confidence": 1.0}, add_to_output=True)
+            message.set(
+                INTENT_RANKING_KEY, [{"name": INTENT_NAME, "confidence": 1.0}], add_to_output=True
+            )
+            message.set(ENTITIES, (message.get(ENTITIES) or []) + added, add_to_output=True)
+        return messages

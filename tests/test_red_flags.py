@@ -1,0 +1,177 @@
+"""The red-flag detector: every flag fires, and stays quiet when denied, long past or asked about."""
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from headache_core.age import find_age
+from headache_core.red_flags import detect
+from headache_core.red_flags.phrases import PhraseError, compile_phrase
+from headache_core.red_flags.rules import RedFlagFileError, load_rules
+
+RULES = load_rules()
+CORPUS = Path(__file__).parent / "red_flags" / "corpus.yml"
+
+# flag id -> (a message that has it, the same kind of message denying it)
+EXAMPLES = {
+    "thunderclap_onset": ("the pain exploded in my head out of nowhere, worst ever",
+                          "it was not sudden, it crept up over the afternoon"),
+    "fever_neck_stiffness": ("she has a fever and a really stiff neck", "no fever, just a stiff neck from my desk"),
+    "non_blanching_rash": ("there's a purple rash on his legs and it doesn't fade with the glass test",
+                           "no rash anywhere and no fever"),
+    "neurological_deficit": ("my speech is slurred and my left arm feels weak",
+                             "no weakness, no slurred speech, nothing like that"),
+    "altered_consciousness": ("my dad is confused and very drowsy with this headache",
+                              "I'm not drowsy or confused, just tired"),
+    "head_injury": ("I banged my head on a cupboard and have been vomiting since",
+                    "banged my head years ago, no vomiting now"),
+    "neck_injury_neuro": ("whiplash from a car crash and now my arms are tingling", "no whiplash, no car accident"),
+    "cervical_artery_dissection": ("the chiropractor cracked my neck and now I have a bad headache",
+                                   "I have never seen a chiropractor and I don't get headaches"),
+    "acute_glaucoma": ("my eye is red and I see haloes around lights", "no red eye and no haloes"),
+    "carbon_monoxide": ("everyone in the house has headaches since the boiler was fixed",
+                        "what are the signs of carbon monoxide from a boiler"),
+    "pre_eclampsia": ("I'm 34 weeks pregnant with a headache and blurry vision",
+                      "I'm not pregnant and my vision is fine"),
+    "giant_cell_arteritis_visual": ("I'm 71, my scalp is tender, my temples ache and my vision went blurry",
+                                    "I'm 71 with a sore neck, no scalp or jaw trouble"),
+    "fever_chemotherapy": ("I'm on chemo and have a fever of 38.5 tonight", "I finished chemo years ago, no fever"),
+    "giant_cell_arteritis": ("I'm 66 and my jaw hurts when I chew and my temples throb",
+                             "I'm 66, no jaw pain, no temple pain"),
+    "new_headache_over_50": ("I'm 58 and I never had headaches before this month",
+                             "I'm 58 and I've had the same headaches since I was 20"),
+    "cancer_or_immunosuppression": ("I had breast cancer and now I get headaches",
+                                    "no cancer, no HIV, just desk headaches"),
+    "pregnancy_postpartum": ("I'm pregnant and get headaches most days", "I'm not pregnant and I don't get headaches"),
+    "raised_icp_features": ("the headache wakes me up and I've been vomiting", "no vomiting and it never wakes me"),
+    "valsalva_triggered": ("I get a headache every time I cough", "coughing doesn't change my headache at all"),
+    "low_pressure_positional": ("the headache is worse when I sit up and goes away when I lie down",
+                                "lying down makes no difference to my headache"),
+    "progressive_headache": ("the headaches are getting worse every week", "my headaches are not getting worse"),
+    "papilloedema": ("the optician said my optic nerves look swollen", "my optician said my eyes are healthy"),
+    "systemic_symptoms": ("headaches, night sweats and I've lost weight without trying",
+                          "no weight loss, no night sweats, occasional headaches"),
+    "anticoagulant_new_headache": ("I'm on warfarin and have a headache", "I'm not on blood thinners, slight headache"),
+    "new_medication_headache": ("my headaches began with my new blood pressure tablets",
+                                "I haven't started any new medicine"),
+}  # fmt: skip
+
+
+def test_every_flag_has_an_example():
+    assert set(EXAMPLES) == {f.id for f in RULES.flags}
+
+
+@pytest.mark.parametrize("flag_id", EXAMPLES)
+def test_flag_fires(flag_id):
+    assert flag_id in detect(EXAMPLES[flag_id][0]).flag_ids
+
+
+@pytest.mark.parametrize("flag_id", EXAMPLES)
+def test_flag_stays_quiet_when_denied(flag_id):
+    assert detect(EXAMPLES[flag_id][1]).flags == ()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "no fever",
+        "I don't have any numbness",
+        "a head injury 15 years ago",
+        "what does a thunderclap headache feel like?",
+        "fever? no. stiff neck? yes, from sleeping on a plane",
+        "my desk job gives me a stiff neck and a dull ache at the back of my head by friday",
+        "my head is killing me after a long day at the laptop",
+    ],
+)
+def test_not_a_red_flag(text):
+    assert detect(text).flags == ()
+
+
+def test_parts_of_a_combination_in_different_sentences():
+    assert detect("I've got a fever. Also my neck is really stiff.").flag_ids == [
+        "fever_neck_stiffness"
+    ]
+
+
+def test_two_flags_report_the_highest_level_first():
+    detection = detect(
+        "I'm 62 and these headaches are new, and since this morning my face is drooping"
+    )
+    assert detection.level == "emergency"
+    assert detection.flag_ids[0] == "neurological_deficit"
+    assert "new_headache_over_50" in detection.flag_ids
+
+
+def test_a_hint_asks_instead_of_escalating():
+    detection = detect("it came on suddenly")
+    assert detection.flags == () and [h.flag_id for h in detection.hints] == ["thunderclap_onset"]
+
+
+def test_every_flag_names_its_source_and_a_plain_reason():
+    for flag in RULES.flags:
+        assert flag.source.startswith("clinical-reference §2")
+        assert flag.reason.endswith(".")
+
+
+@pytest.mark.parametrize("level", ["emergency", "urgent"])
+def test_the_project_corpus_meets_the_gates(level):
+    """Detector alone over the project's corpus (the server-level run is in test_red_flag_server)."""
+    corpus = yaml.safe_load(CORPUS.read_text())
+    cases = [c for c in corpus["cases"] if c["level"] == level]
+    caught = [c for c in cases if detect(c["text"]).level in (("emergency",) if level == "emergency"
+                                                              else ("emergency", "urgent"))]  # fmt: skip
+    assert len(caught) / len(cases) >= (1.0 if level == "emergency" else 0.98)
+
+
+def test_the_project_corpus_false_alarms_stay_under_5_percent():
+    negatives = yaml.safe_load(CORPUS.read_text())["negatives"]
+    alarms = [n["text"] for n in negatives if detect(n["text"]).flags]
+    assert len(alarms) / len(negatives) <= 0.05, alarms
+
+
+def test_unquoted_no_in_the_rules_is_an_error(tmp_path):
+    text = (RULES_FILE := Path(load_rules.__defaults__[0])).read_text()
+    bad = tmp_path / "red_flags.yml"
+    bad.write_text(text.replace('negation_before: ["no",', "negation_before: [no,"))
+    with pytest.raises(RedFlagFileError, match="put it in quotes"):
+        load_rules(bad)
+    assert RULES_FILE.exists()
+
+
+def test_a_flag_naming_an_unknown_concept_is_an_error(tmp_path):
+    text = Path(load_rules.__defaults__[0]).read_text()
+    bad = tmp_path / "red_flags.yml"
+    bad.write_text(text.replace("- [jaw_claudication, age_50_plus]", "- [jaw_claudication, age_5O]")
+                   .replace("- [age_50_plus, jaw_claudication]", "- [age_5O, jaw_claudication]"))  # fmt: skip
+    with pytest.raises(RedFlagFileError, match="unknown concept or flag 'age_5O'"):
+        load_rules(bad)
+
+
+def lemmas(text: str) -> list[str]:
+    return text.lower().split()
+
+
+def test_phrase_language():
+    assert compile_phrase("stiff neck", lemmas) == [[{"LEMMA": "stiff"}, {"LEMMA": "neck"}]]
+    assert len(compile_phrase("(i am|i'm) expecting", lemmas)) == 2
+    assert len(compile_phrase("really? bad", lemmas)) == 2
+    assert len(compile_phrase("neck ... stiff", lemmas)[0]) == 6  # neck, 4 optional words, stiff
+    for bad in ["... stiff", "(a|b", "a||b"]:
+        with pytest.raises(PhraseError):
+            compile_phrase(bad, lemmas)
+
+
+@pytest.mark.parametrize(
+    ("text", "age"),
+    [("I'm 45", 45), ("im sixty-two and", 62), ("a 70-year-old man", 70), ("in my late fifties", 57),
+     ("my husband's 61", 61), ("Retired teacher, 68, reading a lot", 68), ("60 plus, new pain", 60),
+     ("it lasts 45 minutes", None), ("I get them 3 times a week", None)],
+)  # fmt: skip
+def test_age_in_patients_words(text, age):
+    assert find_age(text) == age
+
+
+def test_bare_number_is_an_age_only_when_asked():
+    assert find_age("forty five", bare_number_is_age=True) == 45
+    assert find_age("forty five") is None
