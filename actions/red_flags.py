@@ -14,8 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.replies import send
 from actions.tracker_entities import entities_by_label, latest_intent
-from headache_core.red_flags.detector import default_detector
-from headache_core.red_flags.rules import LEVELS
+from headache_core.red_flags.rules import LEVELS, load_rules
 
 OUTCOME = {"emergency": "red_flag_emergency", "urgent": "red_flag_urgent"}
 # The intent classifier alone read a red flag the detector cannot name: ask, don't alarm.
@@ -35,7 +34,7 @@ def _highest(*levels: str | None) -> str | None:
 
 def send_advice(dispatcher: CollectingDispatcher, level: str, flag_ids: list[str]) -> None:
     """The fixed routing message for a level, with the reasons of its flags."""
-    rules = default_detector().rules
+    rules = load_rules()
     known = [rules.flag(f) for f in flag_ids if f in {x.id for x in rules.flags}]
     reasons = " ".join([f.reason for f in known if f.level == level][:MAX_REASONS])
     if not reasons and level == "emergency":
@@ -73,7 +72,7 @@ class ActionEscalateRedFlag(Action):
             send(dispatcher, "red_flag_clarify_no")
             return [SlotSet("red_flag_pending", None)]
         elif not flags and hints and intent == "report_emergency_symptoms":
-            question = default_detector().rules.flag(hints[0]).clarify
+            question = load_rules().flag(hints[0]).clarify
             send(dispatcher, "red_flag_clarify", question=question)
             return [SlotSet("red_flag_pending", hints[0])]
         elif not flags and intent == "report_emergency_symptoms":
@@ -83,7 +82,7 @@ class ActionEscalateRedFlag(Action):
             send(dispatcher, "red_flag_check")
             return [SlotSet("red_flag_pending", UNNAMED)]
 
-        rules = default_detector().rules
+        rules = load_rules()
         new_level = _highest(*(rules.flag(f).level for f in flags)) if flags else None
         if not flags and intent in ("affirm", "deny") and red_flag_level(tracker):
             new_level = None  # a yes/no after the advice: repeat it, nothing new

@@ -14,10 +14,11 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.constants import SPACY_DOCS
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from headache_core.red_flags import detect
+from headache_core.red_flags.detector import default_detector, detect
 
 INTENT_NAME = "report_emergency_symptoms"
 
@@ -36,6 +37,7 @@ class RedFlagMarker(GraphComponent):
         resource: Resource,
         execution_context: ExecutionContext,
     ) -> "RedFlagMarker":
+        default_detector()  # compile the patterns now, not during the first patient's message
         return cls()
 
     def process(self, messages: list[Message]) -> list[Message]:
@@ -43,7 +45,8 @@ class RedFlagMarker(GraphComponent):
             text = message.get(TEXT)
             if not text or text.startswith("/"):
                 continue
-            detection = detect(text)
+            # the doc SpacyNLP made from the same saved pipeline, when there is one
+            detection = detect(message.get(SPACY_DOCS[TEXT]) or text)
             if detection.flags:
                 added = [_entity("red_flag", flag_id) for flag_id in detection.flag_ids]
                 added.append(_entity("red_flag_level", detection.level))

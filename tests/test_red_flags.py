@@ -6,7 +6,7 @@ import pytest
 import yaml
 
 from headache_core.age import find_age
-from headache_core.red_flags import detect
+from headache_core.red_flags.detector import detect
 from headache_core.red_flags.phrases import PhraseError, compile_phrase
 from headache_core.red_flags.rules import RedFlagFileError, load_rules
 
@@ -131,7 +131,7 @@ def test_the_project_corpus_false_alarms_stay_under_5_percent():
 
 
 def test_unquoted_no_in_the_rules_is_an_error(tmp_path):
-    text = (RULES_FILE := Path(load_rules.__defaults__[0])).read_text()
+    text = (RULES_FILE := Path(load_rules.__wrapped__.__defaults__[0])).read_text()
     bad = tmp_path / "red_flags.yml"
     bad.write_text(text.replace('negation_before: ["no",', "negation_before: [no,"))
     with pytest.raises(RedFlagFileError, match="put it in quotes"):
@@ -140,7 +140,7 @@ def test_unquoted_no_in_the_rules_is_an_error(tmp_path):
 
 
 def test_a_flag_naming_an_unknown_concept_is_an_error(tmp_path):
-    text = Path(load_rules.__defaults__[0]).read_text()
+    text = Path(load_rules.__wrapped__.__defaults__[0]).read_text()
     bad = tmp_path / "red_flags.yml"
     bad.write_text(text.replace("- [jaw_claudication, age_50_plus]", "- [jaw_claudication, age_5O]")
                    .replace("- [age_50_plus, jaw_claudication]", "- [age_5O, jaw_claudication]"))  # fmt: skip

@@ -1,6 +1,7 @@
 """Loading and checking `knowledge/red_flags.yml`: flags, concepts and context cues."""
 
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -97,6 +98,7 @@ def _texts(where: str, values: list) -> tuple[str, ...]:
     return tuple(str(v) for v in values)
 
 
+@lru_cache(maxsize=4)
 def load_rules(path: Path = RED_FLAGS_FILE) -> RuleSet:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     cues = {kind: _texts(f"context {kind}", data["context"].get(kind) or []) for kind in CUE_KINDS}
