@@ -1,0 +1,226 @@
+"""Free-text screening answers -> values the rules understand.
+
+Each reader returns a value, "not_sure", or None when it cannot tell (the form then asks again
+with an example). They use the project's spaCy pipeline: its EntityRuler knows sides, body parts,
+symptoms, postures and triggers in patients' words ("always the right side, never swaps",
+"starts at the base of my skull and creeps over to my eye").
+"""
+
+import re
+from collections.abc import Callable
+
+from spacy.tokens import Doc
+
+from headache_core.age import find_age
+from headache_core.nlp.pipeline import load_pipeline
+
+NOT_SURE = "not_sure"
+NOT_SURE_RE = re.compile(
+    r"\b(not sure|unsure|dunno|don'?t know|do not know|no idea|idk|can'?t (say|tell|remember)|"
+    r"maybe|hard to say|not certain|no clue|i forget)\b",
+    re.I,
+)
+YES_RE = re.compile(
+    r"\b(yes|yeah|yea|yep|yup|ya|definitely|certainly|absolutely|sure does|it does|i do|they do|"
+    r"100%|correct|true|often|always|usually|sometimes|a bit|a little|slightly|kind of|kinda|"
+    r"sort of|mostly)\b",
+    re.I,
+)
+NO_RE = re.compile(
+    r"\b(no|nope|nah|not really|never|none|nothing|doesn'?t|don'?t|does not|do not|not at all|"
+    r"neither|fine|normal|moves fine|all good)\b",
+    re.I,
+)
+SWAP_RE = re.compile(
+    r"\b(swap|swaps|switch|switches|changes|alternat\w*|moves around|either)\b", re.I
+)
+NEVER_SWAP_RE = re.compile(
+    r"\b(never|doesn'?t|does not|don'?t|won'?t|not)\b.{0,20}\b(swap|switch|change|move)", re.I
+)
+NECK_START = {"neck", "suboccipital", "trapezius", "vertebrae", "nerves", "shoulder", "upper_back"}
+FRONT_START = {"eye", "forehead", "temple"}
+FRONT_WORDS = re.compile(r"\b(behind|around) (my|the) eyes?\b|\bforehead\b|\btemples?\b", re.I)
+SPREAD_RE = re.compile(
+    r"\b(spread\w*|moves?|creep\w*|travel\w*|goes|radiat\w*|up (to|into)|over)\b", re.I
+)
+WHOLE_RE = re.compile(
+    r"\b(all over|whole head|everywhere|band|like a (tight )?band|vice|helmet)\b", re.I
+)
+MARKED_RE = re.compile(
+    r"\b(vomit\w*|throw\w* up|threw up|dark room|lie down in the dark|"
+    r"can'?t (stand|bear|cope with) (the )?(light|noise|sound)|aura|zig ?zag|flashing|"
+    r"really sick|very sick|so sick|bed for)\b",
+    re.I,
+)
+NEGATED_BEFORE = re.compile(r"\b(never|not|no|without|n't)\b[\w\s]*$", re.I)
+MILD_RE = re.compile(
+    r"\b(a bit|a little|slight\w*|mild\w*|sometimes|occasional\w*|now and then|bit)\b", re.I
+)
+SAME_SIDE_RE = re.compile(r"\b(same side|that side|this side|same)\b", re.I)
+
+
+def _doc(text: str) -> Doc:
+    return load_pipeline()(text)
+
+
+NEGATION_WORDS = {"never", "not", "no", "n't", "nor", "without"}
+
+
+def _values(doc: Doc, label: str, affirmed_only: bool = False) -> set[str]:
+    """Canonical values of one label; `affirmed_only` drops "never the left"-style mentions."""
+    found = set()
+    for ent in doc.ents:
+        if ent.label_ != label:
+            continue
+        before = {t.lower_ for t in doc[max(ent.sent.start, ent.start - 4) : ent.start]}
+        if affirmed_only and before & NEGATION_WORDS:
+            continue
+        found.add(ent.ent_id_)
+    return found
+
+
+def _yes_no(text: str) -> str | None:
+    if NOT_SURE_RE.search(text):
+        return NOT_SURE
+    no, yes = NO_RE.search(text), YES_RE.search(text)
+    if no and (not yes or no.start() < yes.start()):
+        return "no"
+    return "yes" if yes else None
+
+
+def read_age(text: str) -> int | str | None:
+    if NOT_SURE_RE.search(text) or re.search(r"\brather not\b|\bprefer not\b", text, re.I):
+        return NOT_SURE
+    return find_age(text, bare_number_is_age=True)
+
+
+def read_red_flag_check(text: str) -> str | None:
+    """'Do you have any of these now?' -> yes / no / not_sure (the detector reads the details)."""
+    return _yes_no(text)
+
+
+def read_pain_side(text: str) -> str | None:
+    """left / right / one_side (side-locked), both, alternating, not_sure."""
+    if NOT_SURE_RE.search(text):
+        return NOT_SURE
+    sides = _values(_doc(text), "side", affirmed_only=True)
+    if "alternating" in sides or (SWAP_RE.search(text) and not NEVER_SWAP_RE.search(text)):
+        return "alternating"
+    if "both" in sides or {"left", "right"} <= sides:
+        return "both"
+    for side in ("left", "right", "one_side"):
+        if side in sides:
+            return side
+    if re.search(r"\bright\b", text, re.I) and not re.search(
+        r"\b(all right|alright|that's right)\b", text, re.I
+    ):
+        return "right"
+    return None
+
+
+def read_pain_start(text: str) -> str | None:
+    """neck (incl. base of skull; may spread forward), front, whole_head, not_sure."""
+    if NOT_SURE_RE.search(text):
+        return NOT_SURE
+    parts = _values(_doc(text), "body_part")
+    first = min(
+        ((e.start, e.ent_id_) for e in _doc(text).ents if e.label_ == "body_part"),
+        default=(None, None),
+    )[1]
+    if first in NECK_START or (parts & NECK_START and not parts & FRONT_START):
+        return "neck"
+    if first in FRONT_START or FRONT_WORDS.search(text):
+        return "front"
+    if WHOLE_RE.search(text):
+        return "whole_head"
+    if parts & {"head"}:
+        return "whole_head" if re.search(r"\b(all|whole|top)\b", text, re.I) else None
+    return None
+
+
+def read_neck_provoked(text: str) -> str | None:
+    """yes when posture, neck movement or pressure brings it on (CHISG I a1/a2)."""
+    doc = _doc(text)
+    answer = _yes_no(text)
+    if answer in (NOT_SURE, "no"):
+        return answer
+    if _values(doc, "posture") or _values(doc, "trigger") & {"neck_movement", "screen"}:
+        return "yes"
+    if re.search(
+        r"\b(press\w*|push\w*|turn\w*|look\w* (up|down|over)|driv\w*|sitting|reading)\b", text, re.I
+    ):
+        return "yes"
+    return answer
+
+
+def read_neck_stiffness(text: str) -> str | None:
+    """yes when the neck does not move as far (CHISG I b), however mildly."""
+    restricted = re.search(
+        r"\b(can'?t|cannot|hard to|struggle to|not as far|less|stiff|tight|restricted|limited)\b",
+        text,
+        re.I,
+    )
+    if restricted and not re.search(r"\b(not|isn'?t|never)\s+(stiff|tight)\b", text, re.I):
+        return "yes"
+    return _yes_no(text)
+
+
+def read_shoulder_arm_pain(text: str) -> str | None:
+    """same_side / yes (side unknown) / no / not_sure (CHISG I c)."""
+    answer = _yes_no(text)
+    if answer in (NOT_SURE, "no"):
+        return answer
+    parts = _values(_doc(text), "body_part")
+    if SAME_SIDE_RE.search(text) or _values(_doc(text), "side") - {"both", "alternating"}:
+        return (
+            "same_side"
+            if parts & {"shoulder", "arm", "trapezius", "upper_back"} or answer
+            else None
+        )
+    if parts & {"shoulder", "arm", "trapezius", "upper_back"}:
+        return "yes"
+    return answer
+
+
+def read_other_symptoms(text: str) -> str | None:
+    """Migraine-like features: none / mild / marked / not_sure (CHISG VI)."""
+    doc = _doc(text)
+    symptoms = _values(doc, "symptom", affirmed_only=True) & {
+        "nausea", "vomiting", "light_sensitivity", "sound_sensitivity", "aura", "dizziness",
+        "throbbing", "blurred_vision",
+    }  # fmt: skip
+    marked = [
+        m for m in MARKED_RE.finditer(text) if not NEGATED_BEFORE.search(text[: m.start()][-25:])
+    ]
+    if marked or symptoms & {"vomiting", "aura"}:
+        return "marked"
+    if not symptoms and NOT_SURE_RE.search(text):
+        return NOT_SURE
+    if symptoms:
+        strong = "throbbing" in symptoms and symptoms & {
+            "nausea",
+            "light_sensitivity",
+            "sound_sensitivity",
+        }
+        return "marked" if strong and not MILD_RE.search(text) else "mild"
+    answer = _yes_no(text)
+    return "none" if answer == "no" else None
+
+
+def read_headache_pattern(text: str) -> str | None:
+    """Kept as the person's words for the summary; red flags in it are the detector's job."""
+    cleaned = " ".join(text.split())
+    return cleaned or None
+
+
+READERS: dict[str, Callable[[str], object]] = {
+    "red_flag_check": read_red_flag_check,
+    "age": read_age,
+    "pain_side": read_pain_side,
+    "pain_start": read_pain_start,
+    "neck_provoked": read_neck_provoked,
+    "neck_stiffness": read_neck_stiffness,
+    "shoulder_arm_pain": read_shoulder_arm_pain,
+    "headache_pattern": read_headache_pattern,
+    "other_symptoms": read_other_symptoms,
+}
