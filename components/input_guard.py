@@ -6,12 +6,7 @@ readable in it (empty, emoji only, another language) becomes `nlu_fallback` with
 an `input_problem` entity, so the fallback action can say something useful about it.
 """
 
-from typing import Any
-
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
 from rasa.shared.nlu.constants import (
     ENTITIES,
@@ -25,6 +20,7 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from components.stateless import StatelessComponent
 from headache_core.input_check import check_text
 
 PROBLEMS_KEY = "input_problems"
@@ -34,20 +30,8 @@ EMPTY_STAND_IN = "no text"
 PROBLEM_ENTITY = "input_problem"
 
 
-class _Stateless(GraphComponent):
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "_Stateless":
-        return cls()
-
-
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False)
-class InputCleaner(_Stateless):
+class InputCleaner(StatelessComponent):
     """Replaces the message text by its cleaned form and records what was wrong with it."""
 
     def process(self, messages: list[Message]) -> list[Message]:
@@ -66,7 +50,7 @@ class InputCleaner(_Stateless):
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class InputProblemRouter(_Stateless):
+class InputProblemRouter(StatelessComponent):
     """Turns an unreadable message into `nlu_fallback` with its problem as an entity."""
 
     def process(self, messages: list[Message]) -> list[Message]:

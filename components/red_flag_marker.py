@@ -10,7 +10,7 @@ and the escalation action asks one clarifying question. The classifier's own
 
 from typing import Any
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
@@ -18,6 +18,7 @@ from rasa.nlu.constants import SPACY_DOCS
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from components.stateless import StatelessComponent
 from headache_core.red_flags.detector import default_detector, detect
 
 INTENT_NAME = "report_emergency_symptoms"
@@ -28,7 +29,7 @@ def _entity(name: str, value: str) -> dict[str, Any]:
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class RedFlagMarker(GraphComponent):
+class RedFlagMarker(StatelessComponent):
     @classmethod
     def create(
         cls,
