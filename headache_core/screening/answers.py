@@ -32,7 +32,9 @@ NO_RE = re.compile(
     re.I,
 )
 SWAP_RE = re.compile(
-    r"\b(swap|swaps|switch|switches|changes|alternat\w*|moves around|either)\b", re.I
+    r"\b(swap|swaps|switch|switches|changes|alternat\w*|moves around|either|back and forth|"
+    r"one (side )?then the other|one or the other|from side to side)\b",
+    re.I,
 )
 NEVER_SWAP_RE = re.compile(
     r"\b(never|doesn'?t|does not|don'?t|won'?t|not)\b.{0,20}\b(swap|switch|change|move)", re.I
