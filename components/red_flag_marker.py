@@ -10,10 +10,7 @@ and the escalation action asks one clarifying question. The classifier's own
 
 from typing import Any
 
-from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.constants import SPACY_DOCS
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
@@ -30,16 +27,8 @@ def _entity(name: str, value: str) -> dict[str, Any]:
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class RedFlagMarker(StatelessComponent):
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "RedFlagMarker":
+    def __init__(self) -> None:
         default_detector()  # compile the patterns now, not during the first patient's message
-        return cls()
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:

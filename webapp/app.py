@@ -18,11 +18,11 @@ from headache_core.clinic import load_clinic
 
 HERE = Path(__file__).parent
 RASA_URL = os.environ.get("RASA_PUBLIC_URL", "http://localhost:5005")
+DEMO_TEMPLATE = (HERE / "templates" / "demo.html").read_text(encoding="utf-8")
 
 
 def demo_page(request: Request) -> HTMLResponse:
     clinic = load_clinic()
-    template = (HERE / "templates" / "demo.html").read_text(encoding="utf-8")
     values = {
         "clinic_name": clinic.name,
         "phone": clinic.phone,
@@ -30,7 +30,7 @@ def demo_page(request: Request) -> HTMLResponse:
         "emergency_number": clinic.region.emergency_number,
         "rasa_url": RASA_URL,
     }
-    page = template
+    page = DEMO_TEMPLATE
     for key, value in values.items():
         page = page.replace("{{ " + key + " }}", html.escape(value, quote=True))
     return HTMLResponse(page)

@@ -124,9 +124,10 @@ def read_pain_start(text: str) -> str | None:
     """neck (incl. base of skull; may spread forward), front, whole_head, not_sure."""
     if NOT_SURE_RE.search(text):
         return NOT_SURE
-    parts = _values(_doc(text), "body_part")
+    doc = _doc(text)
+    parts = _values(doc, "body_part")
     first = min(
-        ((e.start, e.ent_id_) for e in _doc(text).ents if e.label_ == "body_part"),
+        ((e.start, e.ent_id_) for e in doc.ents if e.label_ == "body_part"),
         default=(None, None),
     )[1]
     if first in NECK_START or (parts & NECK_START and not parts & FRONT_START):
@@ -172,8 +173,9 @@ def read_shoulder_arm_pain(text: str) -> str | None:
     answer = _yes_no(text)
     if answer in (NOT_SURE, "no"):
         return answer
-    parts = _values(_doc(text), "body_part")
-    if SAME_SIDE_RE.search(text) or _values(_doc(text), "side") - {"both", "alternating"}:
+    doc = _doc(text)
+    parts = _values(doc, "body_part")
+    if SAME_SIDE_RE.search(text) or _values(doc, "side") - {"both", "alternating"}:
         return (
             "same_side"
             if parts & {"shoulder", "arm", "trapezius", "upper_back"} or answer
