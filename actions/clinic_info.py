@@ -27,6 +27,15 @@ def _placeholder_note(dispatcher: CollectingDispatcher) -> None:
         send(dispatcher, "placeholder_details")
 
 
+def send_clinic_info(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+    """The clinic details the latest message asks about (all of them when it names none)."""
+    asked = entities_by_label(tracker).get("clinic_topic", set())
+    keys = [key for topic, key in TOPIC_MESSAGES.items() if topic in asked]
+    for key in keys or ["clinic_overview"]:
+        send(dispatcher, key)
+    _placeholder_note(dispatcher)
+
+
 class ActionAnswerClinicInfo(Action):
     def name(self) -> str:
         return "action_answer_clinic_info"
@@ -34,11 +43,7 @@ class ActionAnswerClinicInfo(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        asked = entities_by_label(tracker).get("clinic_topic", set())
-        keys = [key for topic, key in TOPIC_MESSAGES.items() if topic in asked]
-        for key in keys or ["clinic_overview"]:
-            send(dispatcher, key)
-        _placeholder_note(dispatcher)
+        send_clinic_info(dispatcher, tracker)
         return []
 
 

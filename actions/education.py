@@ -15,6 +15,23 @@ from headache_core.content import select_topic
 AFTER_RED_FLAG_HIDDEN = {"/start_screening", "/book_appointment"}
 
 
+def send_topic_answer(
+    dispatcher: CollectingDispatcher, tracker: Tracker, with_buttons: bool = True
+) -> None:
+    """The topic for the latest message's intent and entities (without its buttons inside the
+    screening form, whose question follows with its own)."""
+    topic = select_topic(latest_intent(tracker) or "", entities_by_label(tracker))
+    if topic is None:
+        send(dispatcher, "unclear")
+        return
+    buttons = [{"title": b.title, "payload": b.payload} for b in topic.buttons]
+    if red_flag_level(tracker):  # after red-flag advice, no screening or booking offers
+        buttons = [b for b in buttons if b["payload"] not in AFTER_RED_FLAG_HIDDEN]
+    dispatcher.utter_message(
+        text=topic.render(load_clinic()), buttons=buttons if with_buttons else None
+    )
+
+
 class ActionAnswerQuestion(Action):
     def name(self) -> str:
         return "action_answer_question"
@@ -22,12 +39,5 @@ class ActionAnswerQuestion(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        topic = select_topic(latest_intent(tracker) or "", entities_by_label(tracker))
-        if topic is None:
-            send(dispatcher, "unclear")
-            return []
-        buttons = [{"title": b.title, "payload": b.payload} for b in topic.buttons]
-        if red_flag_level(tracker):  # after red-flag advice, no screening or booking offers
-            buttons = [b for b in buttons if b["payload"] not in AFTER_RED_FLAG_HIDDEN]
-        dispatcher.utter_message(text=topic.render(load_clinic()), buttons=buttons)
+        send_topic_answer(dispatcher, tracker)
         return []

@@ -53,6 +53,32 @@ def repeat_advice_if_flagged(dispatcher: CollectingDispatcher, tracker: Tracker)
     return True
 
 
+def escalate(
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    flags: list[str],
+    new_level: str | None = None,
+    lead: str | None = None,
+) -> list[EventType]:
+    """Send the advice of the highest level seen (flags' levels, `new_level`, earlier ones) and
+    set the contract slots. `lead` is a message key sent first (e.g. why an unsure answer
+    escalates). The screening form and the escalation action share this."""
+    rules = load_rules()
+    known = {f.id for f in rules.flags}
+    flags = [f for f in flags if f in known]
+    new_level = _highest(new_level, *(rules.flag(f).level for f in flags))
+    level = _highest(new_level, red_flag_level(tracker)) or "emergency"
+    all_flags = list(dict.fromkeys((tracker.get_slot("red_flags") or []) + flags))
+    if lead:
+        send(dispatcher, lead)
+    send_advice(dispatcher, level, flags if new_level == level else all_flags)
+    return [
+        SlotSet("triage_outcome", OUTCOME[level]),
+        SlotSet("red_flags", all_flags),
+        SlotSet("red_flag_pending", None),
+    ]
+
+
 class ActionEscalateRedFlag(Action):
     def name(self) -> str:
         return "action_escalate_red_flag"
@@ -82,17 +108,7 @@ class ActionEscalateRedFlag(Action):
             send(dispatcher, "red_flag_check")
             return [SlotSet("red_flag_pending", UNNAMED)]
 
-        rules = load_rules()
-        new_level = _highest(*(rules.flag(f).level for f in flags)) if flags else None
         if not flags and intent in ("affirm", "deny") and red_flag_level(tracker):
-            new_level = None  # a yes/no after the advice: repeat it, nothing new
-        elif not flags:
-            new_level = "emergency"  # the model read a red flag the detector did not name
-        level = _highest(new_level, red_flag_level(tracker)) or "emergency"
-        all_flags = list(dict.fromkeys((tracker.get_slot("red_flags") or []) + flags))
-        send_advice(dispatcher, level, flags if new_level == level else all_flags)
-        return [
-            SlotSet("triage_outcome", OUTCOME[level]),
-            SlotSet("red_flags", all_flags),
-            SlotSet("red_flag_pending", None),
-        ]
+            return escalate(dispatcher, tracker, [], None)  # a yes/no after the advice: repeat it
+        # no flags: the model read a red flag the detector did not name, the safer level
+        return escalate(dispatcher, tracker, flags, None if flags else "emergency")

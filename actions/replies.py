@@ -2,9 +2,12 @@
 
 from rasa_sdk.executor import CollectingDispatcher
 
-from headache_core.messages import render
+from headache_core.messages import Reply, render
 
 
 def send(dispatcher: CollectingDispatcher, key: str, **extra: str) -> None:
-    reply = render(key, **extra)
+    send_reply(dispatcher, render(key, **extra))
+
+
+def send_reply(dispatcher: CollectingDispatcher, reply: Reply) -> None:
     dispatcher.utter_message(text=reply.text, buttons=reply.button_dicts() or None)

@@ -15,7 +15,6 @@ from actions.clinic_info import (
 from actions.education import ActionAnswerQuestion
 from actions.fallback import ActionHandleUnclear
 from actions.red_flags import ActionEscalateRedFlag
-from actions.screening import ActionOfferScreening
 from actions.session import ActionSessionStart
 from headache_core.clinic import OpeningStatus
 from tests.conftest import make_tracker
@@ -235,17 +234,3 @@ def test_opening_status_is_used_with_the_clinic_timezone():
     from headache_core.clinic import load_clinic, opening_status
 
     assert isinstance(opening_status(load_clinic(), datetime(2026, 11, 23, 10)).is_open, bool)
-
-
-async def test_screening_offer_says_it_is_not_ready_and_offers_routes(dispatcher):
-    await ActionOfferScreening().run(dispatcher, make_tracker("start_screening"), DOMAIN)
-    [message] = dispatcher.messages
-    assert "not ready yet" in message["text"]
-    assert {b["payload"] for b in message["buttons"]} >= {"/book_appointment"}
-
-
-async def test_screening_after_a_red_flag_repeats_the_advice_first(dispatcher):
-    tracker = make_tracker("start_screening", slots={"triage_outcome": "red_flag_emergency"})
-    await ActionOfferScreening().run(dispatcher, tracker, DOMAIN)
-    assert "need a doctor" in dispatcher.messages[0]["text"]
-    assert "999" in dispatcher.messages[1]["text"]

@@ -101,16 +101,9 @@ class Stack:
             "--endpoints", str(self.endpoints_file()), "--credentials", "credentials.yml",
             "--cors", cors,
         ]  # fmt: skip
-        # rasa_sdk directly: `rasa run actions` would import all of Rasa (and TensorFlow)
-        actions = [
-            sys.executable,
-            "-m",
-            "rasa_sdk",
-            "--actions",
-            "actions",
-            "--port",
-            str(self.ports.actions),
-        ]
+        # rasa_sdk directly (actions/__main__.py): `rasa run actions` would import all of Rasa
+        # and TensorFlow
+        actions = [sys.executable, "-m", "actions", "--port", str(self.ports.actions)]
         web = [
             str(BIN / "uvicorn"), "webapp.app:app", "--host", "127.0.0.1",
             "--port", str(self.ports.web), "--no-access-log", "--ws", "none",

@@ -16,7 +16,8 @@ from headache_core.nlp.pipeline import load_pipeline
 
 NOT_SURE = "not_sure"
 NOT_SURE_RE = re.compile(
-    r"\b(not sure|unsure|dunno|don'?t know|do not know|no idea|idk|can'?t (say|tell|remember)|"
+    r"\b(not sure|unsure|dunno|don'?t know|do not know|no idea|idk|"
+    r"can'?t (really )?(say|tell|remember)|couldn'?t (really )?(say|tell)|"
     r"maybe|hard to say|not certain|no clue|i forget)\b",
     re.I,
 )
@@ -27,8 +28,9 @@ YES_RE = re.compile(
     re.I,
 )
 NO_RE = re.compile(
-    r"\b(no|nope|nah|not really|never|none|nothing|doesn'?t|don'?t|does not|do not|not at all|"
-    r"neither|fine|normal|moves fine|all good)\b",
+    r"\b(no|nope|nup|nah|nada|zilch|not really|never|none|nothing|nothin|doesn'?t|don'?t|does not|"
+    r"do not|not at all|not (by|from|with) (my )?neck|neither|fine|normal|normally|ok|okay|"
+    r"moves fine|all good)\b",
     re.I,
 )
 SWAP_RE = re.compile(
@@ -58,6 +60,11 @@ NEGATED_BEFORE = re.compile(r"\b(never|not|no|without|n't)\b[\w\s]*$", re.I)
 MILD_RE = re.compile(
     r"\b(a bit|a little|slight\w*|mild\w*|sometimes|occasional\w*|now and then|bit)\b", re.I
 )
+LEADING_NUMBER_RE = re.compile(r"^\s*(\d{1,3})\b(?!\s*(%|times|days?|weeks?|months?|years? ago))")
+NOTHING_ELSE_RE = re.compile(
+    r"\b(that'?s (it|all)|just (that|tired)|only (that|the headache)|else)\b", re.I
+)
+UNDER_RE = re.compile(r"\b(under|below|less than|younger than)\s+(\d{2})\b", re.I)
 SAME_SIDE_RE = re.compile(r"\b(same side|that side|this side|same)\b", re.I)
 
 
@@ -74,7 +81,7 @@ def _values(doc: Doc, label: str, affirmed_only: bool = False) -> set[str]:
     for ent in doc.ents:
         if ent.label_ != label:
             continue
-        before = {t.lower_ for t in doc[max(ent.sent.start, ent.start - 4) : ent.start]}
+        before = {t.lower_ for t in doc[max(ent.sent.start, ent.start - 6) : ent.start]}
         if affirmed_only and before & NEGATION_WORDS:
             continue
         found.add(ent.ent_id_)
@@ -93,12 +100,38 @@ def _yes_no(text: str) -> str | None:
 def read_age(text: str) -> int | str | None:
     if NOT_SURE_RE.search(text) or re.search(r"\brather not\b|\bprefer not\b", text, re.I):
         return NOT_SURE
-    return find_age(text, bare_number_is_age=True)
+    if under := UNDER_RE.search(text):
+        return int(under[2]) - 1  # the "Under 30" button
+    age = find_age(text, bare_number_is_age=True)
+    if age is None and len(text.split()) <= 5 and (lead := LEADING_NUMBER_RE.match(text)):
+        age = int(lead[1]) if 1 <= int(lead[1]) <= 110 else None  # "33 next month", "31 mate"
+    return age
+
+
+LIST_YES_RE = re.compile(
+    r"^\W*(yes|yeah|yea|yep|yup|ya|y|one of (those|them)|correct|true|that'?s right|right|"
+    r"definitely|absolutely|sure|i do|i have( one)?)\W*$|^\W*(yes|yeah|yea|yep|yup|ya)\b",
+    re.I,
+)
+LIST_NO_RE = re.compile(
+    r"^\W*(no|nope|nah|nup|nay|n|none|nothing|neither|not|never|negative)\b|"
+    r"\b(none of (those|them|these|that|the above)|nothing (like|of) (that|those)|no to all)\b",
+    re.I,
+)
 
 
 def read_red_flag_check(text: str) -> str | None:
-    """'Do you have any of these now?' -> yes / no / not_sure (the detector reads the details)."""
-    return _yes_no(text)
+    """A yes or no to a list of warning signs, or to a confirmation: yes / no / not_sure.
+
+    Only an explicit yes or no counts ("yes", "no, none of those"); a sentence about something
+    else is not read as a yes because it contains "always" or "a bit", and is asked again. The
+    red-flag detector reads the details of any answer.
+    """
+    if NOT_SURE_RE.search(text):
+        return NOT_SURE
+    if LIST_NO_RE.search(text):
+        return "no"
+    return "yes" if LIST_YES_RE.search(text) else None
 
 
 def read_pain_side(text: str) -> str | None:
@@ -108,7 +141,7 @@ def read_pain_side(text: str) -> str | None:
     sides = _values(_doc(text), "side", affirmed_only=True)
     if "alternating" in sides or (SWAP_RE.search(text) and not NEVER_SWAP_RE.search(text)):
         return "alternating"
-    if "both" in sides or {"left", "right"} <= sides:
+    if "both" in sides or {"left", "right"} <= sides or WHOLE_RE.search(text):
         return "both"
     for side in ("left", "right", "one_side"):
         if side in sides:
@@ -150,7 +183,10 @@ def read_neck_provoked(text: str) -> str | None:
     if _values(doc, "posture") or _values(doc, "trigger") & {"neck_movement", "screen"}:
         return "yes"
     if re.search(
-        r"\b(press\w*|push\w*|turn\w*|look\w* (up|down|over)|driv\w*|sitting|reading)\b", text, re.I
+        r"\b(press\w*|push\w*|turn\w*|look\w* (up|down|over)|driv\w*|sitting|reading|"
+        r"hold\w* my head|position of my head|head position)\b",
+        text,
+        re.I,
     ):
         return "yes"
     return answer
@@ -208,7 +244,9 @@ def read_other_symptoms(text: str) -> str | None:
         }
         return "marked" if strong and not MILD_RE.search(text) else "mild"
     answer = _yes_no(text)
-    return "none" if answer == "no" else None
+    if answer == "no" or (answer is None and NOTHING_ELSE_RE.search(text)):
+        return "none"
+    return None
 
 
 def read_headache_pattern(text: str) -> str | None:

@@ -1,0 +1,20 @@
+"""The action server: `python -m actions [rasa_sdk options]` (default port 5055).
+
+The screening validators use spaCy; spaCy's `thinc` imports TensorFlow when it is installed
+(Rasa installs it), which costs 5 s and 450 MB here for nothing. Blocking the import keeps the
+action server small and quick to start. Nothing in `actions/` or `headache_core/` uses TF.
+"""
+
+import sys
+
+sys.modules.setdefault("tensorflow", None)  # type: ignore[assignment]
+
+from rasa_sdk.__main__ import main  # noqa: E402
+
+if __name__ == "__main__":
+    from headache_core.red_flags.detector import default_detector
+
+    default_detector()  # load the spaCy pipeline now, not during a patient's first answer
+    if "--actions" not in sys.argv:
+        sys.argv[1:1] = ["--actions", "actions"]
+    main()

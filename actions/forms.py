@@ -1,0 +1,73 @@
+"""A form validation base that counts repeated failures of one question.
+
+After RasaHQ/financial-demo's `actions/custom_forms.py`: every unclear answer to the requested
+slot adds one to `repeated_validation_failures`, which the question's ask action reads to
+re-ask with an example and then with buttons and "not sure"; after `max_asks` the question is
+answered "not sure" for the person, so nobody is asked the same thing a fourth time.
+"""
+
+from abc import ABC, abstractmethod
+from typing import Any
+
+from rasa_sdk import Tracker, utils
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import REQUESTED_SLOT, FormValidationAction
+
+FAILURES_SLOT = "repeated_validation_failures"
+NOT_SURE_TEXT = "not sure"
+
+
+def failures(tracker: Tracker) -> int:
+    return int(tracker.get_slot(FAILURES_SLOT) or 0)
+
+
+class CountingFormValidationAction(FormValidationAction, ABC):
+    max_asks = 3
+
+    @abstractmethod
+    def name(self) -> str:
+        """validate_<form name>"""
+
+    async def before_validation(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, slot: str, text: str
+    ) -> list[EventType] | None:
+        """Events that replace validation of this answer (an exit, an interruption), or None."""
+        return None
+
+    async def on_activation(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> list[EventType]:
+        """Events when the form starts (reset, pre-fill)."""
+        return []
+
+    async def get_validation_events(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        requested = tracker.get_slot(REQUESTED_SLOT)
+        if requested is None:
+            events = await self.on_activation(dispatcher, tracker)
+            tracker.add_slots(events)
+            return events
+        answer = tracker.slots_to_validate().get(requested)
+        if answer is None:  # back after an interruption: nothing new to read
+            return await super().get_validation_events(dispatcher, tracker, domain)
+        early = await self.before_validation(dispatcher, tracker, requested, str(answer))
+        if early is not None:
+            return early
+        events = await super().get_validation_events(dispatcher, tracker, domain)
+        if tracker.get_slot(requested) is not None:
+            return events + [SlotSet(FAILURES_SLOT, 0)]
+        count = failures(tracker) + 1
+        if count < self.max_asks:
+            return events + [SlotSet(FAILURES_SLOT, count)]
+        # the third unclear answer: read it as "not sure", which the rules handle
+        validate = getattr(self, f"validate_{requested}")
+        result = await utils.call_potential_coroutine(
+            validate(NOT_SURE_TEXT, dispatcher, tracker, domain)
+        )
+        tracker.slots.update(result)
+        return [e for e in events if e["name"] != requested] + [
+            *(SlotSet(k, v) for k, v in result.items()),
+            SlotSet(FAILURES_SLOT, 0),
+        ]

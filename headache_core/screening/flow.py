@@ -1,0 +1,99 @@
+"""What the screening form needs besides the answer readers, with no Rasa inside.
+
+- Red flags across answers: each answer alone may say nothing alarming, while together they do
+  ("I'm 63" ... "it started three weeks ago"). The detector reads every answer so far as one text.
+- Pre-fill: what the person said before the screening ("my right-sided headache starts at the
+  base of my skull") becomes answers to confirm instead of questions to ask.
+- Stop requests and questions asked in the middle of the form.
+"""
+
+import re
+
+from headache_core.age import find_age
+from headache_core.red_flags.detector import Detection, detect
+from headache_core.red_flags.rules import LEVELS
+from headache_core.screening.answers import NOT_SURE, read_pain_side, read_pain_start
+
+# Gives the detector the "headache" that every answer in this form is about, so combinations such
+# as pregnancy + headache hold even when no answer repeats the word.
+CONTEXT_PREFIX = "I have headaches."
+# A command on its own ("stop", "cancel please"), or a sentence that asks to stop the check.
+# "end of the work day" or "it stops when I lie down" are answers, not requests.
+STOP_RE = re.compile(
+    r"^\W*(please\s+)?(stop|cancel|quit|exit|end|abort|enough|never ?mind|forget it|bye|goodbye)"
+    r"(\s+(it|this|that|now|please|the (check|test|questions)))*\W*$"
+    r"|^\W*(please\s+)?(can we |could we |let'?s |i want to |i'?d like to )?"
+    r"(stop|cancel|quit|end|skip) (this|it|the (check|test|questions|screening))\b"
+    r"|\b(i('?d| would) rather not (do|carry on|continue|go on)|i don'?t want to (do|carry on|"
+    r"continue|go on) (this|with)|no more questions)\b",
+    re.I,
+)
+QUESTION_START_RE = re.compile(
+    r"^\W*(what|what'?s|whats|why|how|where|when|who|which|is|are|can|could|does|do|should|"
+    r"will|would|tell me|explain)\b",
+    re.I,
+)
+# Explicit words about where the pain starts, so "is my headache from my neck?" pre-fills nothing.
+START_WORDS_RE = re.compile(
+    r"\b(starts?|started|starting|begins?|began|comes? up from|spreads? from|from the (base|back)|"
+    r"at the (base|back) of)\b",
+    re.I,
+)
+
+
+def context_text(answers: dict[str, str]) -> str:
+    """All free-text answers so far as one text for the red-flag detector."""
+    parts = [CONTEXT_PREFIX]
+    for slot, text in answers.items():
+        text = " ".join(str(text).split())
+        if not text:
+            continue
+        age = find_age(text, bare_number_is_age=True) if slot == "age" else None
+        if isinstance(age, int):
+            text = f"I am {age}."  # "fifty-seven" answers "How old are you?"
+        parts.append(text if text[-1] in ".!?" else text + ".")
+    return " ".join(parts)
+
+
+def red_flags_in_answers(answers: dict[str, str], latest: str | None = None) -> Detection:
+    """Red flags (or hints) in the answers read together, and in the latest answer on its own
+    (as the NLU component reads every message: an answer may state an age the way a first
+    message does, "fifty-six and ...")."""
+    together = detect(context_text(answers))
+    alone = detect(latest) if latest else None
+    if alone and alone.flags and not together.flags:
+        return alone
+    if alone and alone.flags and LEVELS.index(alone.level) < LEVELS.index(together.level):
+        return alone
+    return together
+
+
+def is_stop_request(text: str) -> bool:
+    return bool(STOP_RE.search(text or ""))
+
+
+def looks_like_question(text: str) -> bool:
+    text = (text or "").strip()
+    return text.endswith("?") or bool(QUESTION_START_RE.match(text))
+
+
+def prefill(texts: list[str]) -> dict[str, dict[str, object]]:
+    """Answers a person gave in their own words before the screening started (latest wins),
+    as {slot: {"value": ..., "said": the message}}.
+
+    Only explicit statements count: an age said as an age, a side named, and where the pain
+    starts when they say "starts"/"begins". The form asks the person to confirm them.
+    """
+    found: dict[str, dict[str, object]] = {}
+    for text in texts:
+        if not text or text.startswith("/"):
+            continue
+        values = {
+            "age": find_age(text, bare_number_is_age=False),
+            "pain_side": read_pain_side(text),
+            "pain_start": read_pain_start(text) if START_WORDS_RE.search(text) else None,
+        }
+        for slot, value in values.items():
+            if value not in (None, NOT_SURE):
+                found[slot] = {"value": value, "said": " ".join(text.split())}
+    return found

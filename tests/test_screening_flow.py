@@ -1,0 +1,65 @@
+"""The screening's pure helpers: pre-fill, stop requests, red flags across answers, explanation."""
+
+import pytest
+
+from headache_core.screening.explain import outcome_replies, summary
+from headache_core.screening.flow import is_stop_request, prefill, red_flags_in_answers
+from headache_core.screening.questions import ORDER, load_questions
+from headache_core.screening.rules import evaluate
+
+
+def test_prefill_takes_explicit_statements_with_the_words_said():
+    found = prefill(["my right-sided headache starts at the base of my skull"])
+    assert found["pain_side"]["value"] == "right" and found["pain_start"]["value"] == "neck"
+    assert "base of my skull" in found["pain_start"]["said"]
+
+
+def test_a_question_about_the_neck_prefills_nothing():
+    assert prefill(["Can you check whether my headache is coming from my neck?"]) == {}
+
+
+def test_prefill_keeps_the_latest_statement():
+    found = prefill(["I'm 45", "sorry, I'm 46 actually", "/start_screening"])
+    assert found["age"]["value"] == 46
+
+
+@pytest.mark.parametrize("text", ["stop", "Cancel please", "can we stop this", "no more questions"])
+def test_stop_requests(text):
+    assert is_stop_request(text)
+
+
+@pytest.mark.parametrize("text", ["end of the day mostly", "it stops when I lie down", "no"])
+def test_answers_are_not_stop_requests(text):
+    assert not is_stop_request(text)
+
+
+def test_age_in_words_counts_for_red_flags_across_answers():
+    answers = {"age": "fifty-seven", "headache_pattern": "they only started about a month ago"}
+    assert red_flags_in_answers(answers).flag_ids == ["new_headache_over_50"]
+
+
+def test_the_same_words_under_50_are_no_flag():
+    answers = {"age": "34", "headache_pattern": "they only started about a month ago"}
+    assert red_flags_in_answers(answers).flags == ()
+
+
+def test_every_question_exists_with_buttons_and_an_example():
+    questions = load_questions()
+    for slot in ORDER:
+        assert questions[slot].buttons and questions[slot].example and questions[slot].source
+
+
+def test_outcome_replies_name_criteria_clinic_checks_and_disclaimer():
+    outcome = evaluate({"pain_side": "alternating", "pain_start": "neck", "neck_provoked": "yes",
+                        "other_symptoms": "none"})  # fmt: skip
+    text = " ".join(r.text for r in outcome_replies(outcome, {"pain_side": "swaps sides"}, []))
+    assert outcome.outcome == "not_typical_cervicogenic"
+    assert 'What did not fit: the pain stays on one side (you said "swaps sides")' in text
+    assert "flexion-rotation test" in text and "999" in text and "not a diagnosis" in text
+
+
+def test_summary_lists_values_and_words():
+    text = summary("not_typical_cervicogenic", "v1", {"pain_side": "both"},
+                   {"pain_side": "both sides mostly"})  # fmt: skip
+    assert text.splitlines()[0] == "Neck screening (rules v1): not_typical_cervicogenic"
+    assert 'Side: both ("both sides mostly")' in text

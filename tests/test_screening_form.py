@@ -1,0 +1,207 @@
+"""The screening form's validation, questions and conclusion, run with rasa_sdk's own classes."""
+
+from typing import Any
+
+import pytest
+import yaml
+from rasa_sdk import Tracker
+
+from actions.forms import FAILURES_SLOT
+from actions.screening import ASK_ACTIONS, ActionConcludeScreening, ValidateScreeningForm
+from headache_core.screening.questions import ORDER
+from tests.conftest import ROOT
+
+DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text())
+
+
+def form_tracker(
+    slot: str,
+    text: str,
+    slots: dict[str, Any] | None = None,
+    intent: str = "nlu_fallback",
+    confidence: float = 0.3,
+    entities: list | None = None,
+) -> Tracker:
+    """The tracker the validation action gets after the person answered `slot` with `text`."""
+    events = [
+        {"event": "user", "text": text},
+        {"event": "action", "name": "screening_form"},
+        {"event": "slot", "name": slot, "value": text},
+    ]
+    latest = {"intent": {"name": intent, "confidence": confidence}, "entities": entities or [],
+              "text": text}  # fmt: skip
+    earlier = {s: "no" for s in ORDER[: ORDER.index(slot)] if s in ORDER} if slot in ORDER else {}
+    all_slots = {**earlier, "requested_slot": slot, slot: text, **(slots or {})}
+    return Tracker("u", all_slots, latest, events, False, None, {"name": "screening_form"},
+                   "screening_form")  # fmt: skip
+
+
+async def validate(dispatcher, slot: str, text: str, **kwargs) -> dict[str, Any]:
+    events = await ValidateScreeningForm().run(
+        dispatcher, form_tracker(slot, text, **kwargs), DOMAIN
+    )
+    return {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+
+
+def said(dispatcher) -> str:
+    return " ".join(m.get("text") or "" for m in dispatcher.messages)
+
+
+@pytest.mark.parametrize(
+    ("slot", "text", "value"),
+    [
+        ("pain_side", "always the right side, never swaps", "right"),
+        ("pain_side", "Always the left side", "left"),
+        ("pain_side", "both sides, sometimes one then the other", "alternating"),
+        ("pain_start", "starts at the base of my skull and creeps over to my eye", "neck"),
+        ("pain_start", "behind my eyes", "front"),
+        ("neck_provoked", "yeah long days at the laptop set it off", "yes"),
+        ("neck_provoked", "no, moving my neck doesn't change it", "no"),
+        ("neck_stiffness", "I can't look over my left shoulder as far as the right", "yes"),
+        ("shoulder_arm_pain", "my left shoulder blade aches too", "same_side"),
+        ("other_symptoms", "throbbing, I have to lie in a dark room and I feel sick", "marked"),
+        ("other_symptoms", "nope", "none"),
+        ("age", "I'm 45", 45),
+        ("age", "forty five", 45),
+        ("age", "Under 30", 29),
+        ("red_flag_check", "no, none of those", "no"),
+        ("red_flag_history", "No, none of those", "no"),
+    ],
+)
+async def test_free_text_answers_become_values(dispatcher, slot, text, value):
+    slots = await validate(dispatcher, slot, text)
+    assert slots[slot] == value
+    assert slots["screening_answers"][slot] == text
+    assert slots[FAILURES_SLOT] == 0
+    assert slots["requested_slot"] != slot
+
+
+async def test_an_unclear_answer_is_asked_again_and_counted(dispatcher):
+    slots = await validate(dispatcher, "pain_side", "pizza")
+    assert slots["pain_side"] is None and slots[FAILURES_SLOT] == 1
+    assert slots["requested_slot"] == "pain_side"
+
+
+async def test_the_third_unclear_answer_is_not_sure_and_the_form_moves_on(dispatcher):
+    slots = await validate(dispatcher, "pain_side", "pizza", slots={FAILURES_SLOT: 2})
+    assert slots["pain_side"] == "not_sure" and slots[FAILURES_SLOT] == 0
+    assert slots["requested_slot"] == "pain_start"
+
+
+@pytest.mark.parametrize("failures", [0, 1, 2])
+async def test_questions_get_an_example_and_then_not_sure(dispatcher, failures):
+    tracker = form_tracker("pain_side", "", slots={FAILURES_SLOT: failures})
+    await ASK_ACTIONS["pain_side"]().run(dispatcher, tracker, DOMAIN)
+    [message] = dispatcher.messages
+    titles = [b["title"] for b in message["buttons"]]
+    assert "Always the right side" in titles
+    assert ("For example" in message["text"]) == (failures > 0)
+    assert ("Not sure" in titles) == (failures >= 2)
+
+
+async def test_stop_ends_the_form(dispatcher):
+    slots = await validate(dispatcher, "neck_provoked", "stop")
+    assert slots["screening_exit"] == "stopped" and slots["requested_slot"] is None
+
+
+async def test_an_answer_that_is_not_a_stop_request_is_read(dispatcher):
+    slots = await validate(dispatcher, "headache_pattern", "end of most work days, for a year")
+    assert "screening_exit" not in slots and slots["headache_pattern"]
+
+
+async def test_a_question_is_answered_and_the_same_question_comes_back(dispatcher):
+    slots = await validate(
+        dispatcher, "pain_start", "what's a sub-occipital muscle?", intent="ask_neck_anatomy",
+        confidence=0.9, entities=[{"entity": "body_part", "value": "suboccipital"}],
+    )  # fmt: skip
+    assert "base of your skull" in said(dispatcher) and "back to the check" in said(dispatcher)
+    assert slots["pain_start"] is None and slots["requested_slot"] == "pain_start"
+    assert FAILURES_SLOT not in slots
+
+
+async def test_red_flags_across_answers_end_the_form_with_the_advice(dispatcher):
+    slots = await validate(
+        dispatcher, "headache_pattern", "they only started three weeks ago, never had them before",
+        slots={"screening_answers": {"age": "63"}, "age": 63},
+    )  # fmt: skip
+    assert slots["triage_outcome"] == "red_flag_urgent"
+    assert slots["red_flags"] == ["new_headache_over_50"]
+    assert slots["screening_exit"] == "red_flag" and slots["requested_slot"] is None
+    assert "see a doctor today" in said(dispatcher).lower()
+
+
+async def test_a_yes_to_the_emergency_list_is_an_emergency(dispatcher):
+    slots = await validate(dispatcher, "red_flag_check", "Yes, I have one of those")
+    assert slots["triage_outcome"] == "red_flag_emergency" and slots["requested_slot"] is None
+    assert "999" in said(dispatcher)
+
+
+async def test_a_sentence_about_something_else_is_not_a_yes_to_the_list(dispatcher):
+    slots = await validate(dispatcher, "red_flag_history", "my trap muscles are always tense")
+    assert slots.get("triage_outcome") is None and slots["red_flag_history"] is None
+
+
+async def test_a_hint_gets_one_clarifying_question_next(dispatcher):
+    slots = await validate(dispatcher, "age", "55")
+    assert slots["age"] == 55
+    assert slots["red_flag_pending"] == "new_headache_over_50"
+    assert slots["requested_slot"] == "red_flag_clarify"
+
+
+async def test_no_to_the_clarifying_question_goes_on_and_is_not_asked_again(dispatcher):
+    slots = await validate(
+        dispatcher, "red_flag_clarify", "no",
+        slots={"red_flag_pending": "new_headache_over_50", "screening_answers": {"age": "55"}},
+    )  # fmt: skip
+    assert slots["red_flag_pending"] is None
+    assert slots["screening_ruled_out"] == ["new_headache_over_50"]
+    assert slots["requested_slot"] != "red_flag_clarify"
+
+
+async def test_not_sure_about_an_emergency_sign_is_checked_today(dispatcher):
+    slots = await validate(
+        dispatcher, "red_flag_clarify", "not sure", slots={"red_flag_pending": "thunderclap_onset"}
+    )
+    assert slots["triage_outcome"] == "red_flag_urgent"
+    assert "safest to be checked" in said(dispatcher)
+
+
+async def test_the_conclusion_explains_the_outcome_and_keeps_a_summary(dispatcher):
+    answers = {
+        "red_flag_check": "no", "red_flag_history": "no", "age": 45, "pain_side": "right",
+        "pain_start": "neck", "neck_provoked": "yes", "neck_stiffness": "no",
+        "shoulder_arm_pain": "no", "headache_pattern": "weekly for a year",
+        "other_symptoms": "none",
+    }  # fmt: skip
+    words = {"neck_provoked": "yeah long days at the laptop set it off"}
+    tracker = form_tracker("other_symptoms", "none", slots=answers | {"screening_answers": words})
+    events = await ActionConcludeScreening().run(dispatcher, tracker, DOMAIN)
+    slots = {e["name"]: e["value"] for e in events}
+    assert slots["triage_outcome"] == "consistent_with_cervicogenic"
+    text = said(dispatcher)
+    assert "laptop set it off" in text and "flexion-rotation test" in text
+    assert "not a diagnosis" in text and "999" in text
+    assert "Pattern: weekly for a year" in slots["screening_summary"]
+
+
+async def test_a_not_typical_outcome_routes_to_the_gp_and_a_diary(dispatcher):
+    answers = {
+        "pain_side": "both",
+        "pain_start": "front",
+        "neck_provoked": "no",
+        "neck_stiffness": "no",
+        "shoulder_arm_pain": "no",
+        "other_symptoms": "marked",
+    }
+    tracker = form_tracker("other_symptoms", "x", slots=answers)
+    events = await ActionConcludeScreening().run(dispatcher, tracker, DOMAIN)
+    assert {e["name"]: e["value"] for e in events}["triage_outcome"] == "not_typical_cervicogenic"
+    assert "GP" in said(dispatcher) and "diary" in said(dispatcher)
+    assert "book" not in said(dispatcher).lower()
+
+
+async def test_a_stopped_screening_sets_no_outcome(dispatcher):
+    tracker = form_tracker("age", "stop", slots={"screening_exit": "stopped"})
+    events = await ActionConcludeScreening().run(dispatcher, tracker, DOMAIN)
+    assert "triage_outcome" not in {e["name"] for e in events}
+    assert "check my headache" in said(dispatcher).lower()
