@@ -10,6 +10,8 @@ from headache_core.clinic import load_clinic
 from headache_core.content import load_topics, select_topic, topics
 from headache_core.messages import message_keys, render
 from headache_core.red_flags.rules import load_rules
+from headache_core.screening.questions import load_questions, self_care_tips
+from headache_core.screening.rules import load_screening
 from tests.conftest import ROOT
 
 DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text())
@@ -27,10 +29,16 @@ def all_reply_texts() -> list[tuple[str, str]]:
         "next_open": "tomorrow at 08:00",
         "reasons": rules.flag("thunderclap_onset").reason,
         "question": rules.flag("head_injury").clarify,
+        "items": 'the pain stays on one side (you said "always the right").',
+        "tips": "\n".join(self_care_tips()),
     }
     texts += [(f"message:{k}", render(k, clinic, **extra).text) for k in message_keys()]
     texts += [(f"red_flag_reason:{f.id}", f.reason) for f in rules.flags]
     texts += [(f"red_flag_clarify:{f.id}", f.clarify) for f in rules.flags if f.clarify]
+    questions = load_questions().values()
+    texts += [(f"screening_question:{q.slot}", q.text) for q in questions]
+    texts += [(f"screening_example:{q.slot}", q.example) for q in questions]
+    texts += [(f"screening_criterion:{c.id}", c.label) for c in load_screening().criteria.values()]
     for name, variants in DOMAIN["responses"].items():
         texts += [(f"response:{name}", v["text"]) for v in variants]
     return texts
