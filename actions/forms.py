@@ -31,9 +31,10 @@ class CountingFormValidationAction(FormValidationAction, ABC):
 
     async def before_validation(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, slot: str, text: str
-    ) -> list[EventType] | None:
-        """Events that replace validation of this answer (an exit, an interruption), or None."""
-        return None
+    ) -> tuple[list[EventType], bool]:
+        """Events read from the answer before its slot is validated, and whether they replace
+        the validation (an exit, an interruption) or come before it (a question to ask next)."""
+        return [], False
 
     async def on_activation(
         self, dispatcher: CollectingDispatcher, tracker: Tracker
@@ -52,10 +53,12 @@ class CountingFormValidationAction(FormValidationAction, ABC):
         answer = tracker.slots_to_validate().get(requested)
         if answer is None:  # back after an interruption: nothing new to read
             return await super().get_validation_events(dispatcher, tracker, domain)
-        early = await self.before_validation(dispatcher, tracker, requested, str(answer))
-        if early is not None:
-            return early
-        events = await super().get_validation_events(dispatcher, tracker, domain)
+        events, replaced = await self.before_validation(dispatcher, tracker, requested, str(answer))
+        if replaced:
+            return events
+        # visible to required_slots and the validators, but not a candidate to validate
+        tracker.slots.update({e["name"]: e["value"] for e in events})
+        events += await super().get_validation_events(dispatcher, tracker, domain)
         if tracker.get_slot(requested) is not None:
             return events + [SlotSet(FAILURES_SLOT, 0)]
         count = failures(tracker) + 1

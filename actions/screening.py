@@ -35,7 +35,6 @@ from headache_core.screening.flow import (
 from headache_core.screening.questions import CONDITIONAL, ORDER, load_questions
 from headache_core.screening.rules import evaluate, load_screening
 
-FORM = "screening_form"
 WORDS = "screening_answers"  # {slot: the person's own words}, for red flags and the summary
 EXIT = "screening_exit"  # why the form ended early: "stopped" or "red_flag"
 PREFILL = "screening_prefill"  # answers from before the screening, waiting for a yes
@@ -55,6 +54,11 @@ START_WORDS = {"neck": "in the neck or at the back of the head", "front": "at th
                "whole_head": "all over the head"}  # fmt: skip
 SIDE_WORDS = {"left": "left", "right": "right", "one_side": "one", "both": "both",
               "alternating": "either"}  # fmt: skip
+
+
+def _clean(value: Any) -> str:
+    """An answer as one line of text (buttons, typed text and pasted text alike)."""
+    return " ".join(str(value).split())
 
 
 def _words(tracker: Tracker) -> dict[str, str]:
@@ -111,9 +115,9 @@ class ValidateScreeningForm(CountingFormValidationAction):
 
     async def before_validation(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, slot: str, text: str
-    ) -> list[EventType] | None:
+    ) -> tuple[list[EventType], bool]:
         if is_stop_request(text):
-            return [SlotSet(EXIT, "stopped"), SlotSet(REQUESTED_SLOT, None)]
+            return [SlotSet(EXIT, "stopped"), SlotSet(REQUESTED_SLOT, None)], True
         words = _words(tracker) | {slot: text}
         detection = red_flags_in_answers(words, latest=text)
         if detection.flags:
@@ -122,7 +126,7 @@ class ValidateScreeningForm(CountingFormValidationAction):
                 SlotSet(WORDS, words),
                 SlotSet(EXIT, "red_flag"),
                 SlotSet(REQUESTED_SLOT, None),
-            ]
+            ], True
         intent = tracker.latest_message.get("intent") or {}
         if (
             looks_like_question(text)
@@ -134,22 +138,19 @@ class ValidateScreeningForm(CountingFormValidationAction):
             else:
                 send_topic_answer(dispatcher, tracker, with_buttons=False)
             send(dispatcher, "screening_back")
-            return [SlotSet(slot, None)]
+            return [SlotSet(slot, None)], True
         ruled_out = set(tracker.get_slot(RULED_OUT) or [])
         hints = [h.flag_id for h in detection.hints if h.flag_id not in ruled_out]
         if hints and not tracker.get_slot("red_flag_pending"):
-            tracker.slots.update({"red_flag_pending": hints[0], "red_flag_clarify": None})
-            return None  # read the answer as usual; the clarifying question comes next
-        return None
+            # read the answer as usual; the clarifying question comes next
+            return [SlotSet("red_flag_pending", hints[0]), SlotSet("red_flag_clarify", None)], False
+        return [], False
 
     def _read(self, slot: str, value: Any, tracker: Tracker) -> dict[str, Any]:
         """The reader's value, the words kept; None (asked again) when it cannot tell."""
-        text = " ".join(str(value).split())
+        text = _clean(value)
         read = READERS[slot](text)
         result: dict[str, Any] = {slot: read, WORDS: _words(tracker) | {slot: text}}
-        pending = tracker.get_slot("red_flag_pending")
-        if pending and tracker.get_slot("red_flag_clarify") is None:
-            result |= {"red_flag_pending": pending, "red_flag_clarify": None}
         intent = tracker.latest_message.get("intent") or {}
         if (
             read is None
@@ -199,7 +200,7 @@ class ValidateScreeningForm(CountingFormValidationAction):
     def validate_red_flag_history(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        answer = read_red_flag_check(" ".join(str(value).split()))
+        answer = read_red_flag_check(_clean(value))
         result = {"red_flag_history": answer, WORDS: _words(tracker) | {"red_flag_history": value}}
         if answer == "yes":
             return self._exit_red_flag(dispatcher, tracker, "red_flag_history", "yes", [], "urgent")
@@ -212,7 +213,7 @@ class ValidateScreeningForm(CountingFormValidationAction):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         pending = tracker.get_slot("red_flag_pending")
-        answer = read_red_flag_check(" ".join(str(value).split()))
+        answer = read_red_flag_check(_clean(value))
         if not pending:
             return {"red_flag_clarify": answer or NOT_SURE}
         level = "emergency" if pending == UNNAMED else load_rules().flag(pending).level
@@ -238,7 +239,7 @@ class ValidateScreeningForm(CountingFormValidationAction):
     def validate_confirm_earlier(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        answer = read_red_flag_check(" ".join(str(value).split()))
+        answer = read_red_flag_check(_clean(value))
         if answer is None:
             return {"confirm_earlier": None}
         found = tracker.get_slot(PREFILL) or {}

@@ -7,7 +7,7 @@ with the emergency number every time.
 
 from headache_core.clinic import Clinic
 from headache_core.messages import Reply, render
-from headache_core.screening.questions import ORDER, load_questions, self_care_tips
+from headache_core.screening.questions import ORDER, self_care_tips
 from headache_core.screening.rules import CONSISTENT, Criterion, Outcome
 
 # Which answers stand behind each criterion, to quote the person's own words.
@@ -88,7 +88,6 @@ def summary(
 ) -> str:
     """Plain text for the front desk: the outcome, then each answer as read and as said."""
     lines = [f"Neck screening (rules {rules_version}): {outcome or 'not finished'}"]
-    questions = load_questions()
     for slot in ORDER:
         if slot not in SUMMARY_LABELS or (slot not in values and slot not in words):
             continue
@@ -97,6 +96,6 @@ def summary(
         shown = "" if value is None else str(value).replace("_", " ")
         if said and str(said).strip().lower() != shown.lower():
             shown = f'{shown} ("{_quote(said)}")' if shown else f'"{_quote(said)}"'
-        lines.append(f"{SUMMARY_LABELS[slot]}: {shown or questions[slot].slot}")
+        lines.append(f"{SUMMARY_LABELS[slot]}: {shown or slot}")
     lines += list(notes)
     return "\n".join(lines)
