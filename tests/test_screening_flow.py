@@ -38,6 +38,11 @@ def test_age_in_words_counts_for_red_flags_across_answers():
     assert red_flags_in_answers(answers).flag_ids == ["new_headache_over_50"]
 
 
+def test_the_age_answer_is_read_the_way_the_form_reads_it():
+    answers = {"age": "55 next month", "headache_pattern": "they only started about a month ago"}
+    assert red_flags_in_answers(answers).flag_ids == ["new_headache_over_50"]
+
+
 def test_the_same_words_under_50_are_no_flag():
     answers = {"age": "34", "headache_pattern": "they only started about a month ago"}
     assert red_flags_in_answers(answers).flags == ()

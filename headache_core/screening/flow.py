@@ -12,7 +12,7 @@ import re
 from headache_core.age import find_age
 from headache_core.red_flags.detector import Detection, detect
 from headache_core.red_flags.rules import LEVELS
-from headache_core.screening.answers import NOT_SURE, read_pain_side, read_pain_start
+from headache_core.screening.answers import NOT_SURE, read_age, read_pain_side, read_pain_start
 
 # Gives the detector the "headache" that every answer in this form is about, so combinations such
 # as pregnancy + headache hold even when no answer repeats the word.
@@ -48,9 +48,9 @@ def context_text(answers: dict[str, str]) -> str:
         text = " ".join(str(text).split())
         if not text:
             continue
-        age = find_age(text, bare_number_is_age=True) if slot == "age" else None
+        age = read_age(text) if slot == "age" else None
         if isinstance(age, int):
-            text = f"I am {age}."  # "fifty-seven" answers "How old are you?"
+            text = f"I am {age}."  # "fifty-seven", "55 next month" answer "How old are you?"
         parts.append(text if text[-1] in ".!?" else text + ".")
     return " ".join(parts)
 
