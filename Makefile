@@ -13,7 +13,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
 .PHONY: help install spacy train run shell validate lint format test test-unit test-server \
-        test-stories bench lock clean
+        test-stories bench lock clean browser migrate
 
 help:
 	@echo "make run       set up, train if needed, start Rasa (5005), actions (5055), web app (8080)"
@@ -24,6 +24,7 @@ help:
 	@echo "make lint      ruff check and format check;  make format  fixes formatting"
 	@echo "make bench     benchmark against a stock 'rasa init' assistant (bench/results.md)"
 	@echo "make lock      re-pin requirements.lock from requirements.in"
+	@echo "make migrate   create or upgrade the handoff store (DATABASE_URL, default SQLite)"
 
 # The virtual environment: Python 3.10 (Rasa 3.6), exact pins from requirements.lock via uv.
 $(INSTALLED): requirements.lock pyproject.toml
@@ -34,6 +35,19 @@ $(INSTALLED): requirements.lock pyproject.toml
 	@touch $@
 
 install: $(INSTALLED)
+
+# Browser tests drive Debian's chromium with Playwright (no browser download); installed once.
+CHROMIUM := /usr/bin/chromium
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+$(CHROMIUM):
+	$(SUDO) apt-get install -y --no-install-recommends chromium \
+	  || ($(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends chromium)
+
+browser: $(CHROMIUM)
+
+# The handoff store's schema (Alembic); `make run` and the tests migrate on their own.
+migrate: install
+	$(PY) -m headache_core.handoff.migrate
 
 lock: $(INSTALLED)
 	$(UV) pip compile --quiet --python $(PY) requirements.in -o requirements.lock
@@ -71,7 +85,7 @@ test-stories: train
 	$(RASA) test core --model "$$($(PY) -m tooling.train --print-path)" --stories tests/ \
 	    --fail-on-prediction-errors --out run/test-results --no-plot
 
-test: install
+test: install browser
 	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory validate
 	$(MAKE) --no-print-directory train

@@ -1,4 +1,4 @@
-"""Clinic details, booking and a person at the front desk, all from `clinic.yml`."""
+"""Clinic details from `clinic.yml`: hours, address, prices, insurance, parking, contact."""
 
 from typing import Any
 
@@ -6,10 +6,9 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.red_flags import repeat_advice_if_flagged
 from actions.replies import send
 from actions.tracker_entities import entities_by_label
-from headache_core.clinic import load_clinic, opening_status
+from headache_core.clinic import load_clinic
 
 # clinic_topic entity value -> message; the order is the order of the answers.
 TOPIC_MESSAGES = {
@@ -44,37 +43,4 @@ class ActionAnswerClinicInfo(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         send_clinic_info(dispatcher, tracker)
-        return []
-
-
-class ActionShareBookingOptions(Action):
-    """How to book, until the booking handoff (issue 5) takes over."""
-
-    def name(self) -> str:
-        return "action_share_booking_options"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[EventType]:
-        repeat_advice_if_flagged(dispatcher, tracker)
-        send(dispatcher, "booking_contact")
-        _placeholder_note(dispatcher)
-        return []
-
-
-class ActionOfferHumanContact(Action):
-    """Who can answer and when, from the clinic's opening hours."""
-
-    def name(self) -> str:
-        return "action_offer_human_contact"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[EventType]:
-        status = opening_status(load_clinic())
-        if status.is_open:
-            send(dispatcher, "human_contact_open", closes=status.closes or "")
-        else:
-            send(dispatcher, "human_contact_closed", next_open=status.next_open)
-        _placeholder_note(dispatcher)
         return []

@@ -9,7 +9,7 @@ answered "not sure" for the person, so nobody is asked the same thing a fourth t
 from abc import ABC, abstractmethod
 from typing import Any
 
-from rasa_sdk import Tracker, utils
+from rasa_sdk import Action, Tracker, utils
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT, FormValidationAction
@@ -64,13 +64,42 @@ class CountingFormValidationAction(FormValidationAction, ABC):
         count = failures(tracker) + 1
         if count < self.max_asks:
             return events + [SlotSet(FAILURES_SLOT, count)]
-        # the third unclear answer: read it as "not sure", which the rules handle
-        validate = getattr(self, f"validate_{requested}")
+        kept = [e for e in events if e["name"] != requested]
+        return (
+            kept
+            + await self.after_max_asks(dispatcher, tracker, domain, requested)
+            + [SlotSet(FAILURES_SLOT, 0)]
+        )
+
+    async def after_max_asks(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any], slot: str
+    ) -> list[EventType]:
+        """The third unclear answer: read as "not sure" (the screening rules handle it). A form
+        where "not sure" is no answer (a phone number) overrides this."""
+        validate = getattr(self, f"validate_{slot}")
         result = await utils.call_potential_coroutine(
             validate(NOT_SURE_TEXT, dispatcher, tracker, domain)
         )
         tracker.slots.update(result)
-        return [e for e in events if e["name"] != requested] + [
-            *(SlotSet(k, v) for k, v in result.items()),
-            SlotSet(FAILURES_SLOT, 0),
-        ]
+        return [SlotSet(k, v) for k, v in result.items()]
+
+
+class ActionAskFormQuestion(Action, ABC):
+    """Asks one form question. Rasa looks these up as action_ask_<slot>: one subclass per slot,
+    made by `ask_actions`."""
+
+    @property
+    @abstractmethod
+    def slot(self) -> str:
+        """The form slot this action asks for."""
+
+    def name(self) -> str:
+        return f"action_ask_{self.slot}"
+
+
+def ask_actions(base: type[ActionAskFormQuestion], slots: tuple[str, ...]) -> dict[str, type]:
+    """One concrete ask action per slot (rasa_sdk registers every concrete Action subclass)."""
+    return {
+        slot: type("ActionAsk" + slot.title().replace("_", ""), (base,), {"slot": slot})
+        for slot in slots
+    }

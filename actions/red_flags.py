@@ -12,6 +12,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.handoff_records import record_red_flag
 from actions.replies import send
 from actions.tracker_entities import entities_by_label, latest_intent
 from headache_core.red_flags.rules import LEVELS, load_rules
@@ -61,8 +62,8 @@ def escalate(
     lead: str | None = None,
 ) -> list[EventType]:
     """Send the advice of the highest level seen (flags' levels, `new_level`, earlier ones) and
-    set the contract slots. `lead` is a message key sent first (e.g. why an unsure answer
-    escalates). The screening form and the escalation action share this."""
+    set the contract slots; the front desk gets a record (issue 3). `lead` is a message key sent
+    first (e.g. why an unsure answer escalates). Every form and the escalation action share this."""
     rules = load_rules()
     known = {f.id for f in rules.flags}
     flags = [f for f in flags if f in known]
@@ -72,6 +73,7 @@ def escalate(
     if lead:
         send(dispatcher, lead)
     send_advice(dispatcher, level, flags if new_level == level else all_flags)
+    record_red_flag(tracker, OUTCOME[level], all_flags)
     return [
         SlotSet("triage_outcome", OUTCOME[level]),
         SlotSet("red_flags", all_flags),

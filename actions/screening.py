@@ -7,7 +7,7 @@ the middle and goes back to the check, and stops when the person asks to. The ou
 explanation come from `headache_core.screening.rules` and `.explain`.
 """
 
-from abc import ABC, abstractmethod
+from abc import ABC
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -16,19 +16,24 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT
 from rasa_sdk.types import DomainDict
 
-from actions.clinic_info import send_clinic_info
-from actions.education import send_topic_answer
-from actions.forms import FAILURES_SLOT, CountingFormValidationAction, failures
+from actions.forms import (
+    FAILURES_SLOT,
+    ActionAskFormQuestion,
+    CountingFormValidationAction,
+    ask_actions,
+    failures,
+)
+from actions.handoff_records import CRITERIA_SLOT, SUMMARY_SLOT
+from actions.interruptions import answer_side_question, is_side_question
 from actions.red_flags import UNNAMED, escalate, red_flag_level, repeat_advice_if_flagged
 from actions.replies import send, send_reply
-from actions.tracker_entities import entities_by_label, latest_intent
+from actions.tracker_entities import entities_by_label
 from headache_core.messages import render
 from headache_core.red_flags.rules import load_rules
 from headache_core.screening.answers import NOT_SURE, READERS, read_red_flag_check
 from headache_core.screening.explain import SUMMARY_LABELS, outcome_replies, summary
 from headache_core.screening.flow import (
     is_stop_request,
-    looks_like_question,
     prefill,
     red_flags_in_answers,
 )
@@ -40,10 +45,12 @@ EXIT = "screening_exit"  # why the form ended early: "stopped" or "red_flag"
 PREFILL = "screening_prefill"  # answers from before the screening, waiting for a yes
 RULED_OUT = "screening_ruled_out"  # hinted flags the person answered "no" or "not sure" to
 UNSURE = "screening_unsure"  # clarifying questions answered "not sure" (told to ask the GP)
-SUMMARY = "screening_summary"
-STATE_SLOTS = (WORDS, EXIT, PREFILL, RULED_OUT, UNSURE, SUMMARY, FAILURES_SLOT, "red_flag_pending")
+SUMMARY = SUMMARY_SLOT  # plain text for the front desk
+CRITERIA = CRITERIA_SLOT  # the criteria behind the outcome, for the front desk
+STATE_SLOTS = (
+    WORDS, EXIT, PREFILL, RULED_OUT, UNSURE, SUMMARY, CRITERIA, FAILURES_SLOT, "red_flag_pending"
+)  # fmt: skip
 FORM_SLOTS = (*ORDER, "red_flag_clarify")
-QUESTION_INTENTS_MIN_CONFIDENCE = 0.5
 CLASSIFIER_FLAG_MIN_CONFIDENCE = 0.8
 PREFILL_WORDS = {
     "age": "you are {}",
@@ -127,16 +134,8 @@ class ValidateScreeningForm(CountingFormValidationAction):
                 SlotSet(EXIT, "red_flag"),
                 SlotSet(REQUESTED_SLOT, None),
             ], True
-        intent = tracker.latest_message.get("intent") or {}
-        if (
-            looks_like_question(text)
-            and intent.get("name", "").startswith("ask_")
-            and intent.get("confidence", 0) >= QUESTION_INTENTS_MIN_CONFIDENCE
-        ):
-            if latest_intent(tracker) == "ask_clinic_info":
-                send_clinic_info(dispatcher, tracker)
-            else:
-                send_topic_answer(dispatcher, tracker, with_buttons=False)
+        if is_side_question(tracker, text):
+            answer_side_question(dispatcher, tracker)
             send(dispatcher, "screening_back")
             return [SlotSet(slot, None)], True
         ruled_out = set(tracker.get_slot(RULED_OUT) or [])
@@ -277,17 +276,9 @@ class ValidateScreeningForm(CountingFormValidationAction):
         return self._read("other_symptoms", value, tracker)
 
 
-class ActionAskScreeningQuestion(Action, ABC):
+class ActionAskScreeningQuestion(ActionAskFormQuestion, ABC):
     """Asks one screening question: plain first, then with an example, then with "not sure".
     Rasa finds it as action_ask_<slot>; one subclass per question below."""
-
-    @property
-    @abstractmethod
-    def slot(self) -> str:
-        """The form slot this action asks for."""
-
-    def name(self) -> str:
-        return f"action_ask_{self.slot}"
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
@@ -309,12 +300,7 @@ class ActionAskScreeningQuestion(Action, ABC):
 
 
 # One ask action per question, as Rasa looks them up: action_ask_<slot>.
-ASK_ACTIONS = {
-    slot: type(
-        "ActionAsk" + slot.title().replace("_", ""), (ActionAskScreeningQuestion,), {"slot": slot}
-    )
-    for slot in FORM_SLOTS
-}
+ASK_ACTIONS = ask_actions(ActionAskScreeningQuestion, FORM_SLOTS)
 
 
 class ActionConcludeScreening(Action):
@@ -345,4 +331,14 @@ class ActionConcludeScreening(Action):
             send_reply(dispatcher, reply)
         notes = [f"Unsure about: {q}" for q in unsure]
         text = summary(outcome.outcome, outcome.rules_version, values, words, notes)
-        return reset + [SlotSet("triage_outcome", outcome.outcome), SlotSet(SUMMARY, text)]
+        criteria = {
+            "fitted": [c.label for c in outcome.fitted],
+            "not_fitted": [c.label for c in outcome.not_fitted],
+            "unknown": [c.label for c in outcome.unknown],
+            "clinic_only": list(outcome.clinic_only),
+        }
+        return reset + [
+            SlotSet("triage_outcome", outcome.outcome),
+            SlotSet(SUMMARY, text),
+            SlotSet(CRITERIA, criteria),
+        ]

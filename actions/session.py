@@ -3,9 +3,11 @@
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
+from rasa_sdk.events import ActionExecuted, ActiveLoop, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.human_handoff import LOOP as HUMAN_LOOP
+from actions.human_handoff import SLOT as HUMAN_SLOT
 from actions.replies import send
 
 
@@ -25,6 +27,10 @@ class ActionSessionStart(Action):
             for name, value in tracker.slots.items()
             if value is not None and name != "requested_slot"
         ]
-        send(dispatcher, "disclaimer")
+        if (tracker.active_loop or {}).get("name") == HUMAN_LOOP:
+            # staff still have this conversation: stay silent across the new session too
+            events += [ActiveLoop(HUMAN_LOOP), SlotSet("requested_slot", HUMAN_SLOT)]
+        else:
+            send(dispatcher, "disclaimer")
         events.append(ActionExecuted("action_listen"))
         return events

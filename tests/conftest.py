@@ -3,6 +3,7 @@
 import json
 import os
 import urllib.request
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,26 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def handoff_store_for_tests(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Actions run in-process write front-desk records (a red flag, a booking): into a migrated
+    SQLite file of this test session, never into run/ of a developer's `make run`."""
+    from headache_core.handoff.store import HandoffStore
+
+    folder = tmp_path_factory.mktemp("handoffs")
+    url = f"sqlite:///{folder / 'handoffs.sqlite3'}"
+    saved = {k: os.environ.get(k) for k in ("DATABASE_URL", "HANDOFF_OUTBOX")}
+    os.environ["DATABASE_URL"] = url
+    os.environ["HANDOFF_OUTBOX"] = str(folder / "outbox")
+    HandoffStore(url).migrate()
+    yield folder
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
 
 
 def make_tracker(
@@ -73,6 +94,22 @@ class Assistant:
         )
         with urllib.request.urlopen(request, timeout=10) as response:
             return json.loads(response.read())
+
+
+class Conversation:
+    """One person talking to the running assistant over REST, with the buttons last shown."""
+
+    def __init__(self, assistant: "Assistant", prefix: str = "talk") -> None:
+        self.assistant = assistant
+        self.sender = f"{prefix}-{uuid.uuid4().hex[:8]}"
+
+    def say(self, text: str) -> str:
+        replies = self.assistant.say(self.sender, text)
+        self.buttons = [b["title"] for r in replies for b in r.get("buttons") or []]
+        return " ".join(r.get("text") or "" for r in replies)
+
+    def slots(self) -> dict:
+        return self.assistant.tracker(self.sender)["slots"]
 
 
 @pytest.fixture(scope="session")

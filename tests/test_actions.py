@@ -1,22 +1,16 @@
 """Every custom action, run with rasa_sdk's Tracker and CollectingDispatcher."""
 
 from datetime import datetime
-from unittest import mock
 
 import pytest
 from rasa_sdk.events import SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.clinic_info import (
-    ActionAnswerClinicInfo,
-    ActionOfferHumanContact,
-    ActionShareBookingOptions,
-)
+from actions.clinic_info import ActionAnswerClinicInfo
 from actions.education import ActionAnswerQuestion
 from actions.fallback import ActionHandleUnclear
 from actions.red_flags import ActionEscalateRedFlag
 from actions.session import ActionSessionStart
-from headache_core.clinic import OpeningStatus
 from tests.conftest import make_tracker
 
 DOMAIN: dict = {}
@@ -82,24 +76,6 @@ async def test_clinic_info_answers_what_was_asked(dispatcher, topic, expected):
 async def test_clinic_info_without_a_topic_gives_an_overview(dispatcher):
     await ActionAnswerClinicInfo().run(dispatcher, make_tracker("ask_clinic_info"), DOMAIN)
     assert "020 7946 0000" in texts(dispatcher) and dispatcher.messages[0]["buttons"]
-
-
-async def test_booking_gives_link_and_phone(dispatcher):
-    await ActionShareBookingOptions().run(dispatcher, make_tracker("book_appointment"), DOMAIN)
-    assert "https://example.org/book" in texts(dispatcher) and "020 7946 0000" in texts(dispatcher)
-
-
-@pytest.mark.parametrize(
-    ("status", "expected"),
-    [
-        (OpeningStatus(True, "19:00", "today at 08:00"), "open until 19:00"),
-        (OpeningStatus(False, None, "tomorrow at 08:00"), "opens again tomorrow at 08:00"),
-    ],
-)
-async def test_human_contact_depends_on_opening_hours(dispatcher, status, expected):
-    with mock.patch("actions.clinic_info.opening_status", return_value=status):
-        await ActionOfferHumanContact().run(dispatcher, make_tracker("request_human"), DOMAIN)
-    assert expected in texts(dispatcher)
 
 
 @pytest.mark.parametrize(
@@ -182,17 +158,6 @@ async def test_no_to_the_clarifying_question_goes_on(dispatcher):
     events = await ActionEscalateRedFlag().run(dispatcher, tracker, DOMAIN)
     assert events == [SlotSet("red_flag_pending", None)]
     assert "999" in texts(dispatcher)
-
-
-async def test_booking_after_a_red_flag_repeats_the_advice_first(dispatcher):
-    tracker = make_tracker(
-        "book_appointment",
-        slots={"triage_outcome": "red_flag_urgent", "red_flags": ["papilloedema"]},
-    )
-    await ActionShareBookingOptions().run(dispatcher, tracker, DOMAIN)
-    assert "need a doctor" in dispatcher.messages[0]["text"]
-    assert "NHS 111" in dispatcher.messages[1]["text"]
-    assert "book online" in dispatcher.messages[2]["text"]
 
 
 async def test_education_after_a_red_flag_offers_no_screening_or_booking(dispatcher):

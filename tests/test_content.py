@@ -8,6 +8,7 @@ import yaml
 
 from headache_core.clinic import load_clinic
 from headache_core.content import load_topics, select_topic, topics
+from headache_core.handoff.form import load_questions as load_handoff_questions
 from headache_core.messages import message_keys, render
 from headache_core.red_flags.rules import load_rules
 from headache_core.screening.questions import load_questions, self_care_tips
@@ -31,6 +32,9 @@ def all_reply_texts() -> list[tuple[str, str]]:
         "question": rules.flag("head_injury").clarify,
         "items": 'the pain stays on one side (you said "always the right").',
         "tips": "\n".join(self_care_tips()),
+        "reach": "by phone",
+        "start": "Tuesday 2 December at 09:30",
+        "when": "within the hour",
     }
     texts += [(f"message:{k}", render(k, clinic, **extra).text) for k in message_keys()]
     texts += [(f"red_flag_reason:{f.id}", f.reason) for f in rules.flags]
@@ -38,6 +42,9 @@ def all_reply_texts() -> list[tuple[str, str]]:
     questions = load_questions().values()
     texts += [(f"screening_question:{q.slot}", q.text) for q in questions]
     texts += [(f"screening_example:{q.slot}", q.example) for q in questions]
+    handoff_questions = load_handoff_questions().values()
+    texts += [(f"handoff_question:{q.slot}", q.text) for q in handoff_questions]
+    texts += [(f"handoff_example:{q.slot}", q.example) for q in handoff_questions]
     texts += [(f"screening_criterion:{c.id}", c.label) for c in load_screening().criteria.values()]
     for name, variants in DOMAIN["responses"].items():
         texts += [(f"response:{name}", v["text"]) for v in variants]
@@ -108,4 +115,4 @@ def test_malformed_topic_is_rejected(tmp_path):
 
 def test_message_with_a_missing_value_is_an_error_not_a_gap():
     with pytest.raises(KeyError, match="closes"):
-        render("human_contact_open")
+        render("handoff_human_open")

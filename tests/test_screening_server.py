@@ -3,11 +3,10 @@
 import json
 import subprocess
 import sys
-import uuid
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, Conversation
 
 pytestmark = pytest.mark.server
 CONVERSE = ROOT.parent / "shared" / "eval" / "converse.py"
@@ -40,20 +39,6 @@ def test_no_red_flag_vignette_ends_in_a_neck_outcome(vignette_run):
     assert vignette_run["summary"]["critical"] == 0
 
 
-class Conversation:
-    def __init__(self, assistant) -> None:
-        self.assistant = assistant
-        self.sender = f"screening-{uuid.uuid4().hex[:8]}"
-
-    def say(self, text: str) -> str:
-        replies = self.assistant.say(self.sender, text)
-        self.buttons = [b["title"] for r in replies for b in r.get("buttons") or []]
-        return " ".join(r.get("text") or "" for r in replies)
-
-    def slots(self) -> dict:
-        return self.assistant.tracker(self.sender)["slots"]
-
-
 BUTTON_ANSWERS = {
     "red_flag_check": "No, none of those",
     "red_flag_history": "No, none of those",
@@ -69,7 +54,7 @@ BUTTON_ANSWERS = {
 
 
 def test_buttons_alone_complete_the_screening(assistant):
-    talk = Conversation(assistant)
+    talk = Conversation(assistant, "screening")
     talk.say(START)
     asked = []
     while (slot := talk.slots()["requested_slot"]) and len(asked) < 12:
@@ -85,7 +70,7 @@ def test_buttons_alone_complete_the_screening(assistant):
 
 
 def test_a_question_in_the_middle_is_answered_and_the_form_resumes(assistant):
-    talk = Conversation(assistant)
+    talk = Conversation(assistant, "screening")
     talk.say(START)
     talk.say("no, none of those")
     talk.say("no")
@@ -99,7 +84,7 @@ def test_a_question_in_the_middle_is_answered_and_the_form_resumes(assistant):
 
 
 def test_stop_leaves_cleanly_and_says_how_to_restart(assistant):
-    talk = Conversation(assistant)
+    talk = Conversation(assistant, "screening")
     talk.say(START)
     talk.say("no")
     reply = talk.say("stop")
@@ -113,7 +98,7 @@ def test_stop_leaves_cleanly_and_says_how_to_restart(assistant):
 
 
 def test_earlier_words_are_confirmed_instead_of_asked(assistant):
-    talk = Conversation(assistant)
+    talk = Conversation(assistant, "screening")
     talk.say("my right-sided headache starts at the base of my skull")
     talk.say(START)
     talk.say("no, none of those")
@@ -132,7 +117,7 @@ def test_earlier_words_are_confirmed_instead_of_asked(assistant):
 
 
 def test_a_red_flag_in_any_answer_ends_the_form_with_the_escalation(assistant):
-    talk = Conversation(assistant)
+    talk = Conversation(assistant, "screening")
     talk.say(START)
     talk.say("no")
     talk.say("no")
@@ -145,7 +130,7 @@ def test_a_red_flag_in_any_answer_ends_the_form_with_the_escalation(assistant):
 
 
 def test_a_third_unclear_answer_counts_as_not_sure_and_moves_on(assistant):
-    talk = Conversation(assistant)
+    talk = Conversation(assistant, "screening")
     talk.say(START)
     talk.say("no")
     talk.say("no")
@@ -160,7 +145,7 @@ def test_a_third_unclear_answer_counts_as_not_sure_and_moves_on(assistant):
 
 
 def test_no_second_neck_screening_after_a_red_flag(assistant):
-    talk = Conversation(assistant)
+    talk = Conversation(assistant, "screening")
     talk.say("I have a fever and my neck is so stiff I can't bend it")
     assert talk.slots()["triage_outcome"] == "red_flag_emergency"
     reply = talk.say(START)

@@ -4,7 +4,7 @@ import signal
 import sys
 import threading
 
-from tooling.stack import DEV_TOKEN, Stack
+from tooling.stack import DEV_FRONTDESK_PASSWORD, DEV_FRONTDESK_TOKEN, DEV_TOKEN, Stack
 from tooling.train import ensure_model
 
 
@@ -24,6 +24,17 @@ def main() -> int:
             f"  Action server:              {stack.action_url}\n"
             f"  Rasa API token:             {stack.token}"
             + ("  (development default; set RASA_API_TOKEN)" if stack.token == DEV_TOKEN else "")
+            + f"\n  Front-desk console:         {stack.web_url}/frontdesk"
+            + (
+                f"  (development password: {DEV_FRONTDESK_PASSWORD}; set FRONTDESK_PASSWORD)"
+                if stack.environment().get("FRONTDESK_PASSWORD") == DEV_FRONTDESK_PASSWORD
+                else ""
+            )
+            + (
+                f"\n  Front-desk API token:       {DEV_FRONTDESK_TOKEN}  (set FRONTDESK_TOKEN)"
+                if stack.environment()["FRONTDESK_TOKEN"] == DEV_FRONTDESK_TOKEN
+                else ""
+            )
             + "\nCtrl-C stops all three.\n",
             flush=True,
         )

@@ -23,6 +23,10 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 DEV_TOKEN = "dev-token-change-me"
+# The front desk's development credentials, printed by `make run`; set FRONTDESK_TOKEN and
+# FRONTDESK_PASSWORD (or FRONTDESK_PASSWORD_HASH) for anything real.
+DEV_FRONTDESK_TOKEN = "dev-frontdesk-token-change-me"
+DEV_FRONTDESK_PASSWORD = "dev-frontdesk-password"
 
 
 @dataclass
@@ -129,9 +133,43 @@ class Stack:
         if log_file:
             log_file.close()
 
+    def environment(self) -> dict[str, str]:
+        """What the three processes share: the handoff store (the embedded SQLite file under
+        run_dir unless DATABASE_URL is set), the Rasa API for the console, front-desk secrets."""
+        defaults = {
+            "DATABASE_URL": f"sqlite:///{self.run_dir / 'handoffs.sqlite3'}",
+            "HANDOFF_OUTBOX": str(self.run_dir / "outbox"),
+            "FRONTDESK_TOKEN": DEV_FRONTDESK_TOKEN,
+            "FRONTDESK_PUBLIC_URL": self.web_url,
+        }
+        if not os.environ.get("FRONTDESK_PASSWORD_HASH"):
+            defaults["FRONTDESK_PASSWORD"] = DEV_FRONTDESK_PASSWORD
+        return (
+            defaults
+            | dict(os.environ)
+            | {
+                "TF_CPP_MIN_LOG_LEVEL": "3",
+                "PYTHONUNBUFFERED": "1",
+                "RASA_API_TOKEN": self.token,
+                "RASA_INTERNAL_URL": self.rasa_url,
+            }
+        )
+
+    def migrate(self, env: dict[str, str]) -> None:
+        """Bring the handoff store to the newest schema before anything writes to it. A store
+        that is down is not fatal: handoffs wait in the outbox until it is back."""
+        done = subprocess.run(
+            [sys.executable, "-m", "headache_core.handoff.migrate"],
+            cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+        message = (done.stdout + done.stderr).strip()
+        if done.returncode != 0:
+            print(f"warning: {message}", file=sys.stderr, flush=True)
+
     def start(self) -> None:
         self.run_dir.mkdir(parents=True, exist_ok=True)
-        env = os.environ | {"TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONUNBUFFERED": "1"}
+        env = self.environment()
+        self.migrate(env)
         self.services = [s for s in self._services() if s.name in self.only]
         for service in self.services:
             service.process = subprocess.Popen(

@@ -1,7 +1,8 @@
 """The clinic web app (contract port 8080).
 
-Issue 2 serves the demo clinic page and `/healthz`; the widget (issue 6) and the front-desk
-console (issue 5) are added here.
+Issue 2 serves the demo clinic page and `/healthz`; issue 5 adds the front-desk console
+(`/frontdesk`) and the handoff API (`/api/handoffs`) from `webapp/frontdesk/`; the widget
+(issue 6) comes here too.
 """
 
 import html
@@ -15,6 +16,9 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from headache_core.clinic import load_clinic
+from webapp.frontdesk import routes as frontdesk_routes
+from webapp.frontdesk.context import Frontdesk
+from webapp.frontdesk.settings import FrontdeskSettings
 
 HERE = Path(__file__).parent
 RASA_URL = os.environ.get("RASA_PUBLIC_URL", "http://localhost:5005")
@@ -41,14 +45,21 @@ def healthz(request: Request) -> JSONResponse:
     return JSONResponse({"status": "ok"})
 
 
-def create_app() -> Starlette:
-    return Starlette(
+def create_app(frontdesk: Frontdesk | None = None) -> Starlette:
+    """The app; tests pass a `Frontdesk` with their own settings and store."""
+    frontdesk = frontdesk or Frontdesk(FrontdeskSettings.from_env())
+    app = Starlette(
         routes=[
             Route("/", demo_page),
             Route("/healthz", healthz),
+            *frontdesk_routes.routes,
             Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
-        ]
+        ],
+        middleware=frontdesk_routes.middleware(frontdesk.settings),
+        exception_handlers=frontdesk_routes.exception_handlers,
     )
+    app.state.frontdesk = frontdesk
+    return app
 
 
 app = create_app()

@@ -17,13 +17,18 @@ from headache_core.screening.answers import NOT_SURE, read_age, read_pain_side, 
 # Gives the detector the "headache" that every answer in this form is about, so combinations such
 # as pregnancy + headache hold even when no answer repeats the word.
 CONTEXT_PREFIX = "I have headaches."
-# A command on its own ("stop", "cancel please"), or a sentence that asks to stop the check.
+# A command on its own ("stop", "actually cancel", "cancel please"), or a sentence that asks to
+# stop the check or the booking.
 # "end of the work day" or "it stops when I lie down" are answers, not requests.
+LEAD_IN = r"((actually|oh|ok|okay|no|nah|sorry|um+|hm+|wait|hang on)\W+)*"
 STOP_RE = re.compile(
-    r"^\W*(please\s+)?(stop|cancel|quit|exit|end|abort|enough|never ?mind|forget it|bye|goodbye)"
-    r"(\s+(it|this|that|now|please|the (check|test|questions)))*\W*$"
-    r"|^\W*(please\s+)?(can we |could we |let'?s |i want to |i'?d like to )?"
-    r"(stop|cancel|quit|end|skip) (this|it|the (check|test|questions|screening))\b"
+    rf"^\W*{LEAD_IN}(please\s+)?"
+    r"(stop|cancel|quit|exit|end|abort|enough|never ?mind|forget it|bye|goodbye)"
+    r"(\s+(it|this|that|now|please|(the|my) (check|test|questions|booking|appointment|request)))*"
+    r"\W*$"
+    rf"|^\W*{LEAD_IN}(please\s+)?(can we |could we |let'?s |i want to |i'?d like to )?"
+    r"(stop|cancel|quit|end|skip) (this|it|(the|my) (check|test|questions|screening|booking|"
+    r"appointment|request))\b"
     r"|\b(i('?d| would) rather not (do|carry on|continue|go on)|i don'?t want to (do|carry on|"
     r"continue|go on) (this|with)|no more questions)\b",
     re.I,

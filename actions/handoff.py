@@ -1,0 +1,295 @@
+"""The handoff form: booking an appointment or asking for a person (issue 5).
+
+`ValidateHandoffForm` reads each free-text answer with `headache_core.handoff.contact`; before
+reading, it ends the form on "cancel", escalates a red flag in any answer (issue 3) and answers
+a question asked in the middle. `ActionSubmitHandoff` books through the configured booking
+system (front-desk queue, or Cliniko with real free times) and saves the record for the console;
+a request for a person then hands the conversation to staff (`actions.human_handoff`).
+"""
+
+import asyncio
+import uuid
+from abc import ABC
+from datetime import datetime, timezone
+from functools import lru_cache
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import REQUESTED_SLOT
+from rasa_sdk.types import DomainDict
+
+from actions.forms import (
+    FAILURES_SLOT,
+    ActionAskFormQuestion,
+    CountingFormValidationAction,
+    ask_actions,
+    failures,
+)
+from actions.handoff_records import base_record, notify_front_desk, store
+from actions.interruptions import answer_side_question, is_side_question
+from actions.red_flags import escalate, repeat_advice_if_flagged
+from actions.replies import send
+from actions.tracker_entities import latest_intent
+from headache_core.clinic import load_clinic, opening_status
+from headache_core.handoff.booking import BookingSystem, booking_system_from_env
+from headache_core.handoff.contact import (
+    describe_problem,
+    read_consent,
+    read_contact,
+    read_name,
+    read_note,
+    read_preferred_times,
+    region_code,
+)
+from headache_core.handoff.form import (
+    BOOKING_ORDER,
+    CALL_BACK,
+    long_time_label,
+    read_choice,
+    recap,
+    required_slots,
+    retention_days,
+    time_label,
+)
+from headache_core.handoff.form import load_questions as load_handoff_questions
+from headache_core.handoff.model import Contact
+from headache_core.messages import render
+from headache_core.red_flags.detector import detect
+from headache_core.screening.flow import is_stop_request
+
+FORM = "handoff_form"
+KIND = "handoff_kind"  # "booking" or "human"
+EXIT = "handoff_exit"  # why the form ended early: cancelled, red_flag, refused, gave_up
+OFFERED = "offered_times"  # [{"label": ..., "start": ISO}] free times a booking system offered
+CONSENT_AT = "consent_at"
+FORM_SLOTS = BOOKING_ORDER  # every question a handoff may ask
+STATE_SLOTS = (KIND, EXIT, OFFERED, CONSENT_AT, FAILURES_SLOT)
+# Answers that may look like questions ("Will Smith", "Can I give my email?" is rare): only a
+# question mark makes them a side question.
+NEEDS_QUESTION_MARK = {"contact_name", "contact_details", "handoff_note"}
+
+
+@lru_cache(maxsize=1)
+def booking_system() -> BookingSystem:
+    return booking_system_from_env(store())
+
+
+def _clean(value: Any) -> str:
+    return " ".join(str(value).split())
+
+
+def _when_message(kind: str) -> str:
+    """Who will answer and when, from the clinic's hours."""
+    status = opening_status(load_clinic())
+    if kind == "human":
+        if status.is_open:
+            return render("handoff_human_open", closes=status.closes or "").text
+        return render("handoff_human_closed", next_open=status.next_open).text
+    return render("handoff_booking_intro").text
+
+
+class ValidateHandoffForm(CountingFormValidationAction):
+    def name(self) -> str:
+        return f"validate_{FORM}"
+
+    async def required_slots(
+        self,
+        domain_slots: list[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[str]:
+        if tracker.get_slot(EXIT):
+            return []
+        kind = tracker.get_slot(KIND) or "booking"
+        return required_slots(kind, offered=bool(tracker.get_slot(OFFERED)))
+
+    async def on_activation(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> list[EventType]:
+        kind = "human" if latest_intent(tracker) == "request_human" else "booking"
+        repeat_advice_if_flagged(dispatcher, tracker)  # asked after a red flag: the advice first
+        dispatcher.utter_message(text=_when_message(kind))
+        return [SlotSet(s, None) for s in (*FORM_SLOTS, *STATE_SLOTS)] + [SlotSet(KIND, kind)]
+
+    async def before_validation(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, slot: str, text: str
+    ) -> tuple[list[EventType], bool]:
+        if is_stop_request(text):
+            return [SlotSet(EXIT, "cancelled"), SlotSet(REQUESTED_SLOT, None)], True
+        detection = detect(text)
+        if detection.flags:
+            events = escalate(dispatcher, tracker, detection.flag_ids)
+            return [*events, SlotSet(EXIT, "red_flag"), SlotSet(REQUESTED_SLOT, None)], True
+        if is_side_question(tracker, text, needs_question_mark=slot in NEEDS_QUESTION_MARK):
+            answer_side_question(dispatcher, tracker)
+            send(dispatcher, "handoff_back")
+            return [SlotSet(slot, None)], True
+        return [], False
+
+    async def after_max_asks(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any], slot: str
+    ) -> list[EventType]:
+        """A third answer it cannot use: the clinic's phone number instead of a fourth ask."""
+        return [SlotSet(EXIT, "gave_up"), SlotSet(REQUESTED_SLOT, None)]
+
+    # ------------------------------------------------------------------ one method per question
+    def validate_contact_name(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
+        return {"contact_name": read_name(_clean(value))}
+
+    def validate_contact_details(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
+        text = _clean(value)
+        region = region_code(load_clinic())
+        found = read_contact(text, region)
+        if found is None:
+            problem = describe_problem(text, region)
+            dispatcher.utter_message(text=f"Sorry, {problem}.")
+            return {"contact_details": None}
+        return {"contact_details": {"phone": found.phone, "email": found.email}}
+
+    async def validate_preferred_times(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
+        clinic = load_clinic()
+        today = datetime.now(ZoneInfo(clinic.timezone)).date()  # "tomorrow" at the clinic
+        preferences = read_preferred_times(_clean(value), today=today)
+        if preferences is None:
+            return {"preferred_times": None}
+        timezone_name = clinic.timezone
+        starts = await _offer_times(preferences)
+        offered = [
+            {"label": time_label(start, timezone_name), "start": start.isoformat()}
+            for start in starts
+        ]
+        return {"preferred_times": preferences.text, OFFERED: offered or None}
+
+    def validate_appointment_choice(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
+        return {"appointment_choice": read_choice(_clean(value), tracker.get_slot(OFFERED) or [])}
+
+    def validate_handoff_note(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
+        return {"handoff_note": read_note(_clean(value))}
+
+    def validate_handoff_consent(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
+        answer = read_consent(_clean(value))
+        if answer == "yes":
+            return {"handoff_consent": "yes", CONSENT_AT: datetime.now(timezone.utc).isoformat()}
+        if answer == "no":
+            return {"handoff_consent": "no", EXIT: "refused"}
+        return {"handoff_consent": None}
+
+
+async def _offer_times(preferences: Any) -> list[datetime]:
+    """Free times from the booking system (none from the front-desk queue), off the event loop:
+    Cliniko is a network call."""
+    return await asyncio.to_thread(booking_system().offer_times, preferences)
+
+
+def _chosen_label(tracker: Tracker) -> str | None:
+    choice = tracker.get_slot("appointment_choice")
+    for option in tracker.get_slot(OFFERED) or []:
+        if option["start"] == choice:
+            return option["label"]
+    return None
+
+
+class ActionAskHandoffQuestion(ActionAskFormQuestion, ABC):
+    """Asks one handoff question: plain first, then with an example. Rasa finds it as
+    action_ask_<slot>; one subclass per question below."""
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        question = load_handoff_questions()[self.slot]
+        titles = list(question.buttons)
+        text = question.text
+        if self.slot == "appointment_choice":
+            titles = [o["label"] for o in tracker.get_slot(OFFERED) or []]
+            titles.append(render("handoff_no_options").text)
+        elif self.slot == "handoff_consent":
+            details = recap(
+                tracker.get_slot("contact_name"),
+                tracker.get_slot("contact_details"),
+                tracker.get_slot("preferred_times"),
+                _chosen_label(tracker),
+                tracker.get_slot("handoff_note"),
+            )
+            text = text.format(
+                recap=details, clinic_name=load_clinic().name, retention_days=retention_days()
+            )
+        if failures(tracker):
+            # contact details were already told why they couldn't be used (the validator)
+            lead = "" if self.slot == "contact_details" else render("handoff_reask").text + " "
+            text = f"{lead}{text} {question.example}"
+        dispatcher.utter_message(text=text, buttons=[{"title": t, "payload": t} for t in titles])
+        return []
+
+
+ASK_ACTIONS = ask_actions(ActionAskHandoffQuestion, FORM_SLOTS)
+
+
+class ActionSubmitHandoff(Action):
+    """After the form: book or queue the request and save it for the front desk, or say why
+    nothing was saved."""
+
+    def name(self) -> str:
+        return "action_submit_handoff"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        reason = tracker.get_slot(EXIT)
+        kind = tracker.get_slot(KIND) or "booking"
+        reset = [SlotSet(s, None) for s in (*FORM_SLOTS, *STATE_SLOTS)]
+        if reason in ("cancelled", "refused", "gave_up"):
+            send(dispatcher, f"handoff_{reason}")
+            return reset
+        if reason == "red_flag" or tracker.get_slot("handoff_consent") != "yes":
+            return reset  # the escalation has been sent; the red-flag record made
+        record = self._record(tracker, kind)
+        choice = tracker.get_slot("appointment_choice")
+        start = None if choice in (None, CALL_BACK) else datetime.fromisoformat(choice)
+        result = await asyncio.to_thread(booking_system().book, record, start)
+        notify_front_desk(result.saved.id, record)
+        self._confirm(dispatcher, record, result, start)
+        if kind == "human":
+            status = opening_status(load_clinic())
+            when = (
+                render("handoff_when_open").text
+                if status.is_open
+                else render("handoff_when_closed", next_open=status.next_open).text
+            )
+            send(dispatcher, "handoff_human_waiting", when=when)
+            return [*reset, FollowupAction("human_handoff_form")]
+        return reset
+
+    @staticmethod
+    def _record(tracker: Tracker, kind: str) -> Any:
+        record = base_record(tracker, f"{kind}:{uuid.uuid4()}", kind)
+        details = tracker.get_slot("contact_details") or {}
+        record.contact = Contact(
+            name=tracker.get_slot("contact_name"),
+            phone=details.get("phone"),
+            email=details.get("email"),
+        )
+        record.preferred_times = tracker.get_slot("preferred_times")
+        record.note = tracker.get_slot("handoff_note") or None
+        consent = tracker.get_slot(CONSENT_AT)
+        record.consent_at = datetime.fromisoformat(consent) if consent else None
+        return record
+
+    @staticmethod
+    def _confirm(
+        dispatcher: CollectingDispatcher, record: Any, result: Any, start: datetime | None
+    ) -> None:
+        if result.appointment and start is not None:
+            when = long_time_label(start, load_clinic().timezone)
+            send(dispatcher, "handoff_saved_booked", start=when)
+        else:
+            if start is not None and result.fell_back:
+                send(dispatcher, "handoff_booking_failed")
+            if not result.saved.saved:
+                send(dispatcher, "handoff_store_down")
+            elif record.kind == "booking":
+                reach = "by phone" if record.contact.phone else "by email"
+                send(dispatcher, "handoff_saved_queue", reach=reach)

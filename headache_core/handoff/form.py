@@ -1,0 +1,134 @@
+"""What the handoff form asks, in which order, and how its answers are shown back.
+
+The questions live in `knowledge/handoff.yml` (editable wording); the readers of the answers in
+`contact.py`. A booking asks for times (and, with Cliniko, offers real free ones); a request for a
+person asks only what the front desk needs to reach them.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import yaml
+
+from headache_core import KNOWLEDGE_DIR
+from headache_core.screening.questions import Question
+
+HANDOFF_FILE = KNOWLEDGE_DIR / "handoff.yml"
+BOOKING_ORDER = (
+    "contact_name",
+    "contact_details",
+    "preferred_times",
+    "appointment_choice",
+    "handoff_note",
+    "handoff_consent",
+)
+HUMAN_ORDER = ("contact_name", "contact_details", "handoff_note", "handoff_consent")
+# Asked only when a booking system offered real free times.
+OFFER_SLOT = "appointment_choice"
+CALL_BACK = "call_back"
+NONE_RE = re.compile(
+    r"\b(none|neither|no(ne)? of (these|those|them)|call me|ring me|phone me|other time|"
+    r"don'?t suit|doesn'?t suit|not (these|those|them)|no thanks?)\b|^\W*no\W*$",
+    re.I,
+)
+ORDINALS = {"first": 0, "1st": 0, "1": 0, "second": 1, "2nd": 1, "2": 1, "third": 2,
+            "3rd": 2, "3": 2, "fourth": 3, "4th": 3, "4": 3}  # fmt: skip
+
+
+@lru_cache(maxsize=2)
+def _data(path: Path = HANDOFF_FILE) -> dict[str, Any]:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def load_questions(path: Path = HANDOFF_FILE) -> dict[str, Question]:
+    questions = {}
+    for slot, q in _data(path)["questions"].items():
+        missing = {"text", "example", "buttons", "source"} - set(q)
+        if missing:
+            raise ValueError(f"{path}: question {slot} lacks {sorted(missing)}")
+        text = " ".join(q["text"].split())
+        questions[slot] = Question(slot, text, q["example"], tuple(q["buttons"]), q["source"])
+    absent = set(BOOKING_ORDER) - set(questions)
+    if absent:
+        raise ValueError(f"{path}: no question for {sorted(absent)}")
+    return questions
+
+
+def retention_days() -> int:
+    return int(_data()["retention_days"])
+
+
+def required_slots(kind: str, offered: bool) -> list[str]:
+    """The questions of a handoff of this kind, in order."""
+    if kind == "human":
+        return list(HUMAN_ORDER)
+    return [s for s in BOOKING_ORDER if s != OFFER_SLOT or offered]
+
+
+def time_label(start: datetime, timezone: str) -> str:
+    """A free time as people say it, in the clinic's time zone: "Tue 2 Dec, 09:30"."""
+    local = start.astimezone(ZoneInfo(timezone))
+    return f"{local:%a} {local.day} {local:%b}, {local:%H:%M}"
+
+
+def long_time_label(start: datetime, timezone: str) -> str:
+    """ "Tuesday 2 December at 09:30", for the confirmation."""
+    local = start.astimezone(ZoneInfo(timezone))
+    return f"{local:%A} {local.day} {local:%B} at {local:%H:%M}"
+
+
+def read_choice(text: str, offered: list[dict[str, str]]) -> str | None:
+    """The ISO start of the offered time the person picked, CALL_BACK for none of them, or None.
+
+    `offered` is [{"label": "Tue 2 Dec, 09:30", "start": ISO}]. A label typed or clicked, a
+    unique day or time ("the Tuesday one", "9:30"), or an ordinal ("the second one") picks one.
+    """
+    said = " ".join(text.lower().split())
+    if not said:
+        return None
+    for option in offered:
+        if option["label"].lower() in said:
+            return option["start"]
+    words = set(re.findall(r"[a-z0-9:]+", said))
+    for word, index in ORDINALS.items():
+        if word in words and index < len(offered) and not re.search(r"\d:\d", said):
+            return offered[index]["start"]
+    matches = [o for o in offered if _mentions(said, o["label"])]
+    if len(matches) == 1:
+        return matches[0]["start"]
+    if NONE_RE.search(said):
+        return CALL_BACK
+    return None
+
+
+def _mentions(said: str, label: str) -> bool:
+    """ "tuesday" or "tue" names the day of "Tue 2 Dec, 09:30"; "9:30" or "09:30" its time."""
+    day, _, clock = label.partition(", ")
+    short_day = day.split()[0].lower()
+    hour, minute = clock.split(":")
+    times = {f"{int(hour)}:{minute}", clock, f"{int(hour)}.{minute}"}
+    return bool(re.search(rf"\b{short_day}", said)) or any(t in said for t in times)
+
+
+def recap(name: str | None, contact: dict[str, Any] | None, times: str | None,
+          choice: str | None, note: str | None) -> str:  # fmt: skip
+    """The details about to be passed on, in one line the person can check."""
+    parts = [f"name {name}"] if name else []
+    contact = contact or {}
+    if contact.get("phone"):
+        parts.append(f"phone {contact['phone']}")
+    if contact.get("email"):
+        parts.append(f"email {contact['email']}")
+    if choice:
+        parts.append(f"appointment {choice}")
+    elif times:
+        parts.append(f"times that suit you: {times}")
+    if note:
+        parts.append(f'note: "{note}"')
+    return "; ".join(parts)

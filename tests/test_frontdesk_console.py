@@ -1,0 +1,268 @@
+"""The console in a real headless Chromium: sign in, urgency order, patient text shown as text
+and never run, keyboard-only claim and done, live updates, hand back and screening a caller."""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import uvicorn
+
+from headache_core.handoff.model import Contact
+from headache_core.handoff.store import HandoffStore
+from tests.frontdesk_fixtures import (
+    HOSTILE,
+    PASSWORD,
+    Clock,
+    RasaStandIn,
+    booking,
+    emergency,
+    human,
+    make_app,
+    make_store,
+    settings,
+)
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+ARTIFACTS = Path(__file__).resolve().parents[1] / "run" / "test-artifacts"
+TABLET = {"width": 1024, "height": 768}
+
+if not CHROMIUM.exists():
+    if os.environ.get("CI"):
+        pytest.fail(f"{CHROMIUM} is missing; CI needs it for the console tests", pytrace=False)
+    pytest.skip(f"{CHROMIUM} is missing", allow_module_level=True)
+
+sync_api = pytest.importorskip("playwright.sync_api")
+
+
+@dataclass
+class Console:
+    url: str
+    store: HandoffStore
+    clock: Clock
+    rasa: RasaStandIn
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def console(tmp_path: Path) -> Iterator[Console]:
+    """The web app under uvicorn in a thread, on a free port, over a fresh store."""
+    clock = Clock()
+    store = make_store(tmp_path, clock)
+    with RasaStandIn().serve() as rasa:
+        app = make_app(lambda: store, settings(poll_seconds=0.3), rasa_url=rasa.url)
+        sock = socket.socket()
+        sock.bind(("127.0.0.1", 0))
+        server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off", ws="none"))
+        thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+        thread.start()
+        deadline = time.monotonic() + 10
+        while not server.started and thread.is_alive() and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert server.started, "uvicorn did not start"
+        try:
+            yield Console(f"http://127.0.0.1:{sock.getsockname()[1]}", store, clock, rasa)
+        finally:
+            server.should_exit = True
+            thread.join(timeout=5)
+            sock.close()
+            store.close()
+
+
+@pytest.fixture
+def page(browser) -> Iterator[object]:
+    context = browser.new_context(viewport=TABLET)
+    page = context.new_page()
+    page.dialogs = []
+    page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
+    yield page
+    context.close()
+
+
+def save(console: Console, *records) -> dict[str, int]:
+    ids = {}
+    for record in records:
+        ids[record.conversation_id] = console.store.save(record).id
+        console.clock.advance(minutes=5)
+    return ids
+
+
+def sign_in(page, console: Console) -> None:
+    page.goto(f"{console.url}/frontdesk")
+    assert page.url.endswith("/frontdesk/sign-in")
+    page.get_by_label("Your name").fill("Sam")
+    page.get_by_label("Password or access token").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{console.url}/frontdesk")
+    page.wait_for_selector("#handoff-list > li")
+
+
+def card(page, handoff_id: int):
+    return page.locator(f'#handoff-list > li[data-id="{handoff_id}"]')
+
+
+def titles(page) -> list[str]:
+    return page.locator("#handoff-list .card-title").all_text_contents()
+
+
+def test_sign_in_and_handoffs_in_urgency_order(page, console) -> None:
+    ids = save(console, human(), booking(), emergency())  # oldest first
+    sign_in(page, console)
+    assert titles(page) == [
+        "Asked for a person: Erin Emergency",
+        "Booking request: Bea Booking",
+        "Asked for a person: Hugo Human",
+    ]
+    first = card(page, ids["conv-emergency"])
+    badge = first.locator(".badge")
+    assert "Emergency red flag" in badge.text_content()  # words, not colour alone
+    assert "Sudden, worst-ever headache" in first.locator(".flags").text_content()
+    assert "call 999" in first.locator(".advice").text_content()
+    assert first.get_by_role("link", name="+447700900001").get_attribute("href") == (
+        "tel:+447700900001"
+    )
+
+    bea = card(page, ids["conv-booking"])
+    assert bea.get_by_role("link", name="bea@example.org").get_attribute("href") == (
+        "mailto:bea@example.org"
+    )
+    assert bea.locator("pre.summary").text_content() == (
+        "Headache on one side, starts in the neck.\nWorse with neck movement."
+    )
+    criteria = bea.locator(".criteria").inner_text()
+    assert "Fits\nOne-sided headache" in criteria
+    assert "To check in the clinic\nNeck examination" in criteria
+    assert "Booked in Cliniko" in bea.locator('[data-field="booking"]').text_content()
+    assert "Weekday mornings" in bea.text_content() and "Prefers Dr Lee" in bea.text_content()
+    assert "Website chat (REST)" in bea.text_content()
+    assert "ago (" in bea.locator("time").text_content()  # relative and absolute
+    assert bea.get_by_role("button", name="Hand back to the assistant").count() == 0
+
+    hugo = card(page, ids["conv-human"])
+    transcript = hugo.locator("details.transcript")
+    assert not transcript.get_attribute("open")
+    transcript.locator("summary").click()
+    assert hugo.get_by_text("can I talk to a person").is_visible()
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "frontdesk.png"), full_page=True)
+
+
+def test_patient_text_is_shown_literally_and_never_runs(page, console) -> None:
+    hostile = human(
+        contact=Contact(name=HOSTILE, phone="+447700900003", email="x@example.org"),
+        note=HOSTILE,
+        summary=HOSTILE,
+        preferred_times=HOSTILE,
+        red_flags=[HOSTILE],
+        criteria={"fitted": [HOSTILE]},
+        transcript=[{"who": "user", "text": HOSTILE, "at": None}],
+    )
+    ids = save(console, hostile)
+    sign_in(page, console)
+    item = card(page, ids["conv-human"])
+    item.locator("details.transcript summary").click()
+    page.wait_for_timeout(300)  # a couple of polls: re-rendering must stay safe too
+    assert page.evaluate("typeof window.pwned") == "undefined"
+    assert page.dialogs == []
+    assert item.locator("img, script").count() == 0
+    assert item.locator(".card-title").text_content() == f"Asked for a person: {HOSTILE}"
+    for selector in ('[data-field="note"]', "pre.summary", ".flags li", ".criteria li"):
+        assert item.locator(selector).text_content() == HOSTILE, selector
+    assert item.locator(".transcript-list .text").text_content() == HOSTILE
+    assert item.get_by_text(HOSTILE, exact=True).first.is_visible()
+
+
+def test_claim_then_done_with_the_keyboard_only(page, console) -> None:
+    ids = save(console, human(), emergency())
+    target = ids["conv-human"]
+    sign_in(page, console)
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Skip to handoffs"
+
+    def focused() -> dict:
+        return page.evaluate(
+            "({action: document.activeElement.dataset.action || null,"
+            " id: document.activeElement.dataset.id || null})"
+        )
+
+    def tab_to(action: str) -> None:
+        for _ in range(60):
+            if focused() == {"action": action, "id": str(target)}:
+                return
+            page.keyboard.press("Tab")
+        raise AssertionError(f"Tab never reached {action} on handoff {target}")
+
+    tab_to("claimed")
+    page.keyboard.press("Enter")
+    status = card(page, target).locator(".status-line")
+    sync_api.expect(status).to_have_text("Claimed by Sam")
+    tab_to("done")  # the focus stays in the card (on Mark done) after it is re-drawn
+    page.keyboard.press("Enter")
+    sync_api.expect(card(page, target).locator(".status-line")).to_have_text("Done (Sam)")
+    stored = console.store.get(target)
+    assert (stored.status, stored.claimed_by) == ("done", "Sam")
+    assert titles(page)[-1] == "Asked for a person: Hugo Human"  # done goes last
+    assert page.evaluate("document.activeElement.closest('.handoff') !== null")
+
+
+def test_a_new_handoff_appears_without_a_reload(page, console) -> None:
+    save(console, human())
+    sign_in(page, console)
+    page.evaluate("window.sameDocument = true")
+    ids = save(console, emergency(contact=Contact(name="Nina New", phone="+447700900009")))
+    sync_api.expect(card(page, ids["conv-emergency"])).to_be_visible(timeout=5000)
+    assert titles(page)[0] == "Asked for a person: Nina New"  # and at the top: a red flag
+    assert page.evaluate("window.sameDocument") is True
+    sync_api.expect(page.locator("#announcer")).to_contain_text("New handoff")
+    assert "Nina New" in page.locator("#announcer").text_content()
+
+
+def test_hand_back_and_screen_a_caller(page, console) -> None:
+    ids = save(console, human(conversation_id="web/7"))
+    sign_in(page, console)
+    card(page, ids["web/7"]).get_by_role("button", name="Hand back to the assistant").click()
+    sync_api.expect(card(page, ids["web/7"]).locator(".action-status")).to_have_text(
+        "The assistant answers this patient again."
+    )
+    assert console.rasa.requests[0]["path"] == "/conversations/web%2F7/tracker/events"
+
+    console.rasa.replies = [
+        {
+            "text": "<b>How old</b> is the caller?",
+            "buttons": [{"title": "Over 18", "payload": "/adult"}],
+        }
+    ]
+    page.get_by_label("Caller's answer").fill("hello")
+    page.get_by_role("button", name="Send").click()
+    log = page.locator("#screen-log")
+    sync_api.expect(log).to_contain_text("<b>How old</b> is the caller?")
+    log.get_by_role("button", name="Over 18").click()
+    sync_api.expect(log.locator(".line-user")).to_have_count(2)
+    messages = [r["json"] for r in console.rasa.requests[1:]]
+    assert [m["message"] for m in messages] == ["hello", "/adult"]
+    assert messages[0]["sender"] == messages[1]["sender"]
+    assert messages[0]["sender"].startswith("frontdesk-")
+    assert log.locator("b").count() == 0

@@ -1,0 +1,296 @@
+"""The handoff form (booking, a person) and the silence that follows, run with rasa_sdk's classes
+against a real SQLite handoff store."""
+
+from typing import Any
+from unittest import mock
+
+import pytest
+import yaml
+from rasa_sdk import Tracker
+from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
+
+import actions.handoff as handoff_actions
+import actions.handoff_records as records
+from actions.forms import FAILURES_SLOT
+from actions.handoff import (
+    ASK_ACTIONS,
+    ActionSubmitHandoff,
+    ValidateHandoffForm,
+)
+from actions.human_handoff import ValidateHumanHandoffForm
+from actions.session import ActionSessionStart
+from headache_core.clinic import OpeningStatus
+from headache_core.handoff.booking import FrontDeskQueue
+from headache_core.handoff.store import HandoffStore
+from tests.conftest import ROOT
+
+DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text())
+FILLED = {
+    "handoff_kind": "booking",
+    "contact_name": "Priya Shah",
+    "contact_details": {"phone": "+447700900123", "email": None},
+    "preferred_times": "tuesday mornings",
+    "handoff_note": "my right shoulder too",
+    "handoff_consent": "yes",
+    "consent_at": "2026-11-26T10:00:00+00:00",
+}
+
+
+def tracker_for(
+    slot: str | None,
+    text: str,
+    slots: dict[str, Any] | None = None,
+    intent: str = "nlu_fallback",
+    confidence: float = 0.3,
+    sender: str = "patient-1",
+    loop: str = "handoff_form",
+    history: list[dict[str, Any]] | None = None,
+) -> Tracker:
+    """The tracker the form's validation gets after the person answered `slot` with `text`
+    (slot None: the message that starts the form)."""
+    events = [*(history or []), {"event": "user", "text": text, "timestamp": 1764150000.0}]
+    events.append({"event": "action", "name": loop})
+    all_slots = {"handoff_kind": "booking", **(slots or {})}
+    if slot:
+        events.append({"event": "slot", "name": slot, "value": text})
+        all_slots |= {"requested_slot": slot, slot: text}
+    latest = {"intent": {"name": intent, "confidence": confidence}, "entities": [], "text": text}
+    active = {"name": loop} if slot else {}
+    return Tracker(sender, all_slots, latest, events, False, None, active, loop)
+
+
+async def validate(dispatcher, slot: str, text: str, **kwargs) -> dict[str, Any]:
+    events = await ValidateHandoffForm().run(dispatcher, tracker_for(slot, text, **kwargs), DOMAIN)
+    return {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+
+
+def said(dispatcher) -> str:
+    return " ".join(m.get("text") or "" for m in dispatcher.messages)
+
+
+def stored(sender: str) -> list:
+    return [h for h in records.store().list() if h.conversation_id == sender]
+
+
+# ---------------------------------------------------------------------------- starting the form
+async def test_booking_starts_with_an_intro_and_the_name(dispatcher):
+    tracker = tracker_for(None, "can i book an appointment", intent="book_appointment")
+    events = await ValidateHandoffForm().run(dispatcher, tracker, DOMAIN)
+    slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    assert slots["handoff_kind"] == "booking"
+    assert slots["requested_slot"] == "contact_name"
+    assert "front desk" in said(dispatcher) and "cancel" in said(dispatcher)
+
+
+@pytest.mark.parametrize(
+    ("status", "expected"),
+    [
+        (OpeningStatus(True, "19:00", "today at 08:00"), "until 19:00 today"),
+        (OpeningStatus(False, None, "tomorrow at 08:00"), "opens tomorrow at 08:00"),
+    ],
+)
+async def test_a_person_is_told_who_answers_and_when(dispatcher, status, expected):
+    tracker = tracker_for(None, "can I talk to a real person", intent="request_human")
+    with mock.patch("actions.handoff.opening_status", return_value=status):
+        events = await ValidateHandoffForm().run(dispatcher, tracker, DOMAIN)
+    assert SlotSet("handoff_kind", "human") in events
+    assert "front desk team will answer" in said(dispatcher) and expected in said(dispatcher)
+
+
+async def test_booking_after_a_red_flag_repeats_the_advice_first(dispatcher):
+    tracker = tracker_for(
+        None,
+        "book me in",
+        intent="book_appointment",
+        slots={"triage_outcome": "red_flag_urgent", "red_flags": ["papilloedema"]},
+    )
+    await ValidateHandoffForm().run(dispatcher, tracker, DOMAIN)
+    assert "need a doctor" in dispatcher.messages[0]["text"]
+    assert "NHS 111" in dispatcher.messages[1]["text"]
+    assert "front desk" in dispatcher.messages[2]["text"]
+
+
+# ---------------------------------------------------------------------------- the answers
+@pytest.mark.parametrize(
+    ("slot", "text", "value"),
+    [
+        ("contact_name", "my name is priya shah", "Priya Shah"),
+        ("contact_details", "you can call me on 07700 900123", {"phone": "+447700900123",
+                                                                  "email": None}),
+        ("contact_details", "Priya.Shah@Example.org", {"phone": None,
+                                                       "email": "Priya.Shah@example.org"}),
+        ("preferred_times", "tuesday or thursday mornings", "tuesday or thursday mornings"),
+        ("handoff_note", "no thanks", ""),
+        ("handoff_note", "the pain is worse after work", "the pain is worse after work"),
+    ],
+)  # fmt: skip
+async def test_answers_are_read(dispatcher, slot, text, value):
+    slots = await validate(dispatcher, slot, text)
+    assert slots[slot] == value
+    assert slots[FAILURES_SLOT] == 0
+
+
+async def test_a_bad_phone_number_is_asked_again_with_the_reason_and_an_example(dispatcher):
+    slots = await validate(dispatcher, "contact_details", "0770 09")
+    assert slots["contact_details"] is None
+    assert slots[FAILURES_SLOT] == 1
+    assert "short" in said(dispatcher) or "phone" in said(dispatcher)
+    tracker = tracker_for("contact_details", "0770 09", slots={FAILURES_SLOT: 1})
+    await ASK_ACTIONS["contact_details"]().run(dispatcher, tracker, DOMAIN)
+    assert "07700 900123" in dispatcher.messages[-1]["text"]  # the example
+
+
+async def test_a_third_unusable_answer_gives_the_phone_number_instead_of_a_fourth_ask(dispatcher):
+    slots = await validate(dispatcher, "contact_details", "dunno", slots={FAILURES_SLOT: 2})
+    assert slots["handoff_exit"] == "gave_up"
+    assert slots["requested_slot"] is None
+    events = await ActionSubmitHandoff().run(
+        dispatcher, tracker_for(None, "dunno", slots=slots | {"handoff_kind": "booking"}), DOMAIN
+    )
+    assert "020 7946 0000" in said(dispatcher) and "Nothing was saved" in said(dispatcher)
+    assert SlotSet("handoff_exit", None) in events
+
+
+@pytest.mark.parametrize("slot", ["contact_name", "contact_details", "preferred_times",
+                                  "handoff_note", "handoff_consent"])  # fmt: skip
+async def test_cancel_works_at_every_step(dispatcher, slot):
+    slots = await validate(dispatcher, slot, "cancel")
+    assert slots["handoff_exit"] == "cancelled" and slots["requested_slot"] is None
+
+
+async def test_a_red_flag_in_an_answer_escalates_and_ends_the_form(dispatcher):
+    text = "tuesday, though I have had the worst headache of my life since this morning"
+    slots = await validate(dispatcher, "preferred_times", text, sender="flag-in-booking")
+    assert slots["triage_outcome"] == "red_flag_emergency"
+    assert slots["handoff_exit"] == "red_flag"
+    assert "999" in said(dispatcher)
+    [record] = stored("flag-in-booking")
+    assert record.triage_outcome == "red_flag_emergency" and record.red_flags
+    assert "worst headache" in record.transcript[-1]["text"]
+
+
+async def test_a_question_in_the_middle_is_answered_and_the_question_comes_back(dispatcher):
+    slots = await validate(
+        dispatcher,
+        "preferred_times",
+        "what are your opening hours?",
+        intent="ask_clinic_info",
+        confidence=0.9,
+        slots={k: FILLED[k] for k in ("contact_name", "contact_details")},
+    )
+    assert slots == {"preferred_times": None, "requested_slot": "preferred_times"}
+    assert "our hours are" in said(dispatcher).lower()
+    assert said(dispatcher).endswith("Now, back to your details.")
+
+
+async def test_a_name_that_starts_like_a_question_is_a_name(dispatcher):
+    slots = await validate(dispatcher, "contact_name", "Will Price", intent="ask_treatment",
+                           confidence=0.6)  # fmt: skip
+    assert slots["contact_name"] == "Will Price"
+
+
+async def test_consent_is_explicit(dispatcher):
+    assert (await validate(dispatcher, "handoff_consent", "yes I agree"))["consent_at"]
+    refused = await validate(dispatcher, "handoff_consent", "no")
+    assert refused["handoff_exit"] == "refused"
+    unclear = await validate(dispatcher, "handoff_consent", "what do you store?")
+    assert unclear["handoff_consent"] is None
+
+
+async def test_the_consent_question_recaps_what_will_be_passed_on(dispatcher):
+    tracker = tracker_for("handoff_note", "x", slots=FILLED)
+    await ASK_ACTIONS["handoff_consent"]().run(dispatcher, tracker, DOMAIN)
+    text = dispatcher.messages[0]["text"]
+    assert "Priya Shah" in text and "+447700900123" in text and "tuesday mornings" in text
+    assert "90 days" in text
+    assert [b["title"] for b in dispatcher.messages[0]["buttons"]] == ["Yes, I agree", "No"]
+
+
+# ---------------------------------------------------------------------------- submitting
+async def test_a_booking_reaches_the_store_with_all_the_front_desk_needs(dispatcher):
+    screening = {
+        "triage_outcome": "consistent_with_cervicogenic",
+        "screening_summary": "Neck screening (rules x): consistent_with_cervicogenic",
+        "screening_criteria": {"fitted": ["Pain on one side"], "not_fitted": []},
+    }
+    history = [{"event": "bot", "text": "What is your name?", "timestamp": 1764149990.0}]
+    tracker = tracker_for(
+        None, "yes", slots=FILLED | screening, sender="booking-1", history=history
+    )
+    events = await ActionSubmitHandoff().run(dispatcher, tracker, DOMAIN)
+    [record] = stored("booking-1")
+    assert record.kind == "booking" and record.status == "new"
+    assert record.contact.name == "Priya Shah" and record.contact.phone == "+447700900123"
+    assert record.preferred_times == "tuesday mornings" and record.note == "my right shoulder too"
+    assert record.consent_at is not None
+    assert record.triage_outcome == "consistent_with_cervicogenic"
+    assert record.summary.startswith("Neck screening")
+    assert record.criteria["fitted"] == ["Pain on one side"]
+    assert [line["who"] for line in record.transcript] == ["bot", "user"]
+    assert "contact you by phone" in said(dispatcher)
+    assert SlotSet("contact_name", None) in events  # nothing left behind for the next form
+
+
+async def test_a_request_for_a_person_hands_the_conversation_to_staff(dispatcher):
+    tracker = tracker_for(None, "yes", slots=FILLED | {"handoff_kind": "human"}, sender="human-1")
+    events = await ActionSubmitHandoff().run(dispatcher, tracker, DOMAIN)
+    [record] = stored("human-1")
+    assert record.kind == "human"
+    assert FollowupAction("human_handoff_form") in events
+    assert "stay quiet in this chat until they hand it back" in said(dispatcher)
+
+
+async def test_with_the_store_down_the_person_gets_the_phone_number_and_nothing_is_lost(
+    dispatcher, tmp_path
+):
+    down = HandoffStore("postgresql://nobody@127.0.0.1:1/none", outbox_dir=tmp_path / "outbox")
+    with (
+        mock.patch.object(records, "store", return_value=down),
+        mock.patch.object(handoff_actions, "booking_system", return_value=FrontDeskQueue(down)),
+    ):
+        await ActionSubmitHandoff().run(
+            dispatcher, tracker_for(None, "yes", slots=FILLED, sender="outage-1"), DOMAIN
+        )
+    assert "020 7946 0000" in said(dispatcher) and "kept" in said(dispatcher)
+    assert down.pending() == 1
+    assert "Priya" not in said(dispatcher).split("kept")[0]  # no echo of details in the apology
+
+
+@pytest.mark.parametrize("exit_reason", ["cancelled", "refused"])
+async def test_nothing_is_saved_without_consent_or_after_cancel(dispatcher, exit_reason):
+    sender = f"nothing-{exit_reason}"
+    slots = FILLED | {"handoff_exit": exit_reason, "handoff_consent": None}
+    await ActionSubmitHandoff().run(dispatcher, tracker_for(None, "no", slots=slots,
+                                                            sender=sender), DOMAIN)  # fmt: skip
+    assert stored(sender) == []
+    assert "020 7946 0000" in said(dispatcher)
+
+
+# ---------------------------------------------------------------------------- the silence
+async def test_while_staff_have_the_conversation_the_assistant_says_nothing(dispatcher):
+    tracker = tracker_for(
+        "human_handoff", "hello? is anyone there", loop="human_handoff_form", sender="quiet-1"
+    )
+    events = await ValidateHumanHandoffForm().run(dispatcher, tracker, DOMAIN)
+    assert dispatcher.messages == []
+    assert {e["name"]: e["value"] for e in events}["human_handoff"] is None
+
+
+async def test_a_red_flag_while_waiting_for_staff_still_gets_the_advice(dispatcher):
+    tracker = tracker_for(
+        "human_handoff",
+        "my face has gone droopy on one side and my speech is slurred",
+        loop="human_handoff_form",
+        sender="quiet-2",
+    )
+    events = await ValidateHumanHandoffForm().run(dispatcher, tracker, DOMAIN)
+    assert "999" in said(dispatcher)
+    assert SlotSet("triage_outcome", "red_flag_emergency") in events
+    assert stored("quiet-2")[0].triage_outcome == "red_flag_emergency"
+
+
+async def test_a_new_session_keeps_the_silence(dispatcher):
+    tracker = tracker_for("human_handoff", "hi", loop="human_handoff_form")
+    events = await ActionSessionStart().run(dispatcher, tracker, DOMAIN)
+    assert dispatcher.messages == []  # no disclaimer talking over staff
+    assert ActiveLoop("human_handoff_form") in events

@@ -1,0 +1,94 @@
+"""The console's configuration, read once from the environment.
+
+FRONTDESK_TOKEN            bearer token for /api/handoffs; also accepted at sign-in
+FRONTDESK_PASSWORD_HASH    staff password hash (python -m webapp.frontdesk.hash_password)
+FRONTDESK_PASSWORD         or the plain password, hashed here and not kept
+FRONTDESK_SESSION_SECRET   signs the session cookie (random per process if unset)
+FRONTDESK_SESSION_MINUTES  how long a sign-in lasts (default 480)
+FRONTDESK_COOKIE_SECURE    1/true: the cookie is sent over HTTPS only
+RASA_INTERNAL_URL          Rasa as the web app reaches it (default http://localhost:$RASA_PORT)
+RASA_API_TOKEN             Rasa's --auth-token, for handing a conversation back
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from webapp.frontdesk.passwords import hash_password, parse_hash
+
+log = logging.getLogger("webapp.frontdesk")
+DEFAULT_SESSION_MINUTES = 480.0
+TRUE = {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True)
+class FrontdeskSettings:
+    token: str | None = None
+    password_hash: str | None = None
+    session_secret: str = field(default_factory=lambda: secrets.token_urlsafe(32))
+    session_minutes: float = DEFAULT_SESSION_MINUTES
+    cookie_secure: bool = False
+    rasa_url: str = "http://localhost:5005"
+    rasa_token: str | None = None
+    poll_seconds: float = 5.0  # how often the console page asks for the list
+    clock: Callable[[], float] = time.time  # tests move time forward through this
+
+    @property
+    def session_seconds(self) -> int:
+        return max(1, round(self.session_minutes * 60))
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> FrontdeskSettings:
+        """Read and check the environment; warns about what leaves the console closed."""
+        env = os.environ if env is None else env
+        token = env.get("FRONTDESK_TOKEN") or None
+        if token is None:
+            log.warning("FRONTDESK_TOKEN is unset: /api/handoffs answers 401 to everyone")
+        password_hash = _password_hash(env)
+        if token is None and password_hash is None:
+            log.warning("no FRONTDESK_PASSWORD(_HASH) or FRONTDESK_TOKEN: nobody can sign in")
+        secret = env.get("FRONTDESK_SESSION_SECRET") or None
+        if secret is None:
+            log.warning(
+                "FRONTDESK_SESSION_SECRET is unset: using a random one, so sign-ins end "
+                "when the web app restarts"
+            )
+            secret = secrets.token_urlsafe(32)
+        rasa_port = env.get("RASA_PORT", "5005")
+        return cls(
+            token=token,
+            password_hash=password_hash,
+            session_secret=secret,
+            session_minutes=_minutes(env.get("FRONTDESK_SESSION_MINUTES")),
+            cookie_secure=env.get("FRONTDESK_COOKIE_SECURE", "").strip().lower() in TRUE,
+            rasa_url=(env.get("RASA_INTERNAL_URL") or f"http://localhost:{rasa_port}").rstrip("/"),
+            rasa_token=env.get("RASA_API_TOKEN") or None,
+        )
+
+
+def _password_hash(env: Mapping[str, str]) -> str | None:
+    encoded = env.get("FRONTDESK_PASSWORD_HASH") or None
+    plain = env.get("FRONTDESK_PASSWORD") or None
+    if encoded:
+        parse_hash(encoded)  # a typo fails at start-up, not at the first sign-in
+        if plain:
+            log.warning("FRONTDESK_PASSWORD is ignored because FRONTDESK_PASSWORD_HASH is set")
+        return encoded
+    return hash_password(plain) if plain else None
+
+
+def _minutes(value: str | None) -> float:
+    if not value:
+        return DEFAULT_SESSION_MINUTES
+    try:
+        minutes = float(value)
+    except ValueError:
+        raise ValueError(f"FRONTDESK_SESSION_MINUTES must be a number, not {value!r}") from None
+    if minutes <= 0:
+        raise ValueError("FRONTDESK_SESSION_MINUTES must be more than 0")
+    return minutes
