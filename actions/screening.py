@@ -11,7 +11,7 @@ from abc import ABC
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT
 from rasa_sdk.types import DomainDict
@@ -41,7 +41,7 @@ from headache_core.screening.questions import CONDITIONAL, ORDER, load_questions
 from headache_core.screening.rules import evaluate, load_screening
 
 WORDS = "screening_answers"  # {slot: the person's own words}, for red flags and the summary
-EXIT = "screening_exit"  # why the form ended early: "stopped" or "red_flag"
+EXIT = "screening_exit"  # why the form ended early: "stopped", "red_flag" or "handoff"
 PREFILL = "screening_prefill"  # answers from before the screening, waiting for a yes
 RULED_OUT = "screening_ruled_out"  # hinted flags the person answered "no" or "not sure" to
 UNSURE = "screening_unsure"  # clarifying questions answered "not sure" (told to ask the GP)
@@ -51,6 +51,8 @@ STATE_SLOTS = (
     WORDS, EXIT, PREFILL, RULED_OUT, UNSURE, SUMMARY, CRITERIA, FAILURES_SLOT, "red_flag_pending"
 )  # fmt: skip
 FORM_SLOTS = (*ORDER, "red_flag_clarify")
+HANDOFF_INTENTS = ("book_appointment", "request_human")
+HANDOFF_MIN_CONFIDENCE = 0.8
 CLASSIFIER_FLAG_MIN_CONFIDENCE = 0.8
 PREFILL_WORDS = {
     "age": "you are {}",
@@ -134,6 +136,8 @@ class ValidateScreeningForm(CountingFormValidationAction):
                 SlotSet(EXIT, "red_flag"),
                 SlotSet(REQUESTED_SLOT, None),
             ], True
+        if self._asks_for_the_front_desk(tracker, slot, text):
+            return [SlotSet(EXIT, "handoff"), SlotSet(REQUESTED_SLOT, None)], True
         if is_side_question(tracker, text):
             answer_side_question(dispatcher, tracker)
             send(dispatcher, "screening_back")
@@ -144,6 +148,17 @@ class ValidateScreeningForm(CountingFormValidationAction):
             # read the answer as usual; the clarifying question comes next
             return [SlotSet("red_flag_pending", hints[0]), SlotSet("red_flag_clarify", None)], False
         return [], False
+
+    @staticmethod
+    def _asks_for_the_front_desk(tracker: Tracker, slot: str, text: str) -> bool:
+        """ "Can I just book an appointment?" in the middle of the check: booking or a person
+        wins over the check, unless the words also answer the question."""
+        intent = tracker.latest_message.get("intent") or {}
+        return (
+            intent.get("name") in HANDOFF_INTENTS
+            and intent.get("confidence", 0) >= HANDOFF_MIN_CONFIDENCE
+            and READERS.get(slot, read_red_flag_check)(_clean(text)) is None
+        )
 
     def _read(self, slot: str, value: Any, tracker: Tracker) -> dict[str, Any]:
         """The reader's value, the words kept; None (asked again) when it cannot tell."""
@@ -320,6 +335,9 @@ class ActionConcludeScreening(Action):
         if reason == "stopped":
             send(dispatcher, "screening_stopped")
             return reset
+        if reason == "handoff":  # asked to book or for a person: the handoff form takes over
+            send(dispatcher, "screening_left_for_handoff")
+            return [*reset, FollowupAction("handoff_form")]
         if reason == "red_flag" or red_flag_level(tracker):
             outcome = tracker.get_slot("triage_outcome")
             notes = [f"Red flags: {', '.join(tracker.get_slot('red_flags') or []) or 'unnamed'}"]

@@ -16,6 +16,7 @@ import uvicorn
 
 from headache_core.handoff.model import Contact
 from headache_core.handoff.store import HandoffStore
+from tests.browser import ARTIFACTS, CHROMIUM, chromium
 from tests.frontdesk_fixtures import (
     HOSTILE,
     PASSWORD,
@@ -29,24 +30,10 @@ from tests.frontdesk_fixtures import (
     settings,
 )
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-ARTIFACTS = Path(__file__).resolve().parents[1] / "run" / "test-artifacts"
 TABLET = {"width": 1024, "height": 768}
 
-if not CHROMIUM.exists():
-    if os.environ.get("CI"):
-        pytest.fail(f"{CHROMIUM} is missing; CI needs it for the console tests", pytrace=False)
-    pytest.skip(f"{CHROMIUM} is missing", allow_module_level=True)
-
+if not CHROMIUM.exists() and not os.environ.get("CI"):
+    pytest.skip(f"{CHROMIUM} is missing (make browser)", allow_module_level=True)
 sync_api = pytest.importorskip("playwright.sync_api")
 
 
@@ -60,10 +47,8 @@ class Console:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    with chromium() as browser:
         yield browser
-        browser.close()
 
 
 @pytest.fixture

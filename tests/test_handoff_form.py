@@ -294,3 +294,79 @@ async def test_a_new_session_keeps_the_silence(dispatcher):
     events = await ActionSessionStart().run(dispatcher, tracker, DOMAIN)
     assert dispatcher.messages == []  # no disclaimer talking over staff
     assert ActiveLoop("human_handoff_form") in events
+
+
+# ---------------------------------------------------------------------------- with Cliniko
+@pytest.fixture
+def cliniko():
+    """The form with Cliniko configured, against the project's fake Cliniko on loopback."""
+    from datetime import date, datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from headache_core.handoff.booking import booking_system_from_env
+    from tests.fakes.cliniko import FakeCliniko
+
+    zone = ZoneInfo("Europe/London")
+    monday = date.today() + timedelta(days=7 - date.today().weekday())  # next week's Monday
+    free = [
+        datetime.combine(monday + timedelta(days=d), datetime.min.time(), zone).replace(hour=h)
+        for d in range(5)
+        for h in (9, 14)
+    ]
+    with FakeCliniko(free_times=free, zone="Europe/London") as fake:
+        env = {
+            "CLINIKO_API_KEY": fake.api_key,
+            "CLINIKO_BUSINESS_ID": fake.business_id,
+            "CLINIKO_PRACTITIONER_ID": fake.practitioner_id,
+            "CLINIKO_APPOINTMENT_TYPE_ID": fake.appointment_type_id,
+            "CLINIKO_BASE_URL": fake.url,
+            "CLINIKO_MAX_RETRY_WAIT": "0.01",
+        }
+        system = booking_system_from_env(records.store(), env=env)
+        with mock.patch.object(handoff_actions, "booking_system", return_value=system):
+            yield fake
+
+
+async def test_with_cliniko_real_free_times_are_offered_and_one_is_booked(dispatcher, cliniko):
+    slots = await validate(dispatcher, "preferred_times", "tuesday mornings please",
+                           slots={k: FILLED[k] for k in ("contact_name", "contact_details")})  # fmt: skip
+    offered = slots["offered_times"]
+    assert offered and all(o["label"].startswith("Tue") for o in offered)
+    assert all(o["label"].endswith("09:00") for o in offered)
+
+    asked = FILLED | {"offered_times": offered, "preferred_times": "tuesday mornings please"}
+    tracker = tracker_for("preferred_times", "tuesday mornings please", slots=asked)
+    await ASK_ACTIONS["appointment_choice"]().run(dispatcher, tracker, DOMAIN)
+    titles = [b["title"] for b in dispatcher.messages[-1]["buttons"]]
+    assert titles[: len(offered)] == [o["label"] for o in offered]
+    assert titles[-1] == "None of these, please call me"
+
+    chosen = await validate(dispatcher, "appointment_choice", offered[0]["label"], slots=asked)
+    assert chosen["appointment_choice"] == offered[0]["start"]
+    done = asked | {"appointment_choice": chosen["appointment_choice"]}
+    await ActionSubmitHandoff().run(
+        dispatcher, tracker_for(None, "yes", slots=done, sender="cliniko-1"), DOMAIN
+    )
+    assert "You're booked in for Tuesday" in said(dispatcher)
+    [appointment] = cliniko.appointments
+    [record] = stored("cliniko-1")
+    assert record.booking["system"] == "cliniko"
+    assert record.booking["appointment_id"] == str(appointment["id"])
+
+
+async def test_when_cliniko_fails_the_request_goes_to_the_front_desk(dispatcher, cliniko):
+    from datetime import datetime, timedelta, timezone
+
+    cliniko.fail_always(500)
+    start = (datetime.now(timezone.utc) + timedelta(days=3)).replace(microsecond=0)
+    done = FILLED | {
+        "offered_times": [{"label": "Thu 3 Dec, 09:00", "start": start.isoformat()}],
+        "appointment_choice": start.isoformat(),
+    }
+    await ActionSubmitHandoff().run(
+        dispatcher, tracker_for(None, "yes", slots=done, sender="cliniko-2"), DOMAIN
+    )
+    assert "couldn't book that time online" in said(dispatcher)
+    assert "sent your request to the front desk" in said(dispatcher)
+    [record] = stored("cliniko-2")
+    assert record.booking is None and record.contact.name == "Priya Shah"

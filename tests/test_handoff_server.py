@@ -10,8 +10,9 @@ from typing import Any
 
 import pytest
 
+from tests.browser import ARTIFACTS, chromium
 from tests.conftest import Conversation
-from tooling.stack import DEV_FRONTDESK_TOKEN
+from tooling.stack import DEV_FRONTDESK_PASSWORD, DEV_FRONTDESK_TOKEN
 from webapp.rasa_client import RasaClient
 
 pytestmark = pytest.mark.server
@@ -89,6 +90,20 @@ def test_screening_then_booking_reaches_the_front_desk(assistant):
     said = [line["text"] for line in handoff["transcript"] if line["who"] == "user"]
     assert "tuesday or thursday mornings" in said and len(said) >= 15
 
+    # ... and staff find it in the console, in a real browser, with the note shown as typed
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": 1024, "height": 768})
+        page.goto(f"{assistant.web_url}/frontdesk")
+        page.get_by_label("Password or access token").fill(DEV_FRONTDESK_PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        card = page.locator(f'#handoff-list > li[data-id="{handoff["id"]}"]')
+        card.wait_for(timeout=10000)
+        text = card.inner_text()
+        assert "Dana O'Neill" in text and "+447700900456" in text
+        assert "<b>thanks</b>" in text  # the patient's markup as text, not as bold
+        assert card.locator("b").count() == 0
+        page.screenshot(path=str(ARTIFACTS / "frontdesk-e2e.png"), full_page=True)
+
 
 def test_a_person_is_fetched_and_the_assistant_keeps_quiet_until_handed_back(assistant):
     talk = Conversation(assistant, "human")
@@ -136,3 +151,33 @@ def test_the_handoff_api_wants_its_token(assistant, token):
     status, body = api(assistant, "/api/handoffs", token=token)
     assert status == 401
     assert b"contact" not in body
+
+
+def test_a_caller_screened_from_the_console_is_saved_as_a_handoff(assistant):
+    """Staff type the caller's answers (the console's conversations start with frontdesk-):
+    the same screening, the same outcome, a handoff marked as taken at the desk."""
+    talk = Conversation(assistant, "frontdesk")
+    talk.say("check if the headache comes from the neck")
+    answer_until_done(talk, SCREENING)
+    talk.say("book an appointment")
+    answer_until_done(talk, BOOKING | {"contact_details": "caller.one@example.org"})
+    [handoff] = handoffs_of(assistant, talk.sender)
+    assert handoff["channel"] == "frontdesk"
+    assert handoff["triage_outcome"] == "consistent_with_cervicogenic"
+
+
+@pytest.mark.parametrize(
+    ("ask", "kind"),
+    [
+        ("can i just book an appointment instead", "booking"),
+        ("let me talk to a real person", "human"),
+    ],
+)
+def test_booking_or_a_person_asked_for_in_the_middle_of_the_check_takes_over(assistant, ask, kind):
+    talk = Conversation(assistant, "switch")
+    talk.say("is my headache coming from my neck? can you check")
+    talk.say("no none of those")
+    reply = talk.say(ask)
+    assert "leave the check there" in reply
+    slots = talk.slots()
+    assert slots["requested_slot"] == "contact_name" and slots["handoff_kind"] == kind
