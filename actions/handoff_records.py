@@ -9,10 +9,10 @@ from datetime import datetime, timezone
 from functools import lru_cache
 from typing import Any
 
-from headache_core.handoff.notify import Notifier
 from rasa_sdk import Tracker
 
 from headache_core.handoff.model import HandoffRecord
+from headache_core.handoff.notify import Notifier
 from headache_core.handoff.store import HandoffStore, SaveResult
 from headache_core.red_flags.rules import load_rules
 
