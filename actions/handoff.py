@@ -58,6 +58,7 @@ from headache_core.handoff.form import load_questions as load_handoff_questions
 from headache_core.handoff.model import Contact
 from headache_core.messages import render
 from headache_core.red_flags.detector import detect
+from headache_core.screening.answers import NOT_SURE, read_red_flag_check
 from headache_core.screening.flow import is_stop_request
 
 FORM = "handoff_form"
@@ -66,7 +67,10 @@ EXIT = "handoff_exit"  # why the form ended early: cancelled, red_flag, refused,
 OFFERED = "offered_times"  # [{"label": ..., "start": ISO}] free times a booking system offered
 CONSENT_AT = "consent_at"
 FORM_SLOTS = BOOKING_ORDER  # every question a handoff may ask
-STATE_SLOTS = (KIND, EXIT, OFFERED, CONSENT_AT, FAILURES_SLOT)
+CLARIFY = "red_flag_clarify"  # the clarifying question about a hinted red flag (shared slot)
+PENDING = "red_flag_pending"  # the hinted flag it asks about
+RULED_OUT = "screening_ruled_out"  # hinted flags already answered "no": not asked twice
+STATE_SLOTS = (KIND, EXIT, OFFERED, CONSENT_AT, FAILURES_SLOT, CLARIFY, PENDING)
 # Answers that may look like questions ("Will Smith", "Can I give my email?" is rare): only a
 # question mark makes them a side question.
 NEEDS_QUESTION_MARK = {"contact_name", "contact_details", "handoff_note"}
@@ -105,7 +109,10 @@ class ValidateHandoffForm(CountingFormValidationAction):
         if tracker.get_slot(EXIT):
             return []
         kind = tracker.get_slot(KIND) or "booking"
-        return required_slots(kind, offered=bool(tracker.get_slot(OFFERED)))
+        slots = required_slots(kind, offered=bool(tracker.get_slot(OFFERED)))
+        if tracker.get_slot(PENDING):
+            slots.insert(0, CLARIFY)  # a hinted red flag is asked about before anything else
+        return slots
 
     async def on_activation(
         self, dispatcher: CollectingDispatcher, tracker: Tracker
@@ -124,6 +131,11 @@ class ValidateHandoffForm(CountingFormValidationAction):
         if detection.flags:
             events = escalate(dispatcher, tracker, detection.flag_ids)
             return [*events, SlotSet(EXIT, "red_flag"), SlotSet(REQUESTED_SLOT, None)], True
+        ruled_out = set(tracker.get_slot(RULED_OUT) or [])
+        hints = [h.flag_id for h in detection.hints if h.flag_id not in ruled_out]
+        if hints and not tracker.get_slot(PENDING) and slot != CLARIFY:
+            # "it came on really suddenly": read the answer as usual, then ask about the flag
+            return [SlotSet(PENDING, hints[0]), SlotSet(CLARIFY, None)], False
         if is_side_question(tracker, text, needs_question_mark=slot in NEEDS_QUESTION_MARK):
             answer_side_question(dispatcher, tracker)
             send(dispatcher, "handoff_back")
@@ -133,10 +145,31 @@ class ValidateHandoffForm(CountingFormValidationAction):
     async def after_max_asks(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any], slot: str
     ) -> list[EventType]:
-        """A third answer it cannot use: the clinic's phone number instead of a fourth ask."""
+        """A third answer it cannot use: the clinic's phone number instead of a fourth ask; for
+        the safety question, "not sure" (checked with a doctor), never a silent give-up."""
+        if slot == CLARIFY:
+            return await super().after_max_asks(dispatcher, tracker, domain, slot)
         return [SlotSet(EXIT, "gave_up"), SlotSet(REQUESTED_SLOT, None)]
 
     # ------------------------------------------------------------------ one method per question
+    def validate_red_flag_clarify(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
+        """The answer to the clarifying question about a hinted flag: yes escalates at the
+        flag's level and ends the form; no or not sure goes on (not sure with a word to check
+        it with a doctor); anything else is asked again."""
+        pending = tracker.get_slot(PENDING)
+        answer = read_red_flag_check(_clean(value))
+        if not pending or answer is None:
+            return {CLARIFY: None if pending else NOT_SURE}
+        if answer == "yes":
+            events = escalate(dispatcher, tracker, [pending])
+            return {e["name"]: e["value"] for e in events} | {
+                CLARIFY: "yes", EXIT: "red_flag", REQUESTED_SLOT: None
+            }  # fmt: skip
+        if answer == NOT_SURE:
+            send(dispatcher, "handoff_clarify_unsure")
+        return {CLARIFY: answer, PENDING: None,
+                RULED_OUT: [*(tracker.get_slot(RULED_OUT) or []), pending]}  # fmt: skip
+
     def validate_contact_name(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
         return {"contact_name": read_name(_clean(value))}
 

@@ -370,3 +370,34 @@ async def test_when_cliniko_fails_the_request_goes_to_the_front_desk(dispatcher,
     assert "sent your request to the front desk" in said(dispatcher)
     [record] = stored("cliniko-2")
     assert record.booking is None and record.contact.name == "Priya Shah"
+
+
+# ---------------------------------------------------------------------------- hinted red flags
+async def test_a_hinted_red_flag_in_an_answer_gets_one_clarifying_question(dispatcher):
+    slots = await validate(
+        dispatcher,
+        "handoff_note",
+        "the headache came on really suddenly this time",
+        slots={k: FILLED[k] for k in ("contact_name", "contact_details", "preferred_times")},
+    )
+    assert slots["red_flag_pending"] == "thunderclap_onset"
+    assert slots["handoff_note"] == "the headache came on really suddenly this time"
+    assert slots["requested_slot"] == "red_flag_clarify"
+
+
+@pytest.mark.parametrize(
+    ("answer", "outcome", "said_text"),
+    [("yes it did", "red_flag_emergency", "999"), ("no", None, ""), ("not sure", None, "NHS 111")],
+)
+async def test_the_clarifying_answer_decides(dispatcher, answer, outcome, said_text):
+    pending = {"red_flag_pending": "thunderclap_onset"}
+    slots = await validate(dispatcher, "red_flag_clarify", answer, slots=FILLED | pending,
+                           sender=f"clarify-{answer}")  # fmt: skip
+    assert slots.get("triage_outcome") == outcome
+    assert said_text in said(dispatcher)
+    if outcome:
+        assert slots["handoff_exit"] == "red_flag"
+    else:
+        assert slots["red_flag_pending"] is None
+        assert "thunderclap_onset" in slots["screening_ruled_out"]
+        assert slots["requested_slot"] is None or slots["requested_slot"] != "red_flag_clarify"

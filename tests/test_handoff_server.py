@@ -181,3 +181,16 @@ def test_booking_or_a_person_asked_for_in_the_middle_of_the_check_takes_over(ass
     assert "leave the check there" in reply
     slots = talk.slots()
     assert slots["requested_slot"] == "contact_name" and slots["handoff_kind"] == kind
+
+
+def test_a_hint_of_a_red_flag_in_a_booking_answer_is_asked_about_once(assistant):
+    talk = Conversation(assistant, "hint")
+    talk.say("can I book in for next week")
+    for answer in ("Ali Khan", "07700 900789", "any time"):
+        talk.say(answer)
+    reply = talk.say("the last one came on really suddenly, not like my usual ones")
+    assert talk.slots()["requested_slot"] == "red_flag_clarify", reply
+    reply = talk.say("no, it built up over an hour or so")
+    slots = talk.slots()
+    assert slots["requested_slot"] == "handoff_consent" and slots["triage_outcome"] is None
+    assert "store these details" in reply
