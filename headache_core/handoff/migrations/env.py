@@ -14,7 +14,7 @@ from typing import Any
 from alembic import context
 from sqlalchemy.engine import Connection
 
-from headache_core.handoff.store import (
+from headache_core.handoff.tables import (
     VERSION_TABLE,
     UTCDateTime,
     database_url,
