@@ -39,9 +39,9 @@ def send_advice(dispatcher: CollectingDispatcher, level: str, flag_ids: list[str
     known = [rules.flag(f) for f in flag_ids if f in {x.id for x in rules.flags}]
     reasons = " ".join([f.reason for f in known if f.level == level][:MAX_REASONS])
     if not reasons and level == "emergency":
-        send(dispatcher, "red_flag_emergency_unspecified")
+        send(dispatcher, "red_flag_emergency_unspecified", kind=level)
     else:
-        send(dispatcher, f"red_flag_{level}", reasons=reasons)
+        send(dispatcher, f"red_flag_{level}", kind=level, reasons=reasons)
 
 
 def repeat_advice_if_flagged(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:

@@ -345,8 +345,9 @@ class ActionConcludeScreening(Action):
             return reset + [SlotSet(SUMMARY, text)]
         outcome = evaluate(values)
         unsure = list(tracker.get_slot(UNSURE) or [])
-        for reply in outcome_replies(outcome, words, unsure):
-            send_reply(dispatcher, reply)
+        for index, reply in enumerate(outcome_replies(outcome, words, unsure)):
+            card = {"kind": "outcome", "outcome": outcome.outcome} if index == 0 else {}
+            send_reply(dispatcher, reply, **card)
         notes = [f"Unsure about: {q}" for q in unsure]
         text = summary(outcome.outcome, outcome.rules_version, values, words, notes)
         criteria = {

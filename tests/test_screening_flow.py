@@ -23,12 +23,18 @@ def test_prefill_keeps_the_latest_statement():
     assert found["age"]["value"] == 46
 
 
-@pytest.mark.parametrize("text", ["stop", "Cancel please", "can we stop this", "no more questions"])
+@pytest.mark.parametrize(
+    "text",
+    ["stop", "Cancel please", "can we stop this", "no more questions", "actually cancel",
+     "thanks, bye", "oh wait, cancel my booking"],
+)  # fmt: skip
 def test_stop_requests(text):
     assert is_stop_request(text)
 
 
-@pytest.mark.parametrize("text", ["end of the day mostly", "it stops when I lie down", "no"])
+@pytest.mark.parametrize(
+    "text", ["end of the day mostly", "it stops when I lie down", "no", "no thanks", "thanks"]
+)
 def test_answers_are_not_stop_requests(text):
     assert not is_stop_request(text)
 

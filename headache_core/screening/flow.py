@@ -20,7 +20,7 @@ CONTEXT_PREFIX = "I have headaches."
 # A command on its own ("stop", "actually cancel", "cancel please"), or a sentence that asks to
 # stop the check or the booking.
 # "end of the work day" or "it stops when I lie down" are answers, not requests.
-LEAD_IN = r"((actually|oh|ok|okay|no|nah|sorry|um+|hm+|wait|hang on)\W+)*"
+LEAD_IN = r"((actually|oh|ok|okay|no|nah|sorry|um+|hm+|wait|hang on|thanks|thank you|cheers)\W+)*"
 STOP_RE = re.compile(
     rf"^\W*{LEAD_IN}(please\s+)?"
     r"(stop|cancel|quit|exit|end|abort|enough|never ?mind|forget it|bye|goodbye)"
