@@ -13,7 +13,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
 .PHONY: help install spacy train run shell validate lint format test test-unit test-server \
-        test-stories bench lock clean browser migrate
+        test-stories bench lock clean browser migrate widget
 
 help:
 	@echo "make run       set up, train if needed, start Rasa (5005), actions (5055), web app (8080)"
@@ -25,6 +25,7 @@ help:
 	@echo "make bench     benchmark against a stock 'rasa init' assistant (bench/results.md)"
 	@echo "make lock      re-pin requirements.lock from requirements.in"
 	@echo "make migrate   create or upgrade the handoff store (DATABASE_URL, default SQLite)"
+	@echo "make widget    build the website chat widget (webapp/static/widget.js) with npm"
 
 # The virtual environment: Python 3.10 (Rasa 3.6), exact pins from requirements.lock via uv.
 $(INSTALLED): requirements.lock pyproject.toml
@@ -45,6 +46,20 @@ $(CHROMIUM):
 
 browser: $(CHROMIUM)
 
+# The website chat widget: npm packages exactly as in the committed lock file, bundled by esbuild
+# into webapp/static/widget.js (not committed; the web app serves it). Needs Node 20 and npm.
+WIDGET_DIR := webapp/widget
+WIDGET_JS := webapp/static/widget.js
+WIDGET_STAMP := $(WIDGET_DIR)/node_modules/.installed
+$(WIDGET_STAMP): $(WIDGET_DIR)/package-lock.json $(WIDGET_DIR)/package.json
+	cd $(WIDGET_DIR) && npm ci --no-audit --no-fund
+	@touch $@
+$(WIDGET_JS): $(WIDGET_STAMP) $(wildcard $(WIDGET_DIR)/src/*)
+	cd $(WIDGET_DIR) && npm run build
+	@touch $@
+
+widget: $(WIDGET_JS)
+
 # The handoff store's schema (Alembic); `make run` and the tests migrate on their own.
 migrate: install
 	$(PY) -m headache_core.handoff.migrate
@@ -58,7 +73,7 @@ spacy: install
 train: install
 	$(PY) -m tooling.train $(if $(FORCE),--force)
 
-run: install
+run: install widget
 	$(PY) -m tooling.run
 
 shell: install
@@ -75,17 +90,17 @@ format: install
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-test-unit: spacy
+test-unit: spacy widget
 	$(PY) -m pytest -m "not server" -q
 
-test-server: train
+test-server: train widget
 	$(PY) -m pytest -m server -q
 
 test-stories: train
 	$(RASA) test core --model "$$($(PY) -m tooling.train --print-path)" --stories tests/ \
 	    --fail-on-prediction-errors --out run/test-results --no-plot
 
-test: install browser
+test: install browser widget
 	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory validate
 	$(MAKE) --no-print-directory train

@@ -12,6 +12,9 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from tests.fakes.meta_api import FakeMetaApi
+from tests.fakes.slack_api import FakeSlackApi
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -113,8 +116,47 @@ class Conversation:
 
 
 @pytest.fixture(scope="session")
-def assistant() -> Iterator[Assistant]:
-    """The real assistant (Rasa server, action server, web app) on test ports, started once."""
+def slack_api() -> Iterator[FakeSlackApi]:
+    """Slack's Web API as the running assistant sees it in tests (and Slack's signing side)."""
+    with FakeSlackApi() as fake:
+        yield fake
+
+
+@pytest.fixture(scope="session")
+def meta_api() -> Iterator[FakeMetaApi]:
+    """Meta's Graph Send API as the running assistant sees it in tests (and Meta's signing)."""
+    with FakeMetaApi() as fake:
+        yield fake
+
+
+@pytest.fixture(scope="session")
+def channel_environment(slack_api: FakeSlackApi, meta_api: FakeMetaApi) -> Iterator[None]:
+    """Slack and Messenger configured with test secrets, their APIs at the local fakes: set
+    before the stack starts (it inherits the environment), restored after the session."""
+    values = {
+        "SLACK_BOT_TOKEN": slack_api.token,
+        "SLACK_SIGNING_SECRET": slack_api.signing_secret,
+        "SLACK_API_URL": slack_api.url,
+        "SLACK_CHANNEL": slack_api.front_desk_channel,
+        "FACEBOOK_VERIFY_TOKEN": meta_api.verify_token,
+        "FACEBOOK_APP_SECRET": meta_api.app_secret,
+        "FACEBOOK_PAGE_ACCESS_TOKEN": meta_api.token,
+        "FACEBOOK_GRAPH_URL": meta_api.url,
+    }
+    saved = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    yield
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+
+
+@pytest.fixture(scope="session")
+def assistant(channel_environment: None) -> Iterator[Assistant]:
+    """The real assistant (Rasa server, action server, web app) on test ports, started once,
+    with Slack and Messenger talking to local fakes."""
     from tooling.stack import Ports, Stack
     from tooling.train import ensure_model
 

@@ -141,6 +141,7 @@ class Stack:
             "HANDOFF_OUTBOX": str(self.run_dir / "outbox"),
             "FRONTDESK_TOKEN": DEV_FRONTDESK_TOKEN,
             "FRONTDESK_PUBLIC_URL": self.web_url,
+            "RASA_PUBLIC_URL": self.rasa_url,
         }
         if not os.environ.get("FRONTDESK_PASSWORD_HASH"):
             defaults["FRONTDESK_PASSWORD"] = DEV_FRONTDESK_PASSWORD

@@ -1,8 +1,9 @@
 """The clinic web app (contract port 8080).
 
 Issue 2 serves the demo clinic page and `/healthz`; issue 5 adds the front-desk console
-(`/frontdesk`) and the handoff API (`/api/handoffs`) from `webapp/frontdesk/`; the widget
-(issue 6) comes here too.
+(`/frontdesk`) and the handoff API (`/api/handoffs`) from `webapp/frontdesk/`. Issue 6: the chat
+widget is served as `/static/widget.js` (built from `webapp/widget/` by `make widget`) and the demo
+page embeds it with one script tag pointing at Rasa's public URL (RASA_PUBLIC_URL).
 """
 
 import html
@@ -25,9 +26,29 @@ RASA_URL = os.environ.get("RASA_PUBLIC_URL", "http://localhost:5005")
 DEMO_TEMPLATE = (HERE / "templates" / "demo.html").read_text(encoding="utf-8")
 
 
+# The demo clinic site: two pages, so moving between them shows the chat keeping the conversation
+DEMO_PAGES = {
+    "/": (
+        "Why your neck (and upper back) might be giving you a headache",
+        "Your head might be where the pain shows up, but your neck and upper back are often the "
+        "ones stirring the pot. Our assistant can explain how, share posture and self-care tips, "
+        "run a short check of your headache, and help you reach our front desk: use the chat "
+        "button at the bottom of the page.",
+    ),
+    "/visit": (
+        "Plan your visit",
+        "Find us at {address}. Call {phone} to book, or ask the assistant: it can take your "
+        "details for the front desk. Your chat carries on from page to page.",
+    ),
+}
+
+
 def demo_page(request: Request) -> HTMLResponse:
     clinic = load_clinic()
+    heading, intro = DEMO_PAGES[request.url.path]
     values = {
+        "heading": heading,
+        "intro": intro.format(address=clinic.address, phone=clinic.phone),
         "clinic_name": clinic.name,
         "phone": clinic.phone,
         "address": clinic.address,
@@ -50,7 +71,7 @@ def create_app(frontdesk: Frontdesk | None = None) -> Starlette:
     frontdesk = frontdesk or Frontdesk(FrontdeskSettings.from_env())
     app = Starlette(
         routes=[
-            Route("/", demo_page),
+            *(Route(path, demo_page) for path in DEMO_PAGES),
             Route("/healthz", healthz),
             *frontdesk_routes.routes,
             Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),

@@ -1,0 +1,65 @@
+"""The website widget's channel: Rasa's socketio channel whose replies keep their `kind`.
+
+Rasa's own output emits only text and quick replies, so the widget could not tell the emergency
+message or the screening outcome from any other reply. Everything else (name "socketio", events,
+session persistence, path) is Rasa's, configured in credentials.yml.
+"""
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from rasa.core.channels.channel import OutputChannel, UserMessage
+from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
+from sanic import Blueprint
+
+# Message metadata the widget renders (actions/replies.py sets them); Rasa passes them as kwargs
+METADATA_KEYS = ("kind", "outcome")
+
+
+def message_metadata(kwargs: dict[str, Any]) -> dict[str, Any]:
+    """The keys of METADATA_KEYS that a message carries, without empty ones."""
+    return {key: kwargs[key] for key in METADATA_KEYS if kwargs.get(key)}
+
+
+class ClinicSocketIOOutput(SocketIOOutput):
+    """Rasa's socketio output plus `kind` and `outcome`. A message with a kind stays one message
+    (Rasa splits text at blank lines) so the emergency alert or outcome card holds all of it."""
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        meta = message_metadata(kwargs)
+        if not meta:
+            await super().send_text_message(recipient_id, text, **kwargs)
+            return
+        await self._send_message(recipient_id, {"text": text.strip(), **meta})
+
+    async def send_text_with_buttons(
+        self, recipient_id: str, text: str, buttons: list[dict[str, Any]], **kwargs: Any
+    ) -> None:
+        meta = message_metadata(kwargs)
+        if not meta:
+            await super().send_text_with_buttons(recipient_id, text, buttons, **kwargs)
+            return
+        replies = [
+            {"content_type": "text", "title": b["title"], "payload": b["payload"]} for b in buttons
+        ]
+        message = {"text": text.strip(), "quick_replies": replies, **meta}
+        await self._send_message(recipient_id, message)
+
+
+class ClinicSocketIOInput(SocketIOInput):
+    """Rasa's socketio input whose replies go out through ClinicSocketIOOutput."""
+
+    def get_output_channel(self) -> OutputChannel | None:
+        if self.sio is None:  # Rasa's warning: no server to emit on (several workers)
+            return super().get_output_channel()
+        return ClinicSocketIOOutput(self.sio, self.bot_message_evt)
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        # Rasa's message handler builds its stock SocketIOOutput inline: swap ours in before the
+        # message reaches the agent, and keep the rest of Rasa's handler (sessions, metadata).
+        async def handle(message: UserMessage) -> Any:
+            if self.sio is not None:
+                message.output_channel = ClinicSocketIOOutput(self.sio, self.bot_message_evt)
+            return await on_new_message(message)
+
+        return super().blueprint(handle)

@@ -1,0 +1,109 @@
+// What the browser keeps: the session id (so a reload or another page of the site continues the
+// same Rasa conversation) and the conversation's history (the server never resends it). Both in
+// localStorage, keyed by server and session, for a day after the last message; a browser that
+// refuses storage gets memory only.
+
+const PREFIX = "clinic-chat";
+const MAX_ENTRIES = 200;
+const KEEP_MS = 24 * 60 * 60 * 1000;
+
+function memoryStorage() {
+  const data = new Map();
+  return {
+    getItem: (key) => (data.has(key) ? data.get(key) : null),
+    setItem: (key, value) => data.set(key, String(value)),
+    removeItem: (key) => data.delete(key),
+  };
+}
+
+function usable(name) {
+  try {
+    const storage = window[name];
+    const probe = `${PREFIX}:probe`;
+    storage.setItem(probe, "1");
+    storage.removeItem(probe);
+    return storage;
+  } catch {
+    return memoryStorage();
+  }
+}
+
+function newId() {
+  const bytes = new Uint8Array(16);
+  window.crypto.getRandomValues(bytes);
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** A conversation left for a day starts afresh: health details do not stay on a shared computer. */
+function stale(raw) {
+  try {
+    const { savedAt } = JSON.parse(raw || "{}");
+    return typeof savedAt === "number" && Date.now() - savedAt > KEEP_MS;
+  } catch {
+    return true;
+  }
+}
+
+function validEntry(entry) {
+  return (
+    entry &&
+    typeof entry === "object" &&
+    (entry.from === "bot" || entry.from === "user") &&
+    typeof entry.text === "string" &&
+    typeof entry.id === "string"
+  );
+}
+
+export function createStore(serverUrl) {
+  const local = usable("localStorage");
+  const perTab = usable("sessionStorage");
+  const sessionKey = `${PREFIX}:session:${serverUrl}`;
+  let sessionId = local.getItem(sessionKey);
+  if (sessionId && stale(local.getItem(`${PREFIX}:history:${sessionId}`))) {
+    local.removeItem(`${PREFIX}:history:${sessionId}`);
+    sessionId = null;
+  }
+  if (!/^[0-9a-f]{32}$/.test(sessionId || "")) {
+    sessionId = newId();
+    local.setItem(sessionKey, sessionId);
+  }
+  const historyKey = `${PREFIX}:history:${sessionId}`;
+  const openKey = `${PREFIX}:open:${serverUrl}`;
+  // this tab's id survives a reload (sessionStorage is per tab): it writes its own replies
+  const tabKey = `${PREFIX}:tab`;
+  const tab = perTab.getItem(tabKey) || newId();
+  perTab.setItem(tabKey, tab);
+
+  function read() {
+    try {
+      const record = JSON.parse(local.getItem(historyKey) || "{}");
+      const entries = Array.isArray(record.entries) ? record.entries.filter(validEntry) : [];
+      return { owner: record.owner || null, entries };
+    } catch {
+      return { owner: null, entries: [] };
+    }
+  }
+
+  return {
+    sessionId,
+    historyKey,
+    newId,
+    load: () => read().entries,
+    /** Another tab of the same conversation sent the last message: it writes the replies. */
+    ownedElsewhere: () => {
+      const { owner } = read();
+      return Boolean(owner) && owner !== tab;
+    },
+    save(entries, { claim = false } = {}) {
+      const owner = claim ? tab : read().owner || tab;
+      try {
+        const record = { owner, savedAt: Date.now(), entries: entries.slice(-MAX_ENTRIES) };
+        local.setItem(historyKey, JSON.stringify(record));
+      } catch {
+        // storage full or refused: the conversation goes on, kept in this page only
+      }
+    },
+    wasOpen: () => perTab.getItem(openKey) === "1",
+    setOpen: (open) => perTab.setItem(openKey, open ? "1" : "0"),
+  };
+}

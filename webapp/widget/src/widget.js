@@ -1,0 +1,305 @@
+// The widget: a launcher, and a panel with the conversation (role="log"), a status line for the
+// connection, and the message box. Names the contract fixes: "Open chat", "Type your message",
+// role="log", .bot-message, .user-message.
+
+import { openConnection } from "./connection.js";
+import { el, icon } from "./dom.js";
+import { entryElement, noteElement } from "./render.js";
+import { createStore } from "./store.js";
+
+const KINDS = new Set(["emergency", "urgent", "outcome"]);
+const NOTICES = {
+  reconnecting: "Connection lost. Reconnecting…",
+  offline: "You're offline. Reconnecting when your connection is back…",
+  unreachable: "Can't reach the assistant right now. Reconnecting…",
+  back: "Reconnected.",
+};
+
+function addStyles(css) {
+  try {
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync(css);
+    document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+  } catch {
+    document.head.append(el("style", {}, css));
+  }
+}
+
+/** A bot_uttered payload as a history entry, or null when it has nothing this widget shows. */
+function botEntry(message, id) {
+  const text = typeof message.text === "string" ? message.text : "";
+  const offered = message.quick_replies || message.buttons;
+  const buttons = (Array.isArray(offered) ? offered : [])
+    .filter((b) => b && typeof b.title === "string" && b.title.trim())
+    .map((b) => ({ title: b.title, payload: typeof b.payload === "string" ? b.payload : b.title }));
+  if (!text.trim() && !buttons.length) return null;
+  return {
+    id,
+    from: "bot",
+    text,
+    buttons: buttons.length ? buttons : undefined,
+    kind: KINDS.has(message.kind) ? message.kind : undefined,
+    outcome: typeof message.outcome === "string" ? message.outcome : undefined,
+  };
+}
+
+export function createWidget(config, css) {
+  addStyles(css);
+  const store = createStore(config.serverUrl);
+  // a message in flight when the page went away lost its reply: say so rather than wait forever
+  let entries = store
+    .load()
+    .map((e) => (e.from === "user" && e.status === "sent" ? { ...e, status: "unconfirmed" } : e));
+  let pending = 0;
+  let troubled = false;
+  let noticeTimer = 0;
+
+  const launcher = el(
+    "button",
+    {
+      type: "button",
+      class: "ccw-launcher",
+      "aria-label": "Open chat",
+      "aria-expanded": "false",
+      "aria-controls": "clinic-chat-panel",
+    },
+    icon("chat"),
+    el("span", { class: "ccw-launcher-text" }, "Chat"),
+  );
+  const close = el("button", { type: "button", class: "ccw-close", "aria-label": "Close chat" });
+  close.append(icon("close"));
+  const greeting = el("div", { class: "ccw-greeting" }, config.greeting);
+  const log = el("div", {
+    class: "ccw-log",
+    role: "log",
+    "aria-live": "polite",
+    "aria-label": "Conversation",
+    tabindex: "0",
+  });
+  const typing = el(
+    "div",
+    { class: "ccw-typing", hidden: true },
+    el("span", { class: "ccw-dot" }),
+    el("span", { class: "ccw-dot" }),
+    el("span", { class: "ccw-dot" }),
+    el("span", { class: "ccw-sr" }, "The assistant is typing"),
+  );
+  const status = el("div", { class: "ccw-status", role: "status" });
+  const input = el("textarea", {
+    id: "clinic-chat-input",
+    class: "ccw-input",
+    rows: "2",
+    maxlength: "1000",
+    placeholder: "Type your message…",
+    autocomplete: "off",
+  });
+  const form = el(
+    "form",
+    { class: "ccw-form" },
+    el("label", { for: "clinic-chat-input", class: "ccw-sr" }, "Type your message"),
+    input,
+    el("button", { type: "submit", class: "ccw-send" }, "Send"),
+  );
+  const panel = el(
+    "section",
+    {
+      id: "clinic-chat-panel",
+      class: "ccw-panel",
+      role: "dialog",
+      "aria-modal": "false",
+      "aria-labelledby": "clinic-chat-title",
+      hidden: true,
+    },
+    el(
+      "div",
+      { class: "ccw-header" },
+      el("h2", { id: "clinic-chat-title", class: "ccw-title" }, `Chat with ${config.clinicName}`),
+      close,
+    ),
+    log,
+    typing,
+    status,
+    form,
+  );
+  const root = el("aside", { class: "ccw-root", "aria-label": "Chat" }, launcher, panel);
+  root.style.setProperty("--ccw-primary", config.primaryColor);
+  document.body.append(root);
+
+  const connection = openConnection({
+    serverUrl: config.serverUrl,
+    sessionId: store.sessionId,
+    onBotMessage: received,
+    onState: connectionState,
+  });
+
+  // --- the log -------------------------------------------------------------------------------
+  const handlers = { onChoose: choose, onRetry: retry };
+  const nodeOf = (entry) => [...log.children].find((n) => n.dataset.id === entry.id);
+  const current = (entry) => entries.find((e) => e.id === entry.id);
+  const scrollDown = () => {
+    log.scrollTop = log.scrollHeight;
+  };
+
+  function render() {
+    log.replaceChildren(greeting, ...entries.map((e) => entryElement(e, handlers)));
+    scrollDown();
+  }
+
+  function append(entry) {
+    entries.push(entry);
+    log.append(entryElement(entry, handlers));
+    scrollDown();
+  }
+
+  // Changed in place, not re-added: a re-added message would be read out again by the live log.
+  function updateNote(entry) {
+    const node = nodeOf(entry);
+    if (!node) return;
+    const old = node.querySelector(".ccw-note");
+    const fresh = noteElement(entry, retry);
+    if (old && fresh) old.replaceWith(fresh);
+    else if (old) old.remove();
+    else if (fresh) node.append(fresh);
+  }
+
+  function retireButtons() {
+    for (const entry of entries) {
+      if (entry.from !== "bot" || !entry.buttons || entry.answered) continue;
+      entry.answered = true;
+      nodeOf(entry)?.querySelector(".ccw-buttons")?.remove();
+    }
+  }
+
+  const persist = (claim = false) => store.save(entries, { claim });
+
+  // --- messages --------------------------------------------------------------------------------
+  function received(message) {
+    const entry = botEntry(message, store.newId());
+    if (!entry) return;
+    append(entry);
+    if (!store.ownedElsewhere()) persist(); // else the tab that asked writes it (no doubles)
+  }
+
+  function deliver(entry) {
+    entry.status = "sent";
+    updateNote(entry);
+    pending += 1;
+    typing.hidden = false;
+    connection.send(entry.payload || entry.text, (error) => {
+      pending = Math.max(0, pending - 1);
+      typing.hidden = pending === 0;
+      const now = current(entry) || entry;
+      now.status = error ? "unconfirmed" : "delivered";
+      updateNote(now);
+      persist();
+    });
+  }
+
+  function submit(text, payload) {
+    const clean = text.trim();
+    if (!clean) return;
+    retireButtons();
+    const entry = {
+      id: store.newId(),
+      from: "user",
+      text: clean,
+      payload: payload && payload !== clean ? payload : undefined,
+      status: "queued",
+    };
+    append(entry);
+    if (connection.isReady()) deliver(entry);
+    persist(true);
+  }
+
+  function choose(entry, button) {
+    input.focus(); // the buttons go away: keep focus where the next answer is typed
+    submit(button.title, button.payload);
+  }
+
+  function retry(entry) {
+    const now = current(entry);
+    if (!now) return;
+    now.status = "queued";
+    updateNote(now);
+    if (connection.isReady()) deliver(now);
+    persist(true);
+    input.focus();
+  }
+
+  function flush() {
+    if (store.ownedElsewhere()) return; // another tab queued them and sends them
+    for (const entry of entries) if (entry.status === "queued") deliver(entry);
+    persist();
+  }
+
+  // --- connection notices ----------------------------------------------------------------------
+  function notice(text) {
+    window.clearTimeout(noticeTimer);
+    status.textContent = text;
+    status.classList.toggle("ccw-status-shown", Boolean(text));
+  }
+
+  function connectionState(state) {
+    if (state === "connected" || state === "reconnected") {
+      notice(troubled || state === "reconnected" ? NOTICES.back : "");
+      noticeTimer = window.setTimeout(() => notice(""), 6000);
+      troubled = false;
+      flush();
+      return;
+    }
+    troubled = true;
+    pending = 0;
+    typing.hidden = true;
+    notice(NOTICES[state] || NOTICES.reconnecting);
+  }
+
+  // --- opening and closing ---------------------------------------------------------------------
+  function open({ focus = true } = {}) {
+    panel.hidden = false;
+    launcher.hidden = true;
+    launcher.setAttribute("aria-expanded", "true");
+    store.setOpen(true);
+    connection.start();
+    scrollDown();
+    if (focus) input.focus();
+  }
+
+  function shut() {
+    panel.hidden = true;
+    launcher.hidden = false;
+    launcher.setAttribute("aria-expanded", "false");
+    store.setOpen(false);
+    launcher.focus();
+  }
+
+  launcher.addEventListener("click", () => open());
+  close.addEventListener("click", shut);
+  panel.addEventListener("keydown", (event) => {
+    if (event.key === "Escape") {
+      event.preventDefault();
+      shut();
+    }
+  });
+  input.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      form.requestSubmit ? form.requestSubmit() : form.dispatchEvent(new Event("submit"));
+    }
+  });
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    submit(input.value);
+    input.value = "";
+    input.focus();
+  });
+  // another tab of the same conversation wrote the history: show what it has
+  window.addEventListener("storage", (event) => {
+    if (event.key !== store.historyKey || !event.newValue) return;
+    entries = store.load();
+    render();
+  });
+
+  render();
+  if (store.wasOpen()) open({ focus: false });
+  else if (entries.some((e) => e.status === "queued")) connection.start();
+}
