@@ -18,6 +18,11 @@ FAILURES_SLOT = "repeated_validation_failures"
 NOT_SURE_TEXT = "not sure"
 
 
+def one_line(value: Any) -> str:
+    """A form answer as one line of text (buttons, typed text and pasted text alike)."""
+    return " ".join(str(value).split())
+
+
 def failures(tracker: Tracker) -> int:
     return int(tracker.get_slot(FAILURES_SLOT) or 0)
 

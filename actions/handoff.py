@@ -27,6 +27,7 @@ from actions.forms import (
     CountingFormValidationAction,
     ask_actions,
     failures,
+    one_line,
 )
 from actions.handoff_records import base_record, notify_front_desk, store
 from actions.interruptions import answer_side_question, is_side_question
@@ -79,10 +80,6 @@ NEEDS_QUESTION_MARK = {"contact_name", "contact_details", "handoff_note"}
 @lru_cache(maxsize=1)
 def booking_system() -> BookingSystem:
     return booking_system_from_env(store())
-
-
-def _clean(value: Any) -> str:
-    return " ".join(str(value).split())
 
 
 def _when_message(kind: str) -> str:
@@ -157,7 +154,7 @@ class ValidateHandoffForm(CountingFormValidationAction):
         flag's level and ends the form; no or not sure goes on (not sure with a word to check
         it with a doctor); anything else is asked again."""
         pending = tracker.get_slot(PENDING)
-        answer = read_red_flag_check(_clean(value))
+        answer = read_red_flag_check(one_line(value))
         if not pending or answer is None:
             return {CLARIFY: None if pending else NOT_SURE}
         if answer == "yes":
@@ -171,10 +168,10 @@ class ValidateHandoffForm(CountingFormValidationAction):
                 RULED_OUT: [*(tracker.get_slot(RULED_OUT) or []), pending]}  # fmt: skip
 
     def validate_contact_name(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
-        return {"contact_name": read_name(_clean(value))}
+        return {"contact_name": read_name(one_line(value))}
 
     def validate_contact_details(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
-        text = _clean(value)
+        text = one_line(value)
         region = region_code(load_clinic())
         found = read_contact(text, region)
         if found is None:
@@ -186,7 +183,7 @@ class ValidateHandoffForm(CountingFormValidationAction):
     async def validate_preferred_times(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
         clinic = load_clinic()
         today = datetime.now(ZoneInfo(clinic.timezone)).date()  # "tomorrow" at the clinic
-        preferences = read_preferred_times(_clean(value), today=today)
+        preferences = read_preferred_times(one_line(value), today=today)
         if preferences is None:
             return {"preferred_times": None}
         timezone_name = clinic.timezone
@@ -198,13 +195,13 @@ class ValidateHandoffForm(CountingFormValidationAction):
         return {"preferred_times": preferences.text, OFFERED: offered or None}
 
     def validate_appointment_choice(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
-        return {"appointment_choice": read_choice(_clean(value), tracker.get_slot(OFFERED) or [])}
+        return {"appointment_choice": read_choice(one_line(value), tracker.get_slot(OFFERED) or [])}
 
     def validate_handoff_note(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
-        return {"handoff_note": read_note(_clean(value))}
+        return {"handoff_note": read_note(one_line(value))}
 
     def validate_handoff_consent(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
-        answer = read_consent(_clean(value))
+        answer = read_consent(one_line(value))
         if answer == "yes":
             return {"handoff_consent": "yes", CONSENT_AT: datetime.now(timezone.utc).isoformat()}
         if answer == "no":

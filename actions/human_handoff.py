@@ -15,6 +15,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.forms import one_line
 from actions.red_flags import escalate
 from headache_core.red_flags.detector import detect
 
@@ -29,7 +30,7 @@ class ValidateHumanHandoffForm(FormValidationAction):
     def validate_human_handoff(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        detection = detect(" ".join(str(value).split()))
+        detection = detect(one_line(value))
         if detection.flags:
             events = escalate(dispatcher, tracker, detection.flag_ids)
             return {e["name"]: e["value"] for e in events} | {SLOT: None}

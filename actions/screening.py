@@ -22,6 +22,7 @@ from actions.forms import (
     CountingFormValidationAction,
     ask_actions,
     failures,
+    one_line,
 )
 from actions.handoff_records import CRITERIA_SLOT, SUMMARY_SLOT
 from actions.interruptions import answer_side_question, is_side_question
@@ -63,11 +64,6 @@ START_WORDS = {"neck": "in the neck or at the back of the head", "front": "at th
                "whole_head": "all over the head"}  # fmt: skip
 SIDE_WORDS = {"left": "left", "right": "right", "one_side": "one", "both": "both",
               "alternating": "either"}  # fmt: skip
-
-
-def _clean(value: Any) -> str:
-    """An answer as one line of text (buttons, typed text and pasted text alike)."""
-    return " ".join(str(value).split())
 
 
 def _words(tracker: Tracker) -> dict[str, str]:
@@ -157,12 +153,12 @@ class ValidateScreeningForm(CountingFormValidationAction):
         return (
             intent.get("name") in HANDOFF_INTENTS
             and intent.get("confidence", 0) >= HANDOFF_MIN_CONFIDENCE
-            and READERS.get(slot, read_red_flag_check)(_clean(text)) is None
+            and READERS.get(slot, read_red_flag_check)(one_line(text)) is None
         )
 
     def _read(self, slot: str, value: Any, tracker: Tracker) -> dict[str, Any]:
         """The reader's value, the words kept; None (asked again) when it cannot tell."""
-        text = _clean(value)
+        text = one_line(value)
         read = READERS[slot](text)
         result: dict[str, Any] = {slot: read, WORDS: _words(tracker) | {slot: text}}
         intent = tracker.latest_message.get("intent") or {}
@@ -214,7 +210,7 @@ class ValidateScreeningForm(CountingFormValidationAction):
     def validate_red_flag_history(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        answer = read_red_flag_check(_clean(value))
+        answer = read_red_flag_check(one_line(value))
         result = {"red_flag_history": answer, WORDS: _words(tracker) | {"red_flag_history": value}}
         if answer == "yes":
             return self._exit_red_flag(dispatcher, tracker, "red_flag_history", "yes", [], "urgent")
@@ -227,7 +223,7 @@ class ValidateScreeningForm(CountingFormValidationAction):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         pending = tracker.get_slot("red_flag_pending")
-        answer = read_red_flag_check(_clean(value))
+        answer = read_red_flag_check(one_line(value))
         if not pending:
             return {"red_flag_clarify": answer or NOT_SURE}
         level = "emergency" if pending == UNNAMED else load_rules().flag(pending).level
@@ -253,7 +249,7 @@ class ValidateScreeningForm(CountingFormValidationAction):
     def validate_confirm_earlier(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        answer = read_red_flag_check(_clean(value))
+        answer = read_red_flag_check(one_line(value))
         if answer is None:
             return {"confirm_earlier": None}
         found = tracker.get_slot(PREFILL) or {}

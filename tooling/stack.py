@@ -72,6 +72,7 @@ class Stack:
     log_to: IO[str] | None = None  # None: one log file per process under run_dir
     only: tuple[str, ...] = ("actions", "web", "rasa")  # which of the three to start
     services: list[Service] = field(default_factory=list)
+    migration: subprocess.Popen | None = None
 
     @property
     def rasa_url(self) -> str:
@@ -156,21 +157,28 @@ class Stack:
             }
         )
 
-    def migrate(self, env: dict[str, str]) -> None:
-        """Bring the handoff store to the newest schema before anything writes to it. A store
-        that is down is not fatal: handoffs wait in the outbox until it is back."""
-        done = subprocess.run(
+    def start_migration(self, env: dict[str, str]) -> None:
+        """Bring the handoff store to the newest schema, beside the services' own start (Rasa
+        takes far longer to load than this, and nothing writes a handoff before it answers);
+        `wait_ready` waits for it too."""
+        self.migration = subprocess.Popen(
             [sys.executable, "-m", "headache_core.handoff.migrate"],
-            cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         )  # fmt: skip
-        message = (done.stdout + done.stderr).strip()
-        if done.returncode != 0:
-            print(f"warning: {message}", file=sys.stderr, flush=True)
+
+    def finish_migration(self, timeout: float) -> None:
+        """A store that is down is not fatal: handoffs wait in the outbox until it is back."""
+        if self.migration is None:
+            return
+        output, _ = self.migration.communicate(timeout=timeout)
+        if self.migration.returncode != 0:
+            print(f"warning: {output.strip()}", file=sys.stderr, flush=True)
+        self.migration = None
 
     def start(self) -> None:
         self.run_dir.mkdir(parents=True, exist_ok=True)
         env = self.environment()
-        self.migrate(env)
+        self.start_migration(env)
         self.services = [s for s in self._services() if s.name in self.only]
         for service in self.services:
             service.process = subprocess.Popen(
@@ -198,9 +206,13 @@ class Stack:
             if time.monotonic() - started > timeout:
                 raise TimeoutError(f"not ready after {timeout:.0f}s: {[s.name for s in pending]}")
             time.sleep(0.2)
+        self.finish_migration(max(1.0, timeout - (time.monotonic() - started)))
         return time.monotonic() - started
 
     def stop(self, grace: float = 10.0) -> None:
+        if self.migration is not None and self.migration.poll() is None:
+            self.migration.kill()
+            self.migration.wait()
         for service in self.services:
             if service.process and service.process.poll() is None:
                 os.killpg(service.process.pid, signal.SIGTERM)

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 import yaml
 
 from headache_core import KNOWLEDGE_DIR
-from headache_core.screening.questions import Question
+from headache_core.screening.questions import Question, parse_questions
 
 HANDOFF_FILE = KNOWLEDGE_DIR / "handoff.yml"
 BOOKING_ORDER = (
@@ -46,18 +46,9 @@ def _data(path: Path = HANDOFF_FILE) -> dict[str, Any]:
     return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
+@lru_cache(maxsize=2)
 def load_questions(path: Path = HANDOFF_FILE) -> dict[str, Question]:
-    questions = {}
-    for slot, q in _data(path)["questions"].items():
-        missing = {"text", "example", "buttons", "source"} - set(q)
-        if missing:
-            raise ValueError(f"{path}: question {slot} lacks {sorted(missing)}")
-        text = " ".join(q["text"].split())
-        questions[slot] = Question(slot, text, q["example"], tuple(q["buttons"]), q["source"])
-    absent = set(BOOKING_ORDER) - set(questions)
-    if absent:
-        raise ValueError(f"{path}: no question for {sorted(absent)}")
-    return questions
+    return parse_questions(_data(path)["questions"], path, BOOKING_ORDER)
 
 
 def retention_days() -> int:

@@ -43,21 +43,29 @@ class Question:
         return titles
 
 
-@lru_cache(maxsize=2)
-def load_questions(path: Path = SCREENING_FILE) -> dict[str, Question]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))["questions"]
+def parse_questions(
+    raw: dict[str, dict], path: Path, required: tuple[str, ...]
+) -> dict[str, Question]:
+    """A form's questions from its knowledge file; every problem names the file and question.
+    The screening and the handoff form both read theirs this way."""
     questions = {}
-    for slot, q in data.items():
+    for slot, q in raw.items():
         missing = {"text", "example", "buttons", "source"} - set(q)
         if missing:
             raise ValueError(f"{path}: question {slot} lacks {sorted(missing)}")
         questions[slot] = Question(
             slot, " ".join(q["text"].split()), q["example"], tuple(q["buttons"]), q["source"]
         )
-    absent = set(ORDER) - set(questions)
+    absent = set(required) - set(questions)
     if absent:
         raise ValueError(f"{path}: no question for {sorted(absent)}")
     return questions
+
+
+@lru_cache(maxsize=2)
+def load_questions(path: Path = SCREENING_FILE) -> dict[str, Question]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))["questions"]
+    return parse_questions(data, path, ORDER)
 
 
 @lru_cache(maxsize=2)
