@@ -135,10 +135,12 @@ class Stack:
             log_file.close()
 
     def environment(self) -> dict[str, str]:
-        """What the three processes share: the handoff store (the embedded SQLite file under
-        run_dir unless DATABASE_URL is set), the Rasa API for the console, front-desk secrets."""
+        """What the three processes share: the handoff store and the conversations (embedded
+        SQLite files under run_dir unless DATABASE_URL / TRACKER_STORE_URL are set), the Rasa
+        API for the console, front-desk secrets."""
         defaults = {
             "DATABASE_URL": f"sqlite:///{self.run_dir / 'handoffs.sqlite3'}",
+            "TRACKER_STORE_URL": f"sqlite:///{self.run_dir / 'conversations.sqlite3'}",
             "HANDOFF_OUTBOX": str(self.run_dir / "outbox"),
             "FRONTDESK_TOKEN": DEV_FRONTDESK_TOKEN,
             "FRONTDESK_PUBLIC_URL": self.web_url,

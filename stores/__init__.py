@@ -1,0 +1,1 @@
+"""Rasa glue for where conversations live: the tracker store (issue 7)."""
