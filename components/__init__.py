@@ -1,9 +1,11 @@
 """Custom Rasa NLU components: thin glue between Rasa's graph and `headache_core`.
 
-Rasa imports this package when it loads the model, in the server and in training, so the
-speed-up for its tracker loading (see rasa_speedups.py) is installed here.
+Rasa imports this package when it loads the model, in the server and in training, so what must
+change in Rasa's own behaviour is installed here: the speed-ups for its tracker handling
+(rasa_speedups.py) and the answers when the action server fails (action_server_fallback.py).
 """
 
-from components import rasa_speedups
+from components import action_server_fallback, rasa_speedups
 
 rasa_speedups.install()
+action_server_fallback.install()

@@ -1,9 +1,23 @@
-"""The cached event-class lookup answers exactly as Rasa's own does."""
+"""The speed-ups answer exactly as Rasa's own code does."""
 
 import jsonschema
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rasa.core.actions.action import RemoteAction
-from rasa.shared.core.events import ActionExecuted, Event, SlotSet, UserUttered
+from rasa.shared.core.events import (
+    ActionExecuted,
+    ActionExecutionRejected,
+    ActionReverted,
+    ActiveLoop,
+    Event,
+    Restarted,
+    SessionStarted,
+    SlotSet,
+    UserUtteranceReverted,
+    UserUttered,
+)
+from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.utils.common import all_subclasses
 
 from components import rasa_speedups
@@ -43,3 +57,48 @@ def test_action_responses_are_still_validated_with_the_same_errors():
 def test_an_invalid_schema_is_still_rejected():
     with pytest.raises(jsonschema.SchemaError):
         rasa_speedups.validate({}, {"type": "no-such-type"})
+
+
+# Event sequences like a form's: loops activated and ended, rejected loop runs, reverts,
+# restarts and new sessions, appended a few at a time as Rasa's processor does.
+_LOOPS = ["screening_form", "handoff_form"]
+_EVENTS = st.one_of(
+    st.sampled_from(_LOOPS + ["action_listen", "utter_greet"]).map(ActionExecuted),
+    st.sampled_from(_LOOPS + [None]).map(ActiveLoop),
+    st.sampled_from(_LOOPS).map(lambda name: ActionExecutionRejected(name)),
+    st.sampled_from(["hi", "no", "yes"]).map(UserUttered),
+    st.just(ActionReverted()),
+    st.just(UserUtteranceReverted()),
+    st.just(SessionStarted()),
+    st.just(Restarted()),
+    st.just(SlotSet("age", 40)),
+)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.lists(st.lists(_EVENTS, max_size=6), max_size=12))
+def test_applied_events_continued_equals_rasas_from_scratch(batches):
+    tracker = DialogueStateTracker("fold", [])
+    for batch in batches:
+        for event in batch:
+            tracker.events.append(event)  # as update() does, without replaying slots
+        ours = rasa_speedups.applied_events(tracker)
+        assert ours == rasa_speedups._uncached_applied_events(tracker)
+        assert rasa_speedups.applied_events(tracker) == ours  # asked twice, same answer
+
+
+def test_applied_events_recomputed_when_the_events_are_replaced():
+    tracker = DialogueStateTracker("fold", [])
+    tracker.events.extend([ActionExecuted("action_listen"), UserUttered("hi")])
+    rasa_speedups.applied_events(tracker)
+    tracker.events = tracker._create_events([ActionExecuted("utter_greet")])
+    assert rasa_speedups.applied_events(tracker) == [ActionExecuted("utter_greet")]
+
+
+def test_a_later_loop_changes_how_earlier_events_read():
+    # a loop name first seen after its action ran: Rasa reads the earlier runs differently
+    tracker = DialogueStateTracker("fold", [])
+    tracker.events.extend([ActionExecuted("screening_form"), UserUttered("x")] * 2)
+    rasa_speedups.applied_events(tracker)
+    tracker.events.extend([ActiveLoop("screening_form"), ActionExecuted("screening_form")])
+    assert rasa_speedups.applied_events(tracker) == rasa_speedups._uncached_applied_events(tracker)
