@@ -13,7 +13,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
 .PHONY: help install spacy train run shell validate lint format test test-unit test-server \
-        test-stories bench lock clean browser migrate widget
+        test-stories bench bench-load lock clean browser migrate widget
 
 help:
 	@echo "make run       set up, train if needed, start Rasa (5005), actions (5055), web app (8080)"
@@ -23,6 +23,7 @@ help:
 	@echo "make validate  rasa data validate --fail-on-warnings"
 	@echo "make lint      ruff check and format check;  make format  fixes formatting"
 	@echo "make bench     benchmark against a stock 'rasa init' assistant (bench/results.md)"
+	@echo "make bench-load  concurrent realistic conversations: one replica, stock, cluster"
 	@echo "make lock      re-pin requirements.lock from requirements.in"
 	@echo "make migrate   create or upgrade the handoff store (DATABASE_URL, default SQLite)"
 	@echo "make widget    build the website chat widget (webapp/static/widget.js) with npm"
@@ -109,6 +110,10 @@ test: install browser widget
 
 bench: train
 	$(PY) -m tooling.bench
+
+# One replica and the stock baseline always; the cluster when `tooling/cluster.py` can start it.
+bench-load: train widget
+	$(PY) -m tooling.bench_load $(BENCH_LOAD_FLAGS)
 
 clean:
 	rm -rf build run .rasa results .pytest_cache .ruff_cache
