@@ -16,6 +16,7 @@ cluster and production point `TRACKER_STORE_URL` at PostgreSQL. Three things are
   turn that was never saved, or a deleted conversation all lead to a fresh load.
 """
 
+import json
 import os
 from collections import OrderedDict
 from typing import Any, NamedTuple
@@ -24,7 +25,9 @@ import sqlalchemy as sa
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import Event, SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from sqlalchemy.engine import Engine
 
 SQLITE_BUSY_MS = 5000
@@ -81,8 +84,17 @@ def sqlite_pragmas(engine: Engine) -> None:
 
 
 def make_engine(url: str) -> Engine:
-    """An engine that survives a database restart (pre-ping) with Rasa's own pool settings."""
-    engine = sa.create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
+    """An engine that survives a database restart (pre-ping) with Rasa's own pool settings.
+
+    SQLAlchemy 1.4 gives a SQLite file no pool: every query opened the file afresh (and ran the
+    pragmas), a quarter of the Rasa server's time under load. Here SQLite keeps a small pool;
+    each session still has its connection to itself, so sharing it across threads is safe.
+    """
+    kwargs = create_engine_kwargs(url)
+    if sa.engine.make_url(url).get_backend_name() == "sqlite":
+        kwargs |= {"poolclass": sa.pool.QueuePool, "pool_size": 5, "max_overflow": 5}
+        kwargs["connect_args"] = {"check_same_thread": False}
+    engine = sa.create_engine(url, pool_pre_ping=True, **kwargs)
     if engine.dialect.name == "sqlite":
         sqlite_pragmas(engine)
     return engine
@@ -134,9 +146,32 @@ class ClinicTrackerStore(SQLTrackerStore):
         return tracker
 
     async def save(self, tracker: DialogueStateTracker) -> None:
-        await super().save(tracker)
-        stored = self._stored(tracker.sender_id)
-        if stored.count == len(tracker.events):
-            self.loaded.put(tracker, stored)
-        else:  # e.g. a new session began in this turn: the next retrieve loads it afresh
+        """Rasa's save (only the events not yet stored), noting what is stored afterwards."""
+        await self.stream_events(tracker)
+        with self.session_scope() as session:
+            before = self._event_query(
+                session, tracker.sender_id, fetch_events_from_all_sessions=False
+            ).count()
+            new = list(tracker.events)[before:]
+            rows = [self._row(tracker.sender_id, event) for event in new]
+            session.add_all(rows)
+            session.flush()  # assigns the ids, read before commit expires the rows
+            newest = rows[-1].id if rows else None
+            session.commit()
+        new_session = any(isinstance(event, SessionStarted) for event in new)
+        if new and not new_session and before + len(new) == len(tracker.events):
+            self.loaded.put(tracker, Stored(len(tracker.events), newest))
+        else:  # nothing new, or a new session began: the next retrieve loads it afresh
             self.loaded.forget(tracker.sender_id)
+
+    def _row(self, sender_id: str, event: Event) -> "SQLTrackerStore.SQLEvent":
+        """One stored event, with the columns Rasa's own save fills."""
+        data = event.as_dict()
+        return self.SQLEvent(
+            sender_id=sender_id,
+            type_name=event.type_name,
+            timestamp=data.get("timestamp"),
+            intent_name=data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
+            action_name=data.get("name"),
+            data=json.dumps(data),
+        )
