@@ -94,17 +94,23 @@ class Stack:
         path.write_text(yaml.safe_dump(endpoints))
         return path
 
+    def cors_origins(self) -> list[str]:
+        """Browser origins allowed to call Rasa (REST and socket.io): RASA_CORS_ORIGINS, by
+        default this stack's web app (channels/limits.py checks the list)."""
+        from channels.limits import cors_origins
+
+        return cors_origins({"RASA_CORS_ORIGINS": self.web_url} | os.environ)
+
     def _rasa_ready(self) -> bool:
         status, body = _get(f"{self.rasa_url}/status?token={self.token}")
         return status == 200 and bool(json.loads(body or b"{}").get("model_id"))
 
     def _services(self) -> list[Service]:
-        cors = os.environ.get("RASA_CORS_ORIGINS", self.web_url)
         rasa = [
             str(BIN / "rasa"), "run", "--enable-api", "--auth-token", self.token,
             "--port", str(self.ports.rasa), "--model", str(self.model),
             "--endpoints", str(self.endpoints_file()), "--credentials", "credentials.yml",
-            "--cors", cors,
+            "--cors", *self.cors_origins(),
         ]  # fmt: skip
         # rasa_sdk directly (actions/__main__.py): `rasa run actions` would import all of Rasa
         # and TensorFlow
@@ -156,6 +162,7 @@ class Stack:
                 "PYTHONUNBUFFERED": "1",
                 "RASA_API_TOKEN": self.token,
                 "RASA_INTERNAL_URL": self.rasa_url,
+                "RASA_CORS_ORIGINS": ",".join(self.cors_origins()),
             }
         )
 
