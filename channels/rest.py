@@ -35,7 +35,7 @@ def check_body(body: bytes) -> tuple[dict[str, Any] | None, HTTPResponse | None]
     except (ValueError, UnicodeDecodeError):
         return None, _bad_request("The body must be JSON.")
     if not isinstance(data, dict):
-        return None, _bad_request('The body must be a JSON object: {"sender": ..., "message": ...}.')
+        return None, _bad_request('The body must be a JSON object with "sender" and "message".')
     sender = data.get("sender")
     if isinstance(sender, bool) or not isinstance(sender, str | int):
         return None, _bad_request("`sender` must be a string.")
@@ -43,9 +43,8 @@ def check_body(body: bytes) -> tuple[dict[str, Any] | None, HTTPResponse | None]
         return None, _bad_request(f"`sender` must be 1 to {MAX_SENDER_CHARS} characters.")
     if not isinstance(data.get("message"), str):
         return None, _bad_request("`message` must be a string.")
-    for key in ("metadata",):
-        if data.get(key) is not None and not isinstance(data[key], dict):
-            return None, _bad_request(f"`{key}` must be a JSON object.")
+    if data.get("metadata") is not None and not isinstance(data["metadata"], dict):
+        return None, _bad_request("`metadata` must be a JSON object.")
     if data.get("input_channel") is not None and not isinstance(data["input_channel"], str):
         return None, _bad_request("`input_channel` must be a string.")
     return data, None
