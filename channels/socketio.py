@@ -74,6 +74,9 @@ class ClinicSocketIOInput(SocketIOInput):
 
         hook = super().blueprint(handle)
         # engine.io checks the Origin of every request (websocket included) and answers a
-        # foreign one 400; for allowed origins it sets the CORS headers itself
+        # foreign one 400. Its own CORS headers stay off: Rasa's Sanic-CORS (`--cors`, the same
+        # origins) sets them already, and two Access-Control-Allow-Origin headers make browsers
+        # refuse the response.
         self.sio.eio.cors_allowed_origins = cors_origins()
+        self.sio.eio._cors_headers = lambda environ: []
         return hook
