@@ -2,7 +2,7 @@
 text (unicode, control characters, huge, empty, answer-shaped) gives no exception and a value
 of the expected kind. A modest, derandomized budget keeps the suite fast and repeatable."""
 
-from datetime import date
+from datetime import date, datetime, timezone
 from typing import Any
 
 import pytest
@@ -24,7 +24,7 @@ from headache_core.handoff.contact import (
     read_note,
     read_preferred_times,
 )
-from headache_core.handoff.form import CALL_BACK, read_choice
+from headache_core.handoff.form import CALL_BACK, read_choice, time_label
 from headache_core.input_check import CheckedText, check_text
 from headache_core.screening.answers import NOT_SURE, READERS
 from tests.conftest import ROOT
@@ -97,7 +97,8 @@ def test_contact_readers_always_give_the_expected_kind(text):
     assert times is None or isinstance(times, PreferredTimes)
     assert isinstance(read_note(text), str)
     assert read_consent(text) in ("yes", "no", None)
-    offered = [{"label": "Tuesday 1 December at 09:30", "start": "2026-12-01T09:30:00+00:00"}]
+    start = datetime(2026, 12, 1, 9, 30, tzinfo=timezone.utc)
+    offered = [{"label": time_label(start, "Europe/London"), "start": start.isoformat()}]
     assert read_choice(text, offered) in (offered[0]["start"], CALL_BACK, None)
     assert read_choice(text, []) in (CALL_BACK, None)
 
