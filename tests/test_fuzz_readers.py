@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -77,6 +77,7 @@ def valid_screening_value(slot: str, value: Any) -> bool:
 @pytest.mark.parametrize("slot", list(READERS))
 @FUZZ
 @given(text=ANSWERS)
+@example(text="\ud800")  # found by this test: a lone surrogate (valid JSON) crashed spaCy
 def test_screening_readers_always_give_a_known_value(slot, text):
     assert valid_screening_value(slot, READERS[slot](text))
 
@@ -122,6 +123,7 @@ SCREENING_SLOTS = [
 @pytest.mark.parametrize("slot", SCREENING_SLOTS)
 @FUZZ
 @given(text=ANSWERS)
+@example(text="right side \udcff")  # the red-flag detector reads every answer first
 async def test_screening_validators_never_raise(slot, text):
     dispatcher = CollectingDispatcher()
     events = await ValidateScreeningForm().run(dispatcher, form_tracker(slot, text), DOMAIN)
