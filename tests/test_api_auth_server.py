@@ -27,7 +27,12 @@ C = "api-auth-{id}"  # a conversation of this test's own
 CALLS = [
     ("GET", "/status", None, 200),
     ("GET", f"/conversations/{C}/tracker", None, 200),
-    ("POST", f"/conversations/{C}/tracker/events", {"event": "slot", "name": "age"}, 200),
+    (
+        "POST",
+        f"/conversations/{C}/tracker/events",
+        [{"event": "slot", "name": "age", "value": 40}],
+        200,
+    ),
     ("PUT", f"/conversations/{C}/tracker/events", [], 200),
     ("GET", f"/conversations/{C}/story", None, 200),
     ("POST", f"/conversations/{C}/execute", {"name": "action_listen"}, 200),
@@ -77,7 +82,12 @@ def test_every_protected_rasa_route_is_called_here():
 
 @pytest.mark.parametrize(("method", "path", "body", "expected"), CALLS)
 def test_the_api_wants_its_token(assistant, method, path, body, expected):
-    url = assistant.rasa_url + path.format(id=uuid.uuid4().hex[:8])
+    conversation = uuid.uuid4().hex[:8]
+    url = assistant.rasa_url + path.format(id=conversation)
+    if "{id}" in path:
+        # an existing conversation: on a new one Rasa 3.6 starts the session without an output
+        # channel, and trigger_intent fails with a 500 that says nothing about the token
+        assistant.say(C.format(id=conversation), "hello")
     assert call(url, method, body) == 401
     assert call(url + "?token=wrong-token", method, body) == 401
     assert call(url + "?token=", method, body) == 401
