@@ -74,7 +74,7 @@ $(AUDIT_VENV)/.installed: tooling/audit/requirements.lock $(INSTALLED)
 	$(UV) pip install --quiet --python $(AUDIT_VENV)/bin/python -r tooling/audit/requirements.lock
 	@touch $@
 
-audit: $(AUDIT_VENV)/.installed $(WIDGET_STAMP)
+audit: $(AUDIT_VENV)/.installed
 	$(PY) -m tooling.audit
 
 lock: $(INSTALLED)
