@@ -165,3 +165,13 @@ async def test_redis_back_after_an_outage_is_used_again(redis_url, caplog):
     assert client.get(f"{KEY_PREFIX}{sender_key(sender)}:{int(clock.now // 60)}") == b"1"
     assert any("reachable again" in r.getMessage() for r in caplog.records)
     await flaky.real.close()
+
+
+def test_the_stack_never_runs_the_api_with_an_empty_token(monkeypatch, tmp_path):
+    """Rasa compares `?token=` as given: an empty token would let `?token=` in."""
+    from tooling.stack import DEV_TOKEN, Stack
+
+    monkeypatch.setenv("RASA_API_TOKEN", "")
+    assert Stack(model=tmp_path / "m.tar.gz").token == DEV_TOKEN
+    with pytest.raises(ValueError):
+        Stack(model=tmp_path / "m.tar.gz", token=" ", run_dir=tmp_path).start()

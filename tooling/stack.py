@@ -67,7 +67,8 @@ def _get(url: str, timeout: float = 2.0) -> tuple[int, bytes]:
 class Stack:
     model: Path
     ports: Ports = field(default_factory=Ports.from_env)
-    token: str = field(default_factory=lambda: os.environ.get("RASA_API_TOKEN", DEV_TOKEN))
+    # An empty token would open Rasa's API to `?token=` (Rasa compares it as given): never empty
+    token: str = field(default_factory=lambda: os.environ.get("RASA_API_TOKEN") or DEV_TOKEN)
     run_dir: Path = ROOT / "run" / "dev"
     log_to: IO[str] | None = None  # None: one log file per process under run_dir
     only: tuple[str, ...] = ("actions", "web", "rasa")  # which of the three to start
@@ -185,6 +186,8 @@ class Stack:
         self.migration = None
 
     def start(self) -> None:
+        if not self.token.strip():
+            raise ValueError("the Rasa API token must not be empty")
         self.run_dir.mkdir(parents=True, exist_ok=True)
         env = self.environment()
         self.start_migration(env)
