@@ -13,7 +13,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
 .PHONY: help install spacy train run shell validate lint format test test-unit test-server \
-        test-stories bench bench-load lock clean browser migrate widget
+        test-stories bench bench-load lock clean browser migrate widget audit
 
 help:
 	@echo "make run       set up, train if needed, start Rasa (5005), actions (5055), web app (8080)"
@@ -27,6 +27,7 @@ help:
 	@echo "make lock      re-pin requirements.lock from requirements.in"
 	@echo "make migrate   create or upgrade the handoff store (DATABASE_URL, default SQLite)"
 	@echo "make widget    build the website chat widget (webapp/static/widget.js) with npm"
+	@echo "make audit     known vulnerabilities in the pinned packages (pip-audit, npm audit)"
 
 # The virtual environment: Python 3.10 (Rasa 3.6), exact pins from requirements.lock via uv.
 $(INSTALLED): requirements.lock pyproject.toml
@@ -64,6 +65,18 @@ widget: $(WIDGET_JS)
 # The handoff store's schema (Alembic); `make run` and the tests migrate on their own.
 migrate: install
 	$(PY) -m headache_core.handoff.migrate
+
+# pip-audit in a venv of its own (it needs a newer `packaging` than Rasa 3.6 allows), pinned in
+# tooling/audit/requirements.lock; tooling/audit says NOT audited when the service cannot be
+# reached, and fails on it only with AUDIT_REQUIRED=1.
+AUDIT_VENV := build/audit-venv
+$(AUDIT_VENV)/.installed: tooling/audit/requirements.lock $(INSTALLED)
+	$(UV) venv --quiet --allow-existing --python $(PY) $(AUDIT_VENV)
+	$(UV) pip install --quiet --python $(AUDIT_VENV)/bin/python -r tooling/audit/requirements.lock
+	@touch $@
+
+audit: $(AUDIT_VENV)/.installed
+	$(PY) -m tooling.audit
 
 lock: $(INSTALLED)
 	$(UV) pip compile --quiet --python $(PY) requirements.in -o requirements.lock
@@ -104,6 +117,7 @@ test-stories: train
 test: install browser widget
 	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory validate
+	$(MAKE) --no-print-directory audit
 	$(MAKE) --no-print-directory train
 	$(MAKE) --no-print-directory test-stories
 	$(PY) -m pytest -q

@@ -39,6 +39,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from channels.guard import guarded
 from channels.recent import RecentIds
 from channels.signatures import hub_request_is_authentic
 from channels.text import shorten, split_text
@@ -323,6 +324,7 @@ class ClinicFacebookInput(FacebookInput):
         return ClinicMessengerBot(self.client())
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        on_new_message = guarded(on_new_message)  # size and rate limits (channels/guard.py)
         hook = Blueprint("clinic_fb_webhook", __name__)
 
         @hook.route("/", methods=["GET"])

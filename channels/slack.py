@@ -39,6 +39,7 @@ from sanic.response import HTTPResponse
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from channels.guard import guarded
 from channels.recent import RecentIds
 from channels.signatures import slack_request_is_authentic
 from channels.text import shorten, split_text
@@ -241,6 +242,7 @@ class ClinicSlackInput(SlackInput):
         )
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        on_new_message = guarded(on_new_message)  # size and rate limits (channels/guard.py)
         hook = Blueprint("clinic_slack_webhook", __name__)
 
         @hook.route("/", methods=["GET"])

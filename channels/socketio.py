@@ -1,8 +1,11 @@
 """The website widget's channel: Rasa's socketio channel whose replies keep their `kind`.
 
 Rasa's own output emits only text and quick replies, so the widget could not tell the emergency
-message or the screening outcome from any other reply. Everything else (name "socketio", events,
-session persistence, path) is Rasa's, configured in credentials.yml.
+message or the screening outcome from any other reply. Rasa's server also accepts socket.io
+connections from any origin (`cors_allowed_origins=[]` turns the origin check off, and browsers do
+not apply CORS to websockets): here only RASA_CORS_ORIGINS may connect. Messages go through the
+limits (channels/guard.py). Everything else (name "socketio", events, session persistence, path)
+is Rasa's, configured in credentials.yml.
 """
 
 from collections.abc import Awaitable, Callable
@@ -11,6 +14,9 @@ from typing import Any
 from rasa.core.channels.channel import OutputChannel, UserMessage
 from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint
+
+from channels.guard import guarded
+from channels.limits import cors_origins
 
 # Message metadata the widget renders (actions/replies.py sets them); Rasa passes them as kwargs
 METADATA_KEYS = ("kind", "outcome")
@@ -57,9 +63,20 @@ class ClinicSocketIOInput(SocketIOInput):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         # Rasa's message handler builds its stock SocketIOOutput inline: swap ours in before the
         # message reaches the agent, and keep the rest of Rasa's handler (sessions, metadata).
+        checked = guarded(on_new_message)
+
         async def handle(message: UserMessage) -> Any:
+            if not isinstance(message.text, str):
+                return None  # not a message the widget sends: nothing to answer
             if self.sio is not None:
                 message.output_channel = ClinicSocketIOOutput(self.sio, self.bot_message_evt)
-            return await on_new_message(message)
+            return await checked(message)
 
-        return super().blueprint(handle)
+        hook = super().blueprint(handle)
+        # engine.io checks the Origin of every request (websocket included) and answers a
+        # foreign one 400. Its own CORS headers stay off: Rasa's Sanic-CORS (`--cors`, the same
+        # origins) sets them already, and two Access-Control-Allow-Origin headers make browsers
+        # refuse the response.
+        self.sio.eio.cors_allowed_origins = cors_origins()
+        self.sio.eio._cors_headers = lambda environ: []
+        return hook

@@ -153,8 +153,24 @@ def channel_environment(slack_api: FakeSlackApi, meta_api: FakeMetaApi) -> Itera
             os.environ[key] = value
 
 
+# Messages per sender per minute on the test stack: above the longest test conversation (a
+# screening, then a booking, with re-asks), low enough for tests/test_limits_server.py to cross.
+TEST_RATE_LIMIT = 60
+
+
 @pytest.fixture(scope="session")
-def assistant(channel_environment: None) -> Iterator[Assistant]:
+def limits_environment() -> Iterator[None]:
+    saved = os.environ.get("RATE_LIMIT_PER_MINUTE")
+    os.environ["RATE_LIMIT_PER_MINUTE"] = str(TEST_RATE_LIMIT)
+    yield
+    if saved is None:
+        os.environ.pop("RATE_LIMIT_PER_MINUTE", None)
+    else:
+        os.environ["RATE_LIMIT_PER_MINUTE"] = saved
+
+
+@pytest.fixture(scope="session")
+def assistant(channel_environment: None, limits_environment: None) -> Iterator[Assistant]:
     """The real assistant (Rasa server, action server, web app) on test ports, started once,
     with Slack and Messenger talking to local fakes."""
     from tooling.stack import Ports, Stack

@@ -311,3 +311,13 @@ def test_a_red_flag_over_messenger_gets_the_same_emergency_advice_as_rest(assist
     assert len(alerts) == 1 and "999" in alerts[0]
     rest = [r.get("text") for r in assistant.say(f"rest-{psid}", EMERGENCY_TEXT)]
     assert alerts[0].removeprefix(mark) in rest
+
+
+async def test_a_too_long_message_gets_a_short_answer_and_is_not_handed_over(hook, meta_api):
+    """The size limit (channels/guard.py) applies to Messenger as to every channel."""
+    psid = new_psid()
+    await hook.send(meta_api.event_body(meta_api.text_event(psid, "my neck " * 3_000)))
+    assert hook.received == []
+    sent = meta_api.wait_for_messages(psid)
+    text = " ".join(m.get("text") or "" for m in sent)
+    assert "too long" in text and "999" in text

@@ -498,3 +498,11 @@ def test_a_mention_is_answered_in_its_thread_and_the_thread_goes_on(assistant, s
     wait_turns(assistant, sender, 2)
     posts = slack_api.posts(channel)
     assert len(posts) >= 2 and {p.get("thread_ts") for p in posts} == {mention["ts"]}
+
+
+async def test_a_too_long_message_gets_a_short_answer_and_is_not_handed_over(hook, slack_api):
+    """The size limit (channels/guard.py) applies to Slack as to every channel."""
+    await hook.event(message_event("D7", "my neck " * 3_000))
+    assert hook.received == []
+    posts = slack_api.wait_for_posts("D7")
+    assert "too long" in posts[-1]["text"] and "999" in posts[-1]["text"]

@@ -174,3 +174,10 @@ def test_age_in_patients_words(text, age):
 def test_bare_number_is_an_age_only_when_asked():
     assert find_age("forty five", bare_number_is_age=True) == 45
     assert find_age("forty five") is None
+
+
+def test_a_lone_surrogate_does_not_stop_the_detector():
+    """JSON may carry a lone surrogate; spaCy cannot encode one (found by tests/test_fuzz_*)."""
+    from headache_core.red_flags.detector import default_detector
+
+    assert default_detector().detect("sudden worst headache of my life \ud800").flags

@@ -48,6 +48,8 @@ ENV = {
     "PYTHONDONTWRITEBYTECODE": "1",
     "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
     "RASA_TELEMETRY_ENABLED": "false",
+    # the load script types far faster than a person: no per-sender limit (channels/limits.py)
+    "RATE_LIMIT_PER_MINUTE": "0",
 }
 
 

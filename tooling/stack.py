@@ -67,7 +67,8 @@ def _get(url: str, timeout: float = 2.0) -> tuple[int, bytes]:
 class Stack:
     model: Path
     ports: Ports = field(default_factory=Ports.from_env)
-    token: str = field(default_factory=lambda: os.environ.get("RASA_API_TOKEN", DEV_TOKEN))
+    # An empty token would open Rasa's API to `?token=` (Rasa compares it as given): never empty
+    token: str = field(default_factory=lambda: os.environ.get("RASA_API_TOKEN") or DEV_TOKEN)
     run_dir: Path = ROOT / "run" / "dev"
     log_to: IO[str] | None = None  # None: one log file per process under run_dir
     only: tuple[str, ...] = ("actions", "web", "rasa")  # which of the three to start
@@ -94,17 +95,23 @@ class Stack:
         path.write_text(yaml.safe_dump(endpoints))
         return path
 
+    def cors_origins(self) -> list[str]:
+        """Browser origins allowed to call Rasa (REST and socket.io): RASA_CORS_ORIGINS, by
+        default this stack's web app (channels/limits.py checks the list)."""
+        from channels.limits import cors_origins
+
+        return cors_origins({"RASA_CORS_ORIGINS": self.web_url} | os.environ)
+
     def _rasa_ready(self) -> bool:
         status, body = _get(f"{self.rasa_url}/status?token={self.token}")
         return status == 200 and bool(json.loads(body or b"{}").get("model_id"))
 
     def _services(self) -> list[Service]:
-        cors = os.environ.get("RASA_CORS_ORIGINS", self.web_url)
         rasa = [
             str(BIN / "rasa"), "run", "--enable-api", "--auth-token", self.token,
             "--port", str(self.ports.rasa), "--model", str(self.model),
             "--endpoints", str(self.endpoints_file()), "--credentials", "credentials.yml",
-            "--cors", cors,
+            "--cors", *self.cors_origins(),
         ]  # fmt: skip
         # rasa_sdk directly (actions/__main__.py): `rasa run actions` would import all of Rasa
         # and TensorFlow
@@ -156,6 +163,7 @@ class Stack:
                 "PYTHONUNBUFFERED": "1",
                 "RASA_API_TOKEN": self.token,
                 "RASA_INTERNAL_URL": self.rasa_url,
+                "RASA_CORS_ORIGINS": ",".join(self.cors_origins()),
             }
         )
 
@@ -178,6 +186,8 @@ class Stack:
         self.migration = None
 
     def start(self) -> None:
+        if not self.token.strip():
+            raise ValueError("the Rasa API token must not be empty")
         self.run_dir.mkdir(parents=True, exist_ok=True)
         env = self.environment()
         self.start_migration(env)

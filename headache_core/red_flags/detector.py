@@ -14,6 +14,7 @@ from spacy.tokens import Doc
 
 from headache_core.age import find_age
 from headache_core.nlp.pipeline import load_pipeline
+from headache_core.nlp.safe import spacy_safe
 from headache_core.red_flags.context import ContextCues
 from headache_core.red_flags.phrases import compile_phrase
 from headache_core.red_flags.rules import FLAG_PREFIX, LEVELS, RuleSet, load_rules
@@ -130,7 +131,7 @@ class RedFlagDetector:
         return name in present
 
     def detect(self, text: str) -> Detection:
-        return self.detect_doc(self.nlp(text))
+        return self.detect_doc(self.nlp(spacy_safe(text)))
 
 
 @lru_cache(maxsize=1)

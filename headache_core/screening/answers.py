@@ -13,6 +13,7 @@ from spacy.tokens import Doc
 
 from headache_core.age import find_age
 from headache_core.nlp.pipeline import load_pipeline
+from headache_core.nlp.safe import spacy_safe
 
 NOT_SURE = "not_sure"
 NOT_SURE_RE = re.compile(
@@ -69,7 +70,7 @@ SAME_SIDE_RE = re.compile(r"\b(same side|that side|this side|same)\b", re.I)
 
 
 def _doc(text: str) -> Doc:
-    return load_pipeline()(text)
+    return load_pipeline()(spacy_safe(text))
 
 
 NEGATION_WORDS = {"never", "not", "no", "n't", "nor", "without"}

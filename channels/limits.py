@@ -1,0 +1,190 @@
+"""Limits on what reaches the dialogue: message size, messages per sender per minute, origins.
+
+Pure logic, no Rasa: the channels (channels/guard.py, channels/rest.py) apply it. The per-minute
+count lives in Redis when a URL is configured, so every replica sees the same count; without
+Redis, or while Redis is down, each process counts on its own (failing open: the service keeps
+answering, one log line per outage says so).
+"""
+
+import hashlib
+import logging
+import math
+import os
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+log = logging.getLogger(__name__)
+
+WINDOW_SECONDS = 60
+KEY_PREFIX = "clinic:rate:"
+# After Redis fails, how long the process counts on its own before trying Redis again
+REDIS_RETRY_SECONDS = 5.0
+
+
+def _int_env(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    value = int(raw)  # a typo in a limit should stop the start, not silently mean "no limit"
+    if value < 0:
+        raise ValueError(f"{name} must be 0 or more, not {value}")
+    return value
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The configured limits (environment variables in brackets)."""
+
+    # A message's text in UTF-8 bytes (MAX_MESSAGE_BYTES); the NLU reads only its first 2,000
+    # characters anyway (InputCleaner), so a 10 KB message is still read and answered.
+    max_message_bytes: int = 16_384
+    # Messages per sender per minute (RATE_LIMIT_PER_MINUTE); 0 turns the limit off.
+    per_minute: int = 30
+    # Any HTTP request body to the Rasa server (RASA_REQUEST_MAX_BYTES); Sanic's default is 100 MB.
+    request_max_bytes: int = 1_048_576
+    # Where the per-minute counts are shared (RATE_LIMIT_REDIS_URL, else REDIS_URL); None: local.
+    redis_url: str | None = None
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> "Limits":
+        env = os.environ if env is None else env
+        return cls(
+            max_message_bytes=_int_env(env, "MAX_MESSAGE_BYTES", cls.max_message_bytes),
+            per_minute=_int_env(env, "RATE_LIMIT_PER_MINUTE", cls.per_minute),
+            request_max_bytes=_int_env(env, "RASA_REQUEST_MAX_BYTES", cls.request_max_bytes),
+            redis_url=(env.get("RATE_LIMIT_REDIS_URL") or env.get("REDIS_URL") or None),
+        )
+
+
+def text_bytes(text: str) -> int:
+    """Size of a message as it travels; lone surrogates (valid JSON, invalid UTF-8) count too."""
+    return len(text.encode("utf-8", errors="surrogatepass"))
+
+
+def too_long(text: str, limits: Limits) -> bool:
+    return text_bytes(text) > limits.max_message_bytes
+
+
+def cors_origins(env: Mapping[str, str] | None = None) -> list[str]:
+    """Origins allowed to call Rasa from a browser (RASA_CORS_ORIGINS, comma-separated); by
+    default the clinic web app's own origin. `*` is refused: any site could then drive the chat."""
+    env = os.environ if env is None else env
+    raw = env.get("RASA_CORS_ORIGINS", "").strip()
+    if not raw:
+        return [f"http://localhost:{env.get('WEB_PORT', '8080')}"]
+    origins = [o.strip().rstrip("/") for o in raw.split(",") if o.strip()]
+    if "*" in origins:
+        raise ValueError("RASA_CORS_ORIGINS must name the allowed origins; '*' is not accepted")
+    return origins
+
+
+@dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    retry_after: int = 0  # seconds until the window resets (when refused)
+    # The first refused message of this window: channels that cannot answer with a status code
+    # tell the person once, then drop the rest quietly.
+    first_refusal: bool = False
+
+
+class Counter(Protocol):
+    async def hit(self, key: str, window: int, now: float) -> int:
+        """Count one message for `key` in the window starting at `window`; the new count."""
+        ...
+
+
+class MemoryCounter:
+    """Fixed-window counts in this process; windows older than the current one are dropped."""
+
+    def __init__(self) -> None:
+        self._counts: dict[str, tuple[int, int]] = {}
+
+    async def hit(self, key: str, window: int, now: float) -> int:
+        start, count = self._counts.get(key, (window, 0))
+        if start != window:
+            start, count = window, 0
+        self._counts[key] = (start, count + 1)
+        if len(self._counts) > 10_000:
+            self._counts = {k: v for k, v in self._counts.items() if v[0] == window}
+        return count + 1
+
+
+class RedisCounter:
+    """Fixed-window counts shared by all replicas: INCR and EXPIRE in one transaction."""
+
+    def __init__(self, url: str, timeout: float = 0.5) -> None:
+        from redis import asyncio as aioredis  # Rasa's own dependency (its Redis lock store)
+
+        self._redis = aioredis.Redis.from_url(
+            url, socket_connect_timeout=timeout, socket_timeout=timeout
+        )
+
+    async def hit(self, key: str, window: int, now: float) -> int:
+        full_key = f"{KEY_PREFIX}{key}:{window}"
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.incr(full_key)
+            pipe.expire(full_key, WINDOW_SECONDS * 2)
+            count, _ = await pipe.execute()
+        return int(count)
+
+    async def close(self) -> None:
+        await self._redis.close()
+
+
+def sender_key(sender: str) -> str:
+    """Sender ids are hashed before they are counted, so Redis holds no ids a person could be
+    traced by."""
+    return hashlib.sha256(sender.encode("utf-8", errors="surrogatepass")).hexdigest()[:32]
+
+
+class RateLimiter:
+    """Messages per sender per minute, fixed one-minute windows."""
+
+    def __init__(
+        self,
+        per_minute: int,
+        shared: Counter | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.per_minute = per_minute
+        self.shared = shared
+        self.local = MemoryCounter()
+        self.clock = clock
+        self._shared_down_until = 0.0
+
+    async def _count(self, key: str, window: int, now: float) -> int:
+        if self.shared is not None and now >= self._shared_down_until:
+            try:
+                count = await self.shared.hit(key, window, now)
+            except Exception as error:  # noqa: BLE001 - any Redis failure: count locally
+                if self._shared_down_until == 0.0:
+                    log.warning(
+                        "rate limit store unreachable (%s); counting per process until it is back",
+                        type(error).__name__,
+                    )
+                self._shared_down_until = now + REDIS_RETRY_SECONDS
+            else:
+                if self._shared_down_until:
+                    log.warning("rate limit store reachable again")
+                    self._shared_down_until = 0.0
+                return count
+        return await self.local.hit(key, window, now)
+
+    async def check(self, sender: str) -> Decision:
+        """Count this message and say whether it may go on."""
+        if self.per_minute <= 0:
+            return Decision(True)
+        now = self.clock()
+        window = int(now // WINDOW_SECONDS)
+        count = await self._count(sender_key(sender), window, now)
+        if count <= self.per_minute:
+            return Decision(True)
+        retry_after = max(1, math.ceil((window + 1) * WINDOW_SECONDS - now))
+        return Decision(False, retry_after, first_refusal=count == self.per_minute + 1)
+
+
+def build_limiter(limits: Limits) -> RateLimiter:
+    shared: Any = RedisCounter(limits.redis_url) if limits.redis_url else None
+    return RateLimiter(limits.per_minute, shared)

@@ -1,0 +1,5 @@
+import sys
+
+from tooling.audit import main
+
+sys.exit(main())
