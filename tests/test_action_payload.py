@@ -1,0 +1,80 @@
+"""The action server's copy of a long conversation: leaner, and the same for the actions."""
+
+import json
+
+from rasa.core.actions.action import RemoteAction
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import (
+    ActionExecuted,
+    ActiveLoop,
+    BotUttered,
+    DefinePrevUserUtteredFeaturization,
+    SlotSet,
+    UserUttered,
+)
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.utils.endpoints import EndpointConfig
+from rasa_sdk import Tracker
+
+from actions.handoff_records import channel_of, transcript
+from components import action_payload
+from tests.conftest import ROOT
+
+
+def _long_conversation(turns: int) -> DialogueStateTracker:
+    tracker = DialogueStateTracker("long", [])
+    for turn in range(turns):
+        parse = {
+            "intent": {"name": "ask_posture", "confidence": 0.9},
+            "entities": [{"entity": "body_part", "value": "neck", "start": 0, "end": 4}],
+            "intent_ranking": [{"name": f"intent_{i}", "confidence": 0.1} for i in range(10)],
+        }
+        tracker.update(ActionExecuted("action_listen"))
+        tracker.update(UserUttered(f"question {turn}", parse["intent"], parse["entities"],
+                                   parse, input_channel="socketio"))  # fmt: skip
+        tracker.update(DefinePrevUserUtteredFeaturization(False))
+        tracker.update(ActionExecuted("action_answer_education"))
+        tracker.update(BotUttered(f"answer {turn}", {"buttons": [{"title": "More"}]}))
+        tracker.update(SlotSet("topic", f"t{turn}"))
+    tracker.update(ActiveLoop("screening_form"))
+    return tracker
+
+
+def _calls(turns: int) -> tuple[dict, dict]:
+    action = RemoteAction("action_answer_education", EndpointConfig("http://localhost:1"))
+    domain = Domain.load(ROOT / "domain.yml")
+    tracker = _long_conversation(turns)
+    full = action_payload._original_format(action, tracker, domain)
+    lean = action_payload.action_call_format(action, tracker, domain)
+    return full, lean
+
+
+def test_the_actions_read_the_same_conversation_from_the_lean_copy():
+    full, lean = _calls(40)
+    whole, slim = (Tracker.from_dict(c["tracker"]) for c in (full, lean))
+    assert transcript(slim) == transcript(whole)
+    assert channel_of(slim) == channel_of(whole) == "socketio"
+    assert slim.slots == whole.slots
+    assert slim.active_loop == whole.active_loop
+    assert slim.latest_message == whole.latest_message
+
+
+def test_older_events_are_slim_and_bookkeeping_is_not_sent():
+    full, lean = _calls(40)
+    events = lean["tracker"]["events"]
+    assert not [e for e in events if e["event"] == "user_featurization"]
+    assert (
+        events[-action_payload.KEEP_WHOLE :]
+        == [e for e in full["tracker"]["events"] if e["event"] != "user_featurization"][
+            -action_payload.KEEP_WHOLE :
+        ]
+    )
+    assert "intent_ranking" not in events[1]["parse_data"]
+    assert len(json.dumps(lean)) < 0.6 * len(json.dumps(full))
+
+
+def test_a_short_conversation_goes_whole():
+    full, lean = _calls(3)
+    assert lean["tracker"]["events"] == [
+        e for e in full["tracker"]["events"] if e["event"] != "user_featurization"
+    ]
