@@ -16,6 +16,7 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecutionRejected, ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import REQUESTED_SLOT
 
 from actions.handoff_records import store
 from actions.replies import send
@@ -53,11 +54,33 @@ def answers_the_confirmation(tracker: Tracker) -> bool:
     return _previous_action(tracker) == CONFIRM_ACTION and latest_intent(tracker) in ANSWER_INTENTS
 
 
+def _without_the_answer(tracker: Tracker) -> list[EventType]:
+    """Rasa fills a form's requested slot from every message (from_text) before anything
+    runs: "delete my data" or the "no" after the confirmation is no answer to the question."""
+    requested = tracker.get_slot(REQUESTED_SLOT)
+    return [SlotSet(requested, None)] if requested and tracker.active_loop.get("name") else []
+
+
+def _right_after_the_message(tracker: Tracker, form: str) -> bool:
+    """No action but the form itself since the latest user message (Rasa hands validation a
+    tracker that ends with the form's own ActionExecuted)."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return True
+        if event.get("event") == "action" and event.get("name") not in (form, "action_listen"):
+            return False
+    return False
+
+
 def steps_aside_for_forget_me(tracker: Tracker, form: str) -> list[EventType] | None:
-    """For a form's validation: the rejection that hands a "forget me" message (or the answer
-    to its confirmation) to the rules, or None when the message is the form's."""
+    """For a form's validation right after a message: the rejection that hands a "forget me"
+    message (or the answer to its confirmation) to the rules, or None when the message is the
+    form's. (When Rasa returns to the form after "no", the latest message is still that "no",
+    but action_keep_conversation ran since: the form just asks its question again.)"""
+    if not _right_after_the_message(tracker, form):
+        return None
     if asks_to_forget(tracker) or answers_the_confirmation(tracker):
-        return [ActionExecutionRejected(form)]
+        return [ActionExecutionRejected(form), *_without_the_answer(tracker)]
     return None
 
 
@@ -69,7 +92,7 @@ class ActionConfirmForgetMe(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         send(dispatcher, "forget_confirm")
-        return []
+        return _without_the_answer(tracker)
 
 
 class ActionForgetMe(Action):
@@ -105,4 +128,4 @@ class ActionKeepConversation(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         send(dispatcher, "forget_kept")
-        return []
+        return _without_the_answer(tracker)

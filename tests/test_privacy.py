@@ -26,6 +26,7 @@ from rasa.shared.core.events import (
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa_sdk import Tracker
 from rasa_sdk.events import ActionExecutionRejected, ActiveLoop
+from rasa_sdk.events import SlotSet as SdkSlotSet
 
 import actions.handoff_records as records
 from actions.handoff import ASK_ACTIONS as HANDOFF_ASKS
@@ -279,12 +280,24 @@ CONFIRM_ASKED = [
 
 @pytest.mark.parametrize(("form", "loop", "slot"), FORMS)
 async def test_every_form_steps_aside_for_forget_me_and_its_answer(dispatcher, form, loop, slot):
+    """Rejected, and the message is no answer to the question (Rasa had filled the slot)."""
+    stepped_aside = [ActionExecutionRejected(loop), SdkSlotSet(slot, None)]
     asked = form_tracker(loop, slot, "please delete everything I told you", "forget_me")
-    assert await form().run(dispatcher, asked, DOMAIN_DICT) == [ActionExecutionRejected(loop)]
+    assert await form().run(dispatcher, asked, DOMAIN_DICT) == stepped_aside
     for answer, intent in [("yes", "affirm"), ("no thanks", "deny")]:
         tracker = form_tracker(loop, slot, answer, intent, before=CONFIRM_ASKED)
-        assert ActionExecutionRejected(loop) in await form().run(dispatcher, tracker, DOMAIN_DICT)
+        assert await form().run(dispatcher, tracker, DOMAIN_DICT) == stepped_aside
     assert dispatcher.messages == []  # nothing said: the rules ask and answer
+
+
+@pytest.mark.parametrize(("form", "loop", "slot"), FORMS)
+async def test_back_in_the_form_after_no_the_question_is_asked_again(dispatcher, form, loop, slot):
+    """Rasa runs the form after action_keep_conversation; the latest message is still "no"."""
+    tracker = form_tracker(loop, slot, "no", "deny", before=CONFIRM_ASKED)
+    tracker.events.insert(-2, {"event": "action", "name": "action_keep_conversation"})
+    tracker.slots[slot] = None  # as action_keep_conversation left it
+    events = await form().run(dispatcher, tracker, DOMAIN_DICT)
+    assert ActionExecutionRejected(loop) not in events
 
 
 @pytest.mark.parametrize(("form", "loop", "slot"), FORMS)
@@ -336,8 +349,10 @@ async def test_with_the_handoff_store_down_the_person_is_told_to_call(dispatcher
     assert ActiveLoop(None) in events
 
 
-async def test_no_deletes_nothing(dispatcher):
-    events = await ActionKeepConversation().run(
-        dispatcher, form_tracker("x", "y", "no", "deny"), {}
-    )
-    assert events == [] and "haven't deleted anything" in dispatcher.messages[0]["text"]
+async def test_no_deletes_nothing_and_clears_the_no_from_the_form_question(dispatcher):
+    tracker = form_tracker("screening_form", "pain_side", "no", "deny", before=CONFIRM_ASKED)
+    events = await ActionKeepConversation().run(dispatcher, tracker, {})
+    assert events == [SdkSlotSet("pain_side", None)]
+    assert "haven't deleted anything" in dispatcher.messages[0]["text"]
+    outside = Tracker("u", {}, {}, [], False, None, {}, "action_listen")
+    assert await ActionKeepConversation().run(dispatcher, outside, {}) == []
