@@ -57,18 +57,21 @@ def run_retention(
 
 
 class RetentionThread(threading.Thread):
-    """Runs the job now and then every `interval_s` in the background; a failure is logged
-    (without its parameters) and tried again next time."""
+    """Runs the job shortly after start (the stores are migrated by then) and then every
+    `interval_s` in the background; a failure is logged without details and tried again next
+    time."""
 
-    def __init__(self, interval_s: float = DAILY_S) -> None:
+    def __init__(self, interval_s: float = DAILY_S, first_after_s: float = 60) -> None:
         super().__init__(name="retention", daemon=True)
         self.interval_s = interval_s
+        self.first_after_s = first_after_s
         self._stop_event = threading.Event()
 
     def run(self) -> None:
+        self._stop_event.wait(self.first_after_s)
         while not self._stop_event.is_set():
             try:
-                log.info("%s", run_retention())
+                print(run_retention(), flush=True)  # counts only
             except Exception as exc:  # noqa: BLE001 - keep the thread alive for the next run
                 log.warning("retention job failed: %s", type(exc).__name__)
             self._stop_event.wait(self.interval_s)

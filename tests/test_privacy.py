@@ -356,3 +356,62 @@ async def test_no_deletes_nothing_and_clears_the_no_from_the_form_question(dispa
     assert "haven't deleted anything" in dispatcher.messages[0]["text"]
     outside = Tracker("u", {}, {}, [], False, None, {}, "action_listen")
     assert await ActionKeepConversation().run(dispatcher, outside, {}) == []
+
+
+# ---------------------------------------------------------------------------- running it daily
+async def test_the_web_app_runs_the_retention_job_in_the_background(db_url, tmp_path, monkeypatch):
+    from stores.retention import RetentionThread
+
+    monkeypatch.setenv("TRACKER_STORE_URL", db_url)
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    monkeypatch.setenv("HANDOFF_OUTBOX", str(tmp_path / "outbox"))
+    HandoffStore(db_url).migrate()
+    store = ClinicTrackerStore(domain=DOMAIN, host=db_url)
+    now = time.time()
+    await save_conversation(store, "ancient", session(now - 400 * DAY), turn("x", now - 400 * DAY))
+    thread = RetentionThread(interval_s=3600, first_after_s=0)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while rows(store, "ancient") and time.monotonic() < deadline:
+        time.sleep(0.1)
+    thread.stop()
+    assert rows(store, "ancient") == 0
+    store.engine.dispose()
+
+
+def test_the_web_app_schedules_it_daily_unless_turned_off(monkeypatch):
+    from webapp.app import retention_interval_s
+
+    monkeypatch.delenv("TRACKER_STORE_URL", raising=False)
+    assert retention_interval_s() == 0  # no tracker store configured (unit tests)
+    monkeypatch.setenv("TRACKER_STORE_URL", "sqlite:///x.sqlite3")
+    monkeypatch.delenv("RETENTION_EVERY_HOURS", raising=False)
+    assert retention_interval_s() == 24 * 3600
+    monkeypatch.setenv("RETENTION_EVERY_HOURS", "0")
+    assert retention_interval_s() == 0
+
+
+# ---------------------------------------------------------------------------- logs
+def test_rasa_structured_logs_lose_patient_text(caplog):
+    import logging
+
+    import structlog
+    from rasa.utils.log_utils import configure_structlog
+
+    from channels import log_redaction
+
+    try:
+        configure_structlog(logging.INFO)  # as `rasa run` does, before our channels load
+        logger = structlog.get_logger()
+        with caplog.at_level(logging.INFO):
+            logger.info("first.use", info="cached now")  # structlog caches used loggers
+            log_redaction.install()
+            log_redaction.install()  # once only
+            logger.error("rest.message.received.failure", text="Priya Shah 07700 900123")
+            logger.warning("event.deserialization.failed", rasa_event={"text": "my neck"})
+        assert "rest.message.received.failure" in caplog.text
+        assert "Priya" not in caplog.text and "my neck" not in caplog.text
+        assert caplog.text.count(log_redaction.REDACTED) == 2
+        assert structlog.get_config()["processors"].count(log_redaction.redact) == 1
+    finally:
+        structlog.reset_defaults()

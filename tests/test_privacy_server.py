@@ -58,9 +58,9 @@ def test_forget_me_after_a_booking_deletes_the_conversation_and_the_handoff(assi
     assert "Zebedee" not in str(tracker) and tracker["slots"]["contact_name"] is None
 
     assert DISCLAIMER in talk.say("hello again")  # a fresh conversation
-    assert [e["text"] for e in assistant.tracker(talk.sender)["events"] if e["event"] == "user"] == [
-        "hello again"
-    ]
+    assert [
+        e["text"] for e in assistant.tracker(talk.sender)["events"] if e["event"] == "user"
+    ] == ["hello again"]
 
 
 def test_no_keeps_everything_and_the_screening_question_comes_back(assistant):
