@@ -15,8 +15,12 @@ import logging
 import sys
 import threading
 from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy.engine import URL, make_url
 
 from headache_core.handoff.store import HandoffStore
+from headache_core.handoff.tables import database_url
 from headache_core.retention import retention_days
 from stores.conversations import delete_older_than, make_engine, tracker_store_url
 
@@ -38,21 +42,37 @@ class RetentionResult:
         )
 
 
+def _no_sqlite_file(url: str | URL) -> bool:
+    """A SQLite store that was never created holds nothing (and is not created here)."""
+    url = make_url(url)
+    database = url.database or ""
+    return (
+        url.get_backend_name() == "sqlite"
+        and database not in ("", ":memory:")
+        and not database.startswith("file:")
+        and not Path(database).expanduser().exists()
+    )
+
+
 def run_retention(
     days: int | None = None, tracker_url: str | None = None, handoff_url: str | None = None
 ) -> RetentionResult:
     """Delete both kinds of old records; the URLs default to the environment's."""
     days = retention_days() if days is None else days
-    engine = make_engine(tracker_store_url(tracker_url))
-    try:
-        conversations, events = delete_older_than(engine, days)
-    finally:
-        engine.dispose()
-    store = HandoffStore(handoff_url)
-    try:
-        handoffs = store.delete_older_than(days)
-    finally:
-        store.close()
+    conversations = events = handoffs = 0
+    tracker_url = tracker_store_url(tracker_url)
+    if not _no_sqlite_file(tracker_url):
+        engine = make_engine(tracker_url)
+        try:
+            conversations, events = delete_older_than(engine, days)
+        finally:
+            engine.dispose()
+    if not _no_sqlite_file(database_url(handoff_url)):
+        store = HandoffStore(handoff_url)
+        try:
+            handoffs = store.delete_older_than(days)
+        finally:
+            store.close()
     return RetentionResult(days, conversations, events, handoffs)
 
 
@@ -92,7 +112,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         result = run_retention(args.days, args.tracker_store_url, args.database_url)
     except Exception as exc:  # noqa: BLE001 - a short reason, never a URL with a password
-        print(f"retention failed: {type(exc).__name__}: {str(exc)[:200]}", file=sys.stderr)
+        reason = str(exc).splitlines()[0][:200] if str(exc) else ""
+        print(f"retention failed: {type(exc).__name__}: {reason}", file=sys.stderr)
         return 1
     print(result)
     return 0
