@@ -112,7 +112,8 @@ class ActionForgetMe(Action):
             send(dispatcher, "forget_failed")
         else:
             log.info("forget me: conversation deleted with %d handoffs", deleted)
-            send(dispatcher, "forget_done")
+            # kind "forgotten": a channel that keeps history on the device can drop it too
+            send(dispatcher, "forget_done", kind="forgotten")
         # no form may come back this turn (Rasa would run it after this action)
         return [ActiveLoop(None), SlotSet("requested_slot", None)]
 

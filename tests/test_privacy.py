@@ -334,6 +334,7 @@ async def test_yes_deletes_the_front_desk_records_and_ends_any_form(dispatcher):
     assert [h for h in store.list() if h.conversation_id == "another-person"]
     assert ActiveLoop(None) in events
     assert dispatcher.messages[0]["text"].startswith("Done. I've deleted this chat")
+    assert dispatcher.messages[0]["kind"] == "forgotten"
     assert not kept.exists()
 
 
