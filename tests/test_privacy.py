@@ -8,7 +8,7 @@ import sys
 import time
 import uuid
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +41,7 @@ from stores.conversations import delete_older_than, make_engine
 from stores.retention import run_retention
 from stores.tracker_store import ClinicTrackerStore
 from tests.conftest import ROOT
-from tests.test_handoff_store import T0, Clock, PostgresServer, postgres_server  # noqa: F401
+from tests.test_handoff_store import Clock, PostgresServer, postgres_server  # noqa: F401
 
 DOMAIN_DICT = yaml.safe_load((ROOT / "domain.yml").read_text())
 DOMAIN = Domain.from_dict(DOMAIN_DICT)
@@ -190,16 +190,12 @@ async def test_the_retention_job_deletes_both_kinds_and_prints_only_counts(
     now = time.time()
     await save_conversation(tracker_store, "old-sender-x", session(now - 40 * DAY), turn("Ann", now - 40 * DAY))  # fmt: skip
     await save_conversation(tracker_store, "new-sender-y", session(now), turn("Bob", now))
-    clock = Clock(T0)
+    clock = Clock(datetime.now(timezone.utc) - timedelta(days=31))  # created in the past
     handoffs = HandoffStore(db_url, outbox_dir=tmp_path / "outbox", clock=clock)
     handoffs.migrate()
     handoffs.save(handoff("old-sender-x"))
-    clock.now = T0 + timedelta(days=29)
+    clock.now += timedelta(days=2)  # 29 days ago: kept
     handoffs.save(handoff("new-sender-y"))
-    clock.now = T0 + timedelta(days=31)  # the job runs "now" = T0 + 31 days in the handoff store
-    with_clock = HandoffStore(db_url, outbox_dir=tmp_path / "outbox", clock=clock)
-    assert with_clock.delete_older_than(30) == 1
-    assert [h.conversation_id for h in handoffs.list()] == ["new-sender-y"]
 
     # the command as the CronJob runs it, URLs from the environment
     env = dict(os.environ, TRACKER_STORE_URL=db_url, DATABASE_URL=db_url, RETENTION_DAYS="30")
@@ -209,12 +205,12 @@ async def test_the_retention_job_deletes_both_kinds_and_prints_only_counts(
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == (
-        "retention 30 days: deleted 1 conversations (6 events) and 0 handoffs"
+        "retention 30 days: deleted 1 conversations (6 events) and 1 handoffs"
     )
+    assert [h.conversation_id for h in handoffs.list()] == ["new-sender-y"]
     assert "sender" not in done.stdout + done.stderr and "Ann" not in done.stdout + done.stderr
     assert rows(tracker_store, "old-sender-x") == 0 and rows(tracker_store, "new-sender-y") == 6
     handoffs.close()
-    with_clock.close()
 
 
 def test_run_retention_takes_days_from_the_argument_or_the_setting(db_url, tmp_path, monkeypatch):
