@@ -13,7 +13,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
 .PHONY: help install spacy train run shell validate lint format test test-unit test-server \
-        test-stories bench bench-load lock clean browser migrate widget audit
+        test-stories bench bench-load lock clean browser migrate widget audit retention
 
 help:
 	@echo "make run       set up, train if needed, start Rasa (5005), actions (5055), web app (8080)"
@@ -28,6 +28,7 @@ help:
 	@echo "make migrate   create or upgrade the handoff store (DATABASE_URL, default SQLite)"
 	@echo "make widget    build the website chat widget (webapp/static/widget.js) with npm"
 	@echo "make audit     known vulnerabilities in the pinned packages (pip-audit, npm audit)"
+	@echo "make retention delete conversations and handoffs older than RETENTION_DAYS (default 90)"
 
 # The virtual environment: Python 3.10 (Rasa 3.6), exact pins from requirements.lock via uv.
 $(INSTALLED): requirements.lock pyproject.toml
@@ -77,6 +78,13 @@ $(AUDIT_VENV)/.installed: tooling/audit/requirements.lock $(INSTALLED)
 
 audit: $(AUDIT_VENV)/.installed
 	$(PY) -m tooling.audit
+
+# The retention job (also run daily by the web app, and by a CronJob in Kubernetes): the stores
+# of `make run` unless TRACKER_STORE_URL / DATABASE_URL say otherwise; DAYS=n overrides.
+retention: install
+	TRACKER_STORE_URL="$${TRACKER_STORE_URL:-sqlite:///$(CURDIR)/run/dev/conversations.sqlite3}" \
+	DATABASE_URL="$${DATABASE_URL:-sqlite:///$(CURDIR)/run/dev/handoffs.sqlite3}" \
+	  $(PY) -m stores.retention $(if $(DAYS),--days $(DAYS))
 
 lock: $(INSTALLED)
 	$(UV) pip compile --quiet --python $(PY) requirements.in -o requirements.lock

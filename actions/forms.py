@@ -14,6 +14,8 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT, FormValidationAction
 
+from actions.privacy import steps_aside_for_forget_me
+
 FAILURES_SLOT = "repeated_validation_failures"
 NOT_SURE_TEXT = "not sure"
 
@@ -33,6 +35,17 @@ class CountingFormValidationAction(FormValidationAction, ABC):
     @abstractmethod
     def name(self) -> str:
         """validate_<form name>"""
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        """ "Forget me" and its yes/no go to the rules (actions/privacy.py), before anything
+        is read or the next question chosen."""
+        if tracker.get_slot(REQUESTED_SLOT):
+            stepping_aside = steps_aside_for_forget_me(tracker, self.form_name())
+            if stepping_aside:
+                return stepping_aside
+        return await super().run(dispatcher, tracker, domain)
 
     async def before_validation(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, slot: str, text: str

@@ -52,13 +52,13 @@ from headache_core.handoff.form import (
     read_choice,
     recap,
     required_slots,
-    retention_days,
     time_label,
 )
 from headache_core.handoff.form import load_questions as load_handoff_questions
 from headache_core.handoff.model import Contact
 from headache_core.messages import render
 from headache_core.red_flags.detector import detect
+from headache_core.retention import retention_days
 from headache_core.screening.answers import NOT_SURE, read_red_flag_check
 from headache_core.screening.flow import is_stop_request
 

@@ -16,6 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.forms import one_line
+from actions.privacy import steps_aside_for_forget_me
 from actions.red_flags import escalate
 from headache_core.red_flags.detector import detect
 
@@ -26,6 +27,15 @@ SLOT = "human_handoff"
 class ValidateHumanHandoffForm(FormValidationAction):
     def name(self) -> str:
         return f"validate_{LOOP}"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """ "Forget me" works while staff have the conversation too (actions/privacy.py)."""
+        stepping_aside = steps_aside_for_forget_me(tracker, LOOP)
+        if stepping_aside:
+            return stepping_aside
+        return await super().run(dispatcher, tracker, domain)
 
     def validate_human_handoff(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

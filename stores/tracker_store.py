@@ -1,13 +1,14 @@
 """Where Rasa keeps conversations: its own SQL tracker store, configured by one URL.
 
 `make run` keeps them in a SQLite file under its run folder, so a restart loses nothing; the
-cluster and production point `TRACKER_STORE_URL` at PostgreSQL. Three things are added to Rasa's
+cluster and production point `TRACKER_STORE_URL` at PostgreSQL. Added to Rasa's
 `SQLTrackerStore`:
 
 - connections are checked before use (a restarted PostgreSQL costs no failed turn and no
   restart of ours);
 - SQLite runs in WAL mode with a busy timeout (the retention job and the Rasa server may write
   at the same time);
+- "forget me" erases the conversation at save time (`save`, `_forgets`);
 - the trackers of recent conversations stay loaded. Rasa rebuilds the tracker from every event
   of the session on each message: measured here, 150 ms of a 270 ms turn at turn 60 of one
   conversation (616 events), and the main reason a turn's cost grew with the conversation. A
@@ -25,12 +26,16 @@ import sqlalchemy as sa
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import Event, SessionStarted
+from rasa.shared.core.events import ActionExecuted, Event, SessionStarted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from sqlalchemy.engine import Engine
 
-SQLITE_BUSY_MS = 5000
+from stores import conversations
+from stores.conversations import delete_sender, sqlite_pragmas  # noqa: F401 - re-exported
+
+# The custom action that erases a conversation (actions/privacy.py, ActionForgetMe).
+FORGET_ACTION = "action_forget_me"
 DEFAULT_CACHE_SIZE = 200  # conversations kept loaded per Rasa process (TRACKER_CACHE_SIZE)
 
 
@@ -71,33 +76,9 @@ class LoadedTrackers:
         self._items.pop(sender_id, None)
 
 
-def sqlite_pragmas(engine: Engine) -> None:
-    """WAL lets readers and a writer work at once; NORMAL sync is safe with WAL."""
-
-    @sa.event.listens_for(engine, "connect")
-    def _on_connect(connection: Any, _record: Any) -> None:
-        cursor = connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_MS}")
-        cursor.close()
-
-
 def make_engine(url: str) -> Engine:
-    """An engine that survives a database restart (pre-ping) with Rasa's own pool settings.
-
-    SQLAlchemy 1.4 gives a SQLite file no pool: every query opened the file afresh (and ran the
-    pragmas), a quarter of the Rasa server's time under load. Here SQLite keeps a small pool;
-    each session still has its connection to itself, so sharing it across threads is safe.
-    """
-    kwargs = create_engine_kwargs(url)
-    if sa.engine.make_url(url).get_backend_name() == "sqlite":
-        kwargs |= {"poolclass": sa.pool.QueuePool, "pool_size": 5, "max_overflow": 5}
-        kwargs["connect_args"] = {"check_same_thread": False}
-    engine = sa.create_engine(url, pool_pre_ping=True, **kwargs)
-    if engine.dialect.name == "sqlite":
-        sqlite_pragmas(engine)
-    return engine
+    """The engine of stores/conversations.py (pre-ping, SQLite pool and WAL), Rasa's pool sizes."""
+    return conversations.make_engine(url, **create_engine_kwargs(url))
 
 
 class ClinicTrackerStore(SQLTrackerStore):
@@ -146,7 +127,22 @@ class ClinicTrackerStore(SQLTrackerStore):
         return tracker
 
     async def save(self, tracker: DialogueStateTracker) -> None:
-        """Rasa's save (only the events not yet stored), noting what is stored afterwards."""
+        """Rasa's save (only the events not yet stored), noting what is stored afterwards;
+        except when this turn ran the forget action: then every stored event of the sender
+        (all sessions) is deleted and nothing is written.
+
+        Why forgetting is here and not in the action: the action server cannot delete the
+        conversation, because Rasa saves its in-memory tracker after the action, and counting
+        the stored rows (then 0) would write the whole conversation back. The save is the one
+        place that sees the final tracker. It runs while Rasa holds the conversation's lock (the
+        lock store, Redis in the cluster); a replica that still has the tracker loaded sees the
+        rows gone at its next read and loads nothing. Nothing is streamed to an event broker
+        for a forgotten turn either."""
+        if self._forgets(tracker):
+            self.loaded.forget(tracker.sender_id)
+            with self.engine.begin() as connection:
+                delete_sender(connection, tracker.sender_id)
+            return
         await self.stream_events(tracker)
         with self.session_scope() as session:
             before = self._event_query(
@@ -163,6 +159,17 @@ class ClinicTrackerStore(SQLTrackerStore):
             self.loaded.put(tracker, Stored(len(tracker.events), newest))
         else:  # nothing new, or a new session began: the next retrieve loads it afresh
             self.loaded.forget(tracker.sender_id)
+
+    @staticmethod
+    def _forgets(tracker: DialogueStateTracker) -> bool:
+        """This turn (the events after the latest user message) ran the forget action. It is
+        never stored, since its save deletes instead, so an older turn cannot have it."""
+        for event in reversed(tracker.events):
+            if isinstance(event, UserUttered):
+                return False
+            if isinstance(event, ActionExecuted) and event.action_name == FORGET_ACTION:
+                return True
+        return False
 
     def _row(self, sender_id: str, event: Event) -> "SQLTrackerStore.SQLEvent":
         """One stored event, with the columns Rasa's own save fills."""

@@ -338,3 +338,26 @@ def test_small_screens_and_zoom_get_a_full_screen_panel_without_sideways_scrolli
         page.screenshot(path=str(ARTIFACTS / f"widget-{name}.png"))
     finally:
         context.close()
+
+
+def test_forget_me_clears_the_chat_on_this_device_too(chat):
+    """Issue 7: after "forget me" and yes, the widget keeps nothing of the old conversation
+    (the server has deleted it): not on screen, not in localStorage, not after a reload."""
+    chat.open()
+    chat.say("hello, I'm Ada Quillington")
+    chat.say("please delete everything I told you")
+    chat.log.get_by_role("button", name="Yes, delete it", exact=True).click()
+    chat.expect(chat.bots.last).to_contain_text("I've deleted this chat")
+    chat.expect(chat.users).to_have_count(0)
+    chat.expect(chat.bots).to_have_count(1)
+    chat.expect(chat.log).not_to_contain_text("Quillington")
+    stored = chat.page.evaluate(
+        "() => Object.keys(localStorage).map((k) => localStorage.getItem(k)).join(' ')"
+    )
+    assert "Quillington" not in stored and "delete everything" not in stored
+    chat.page.reload()
+    chat.expect(chat.box).to_be_visible()
+    chat.expect(chat.bots).to_have_count(1)
+    chat.expect(chat.log).not_to_contain_text("Quillington")
+    chat.say("hello")  # a fresh conversation on the server
+    assert chat.said() == ["hello"]

@@ -6,8 +6,10 @@ widget is served as `/static/widget.js` (built from `webapp/widget/` by `make wi
 page embeds it with one script tag pointing at Rasa's public URL (RASA_PUBLIC_URL).
 """
 
+import contextlib
 import html
 import os
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 from starlette.applications import Starlette
@@ -17,6 +19,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from headache_core.clinic import load_clinic
+from stores.retention import RetentionThread
 from webapp.frontdesk import routes as frontdesk_routes
 from webapp.frontdesk.context import Frontdesk
 from webapp.frontdesk.settings import FrontdeskSettings
@@ -66,10 +69,32 @@ def healthz(request: Request) -> JSONResponse:
     return JSONResponse({"status": "ok"})
 
 
+def retention_interval_s() -> float:
+    """How often the web app runs the retention job: RETENTION_EVERY_HOURS (default 24; 0 turns
+    it off, e.g. where a Kubernetes CronJob runs `python -m stores.retention`). Only with a
+    tracker store configured (TRACKER_STORE_URL), as the stack and production have."""
+    if not os.environ.get("TRACKER_STORE_URL"):
+        return 0
+    return float(os.environ.get("RETENTION_EVERY_HOURS", "24")) * 3600
+
+
+@contextlib.asynccontextmanager
+async def lifespan(app: Starlette) -> AsyncIterator[None]:
+    """The retention job at start and then daily, in a background thread (issue 7)."""
+    interval = retention_interval_s()
+    thread = RetentionThread(interval) if interval > 0 else None
+    if thread:
+        thread.start()
+    yield
+    if thread:
+        thread.stop()
+
+
 def create_app(frontdesk: Frontdesk | None = None) -> Starlette:
     """The app; tests pass a `Frontdesk` with their own settings and store."""
     frontdesk = frontdesk or Frontdesk(FrontdeskSettings.from_env())
     app = Starlette(
+        lifespan=lifespan,
         routes=[
             *(Route(path, demo_page) for path in DEMO_PAGES),
             Route("/healthz", healthz),

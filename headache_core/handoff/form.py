@@ -51,10 +51,6 @@ def load_questions(path: Path = HANDOFF_FILE) -> dict[str, Question]:
     return parse_questions(_data(path)["questions"], path, BOOKING_ORDER)
 
 
-def retention_days() -> int:
-    return int(_data()["retention_days"])
-
-
 def required_slots(kind: str, offered: bool) -> list[str]:
     """The questions of a handoff of this kind, in order."""
     if kind == "human":

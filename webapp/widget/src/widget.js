@@ -176,6 +176,13 @@ export function createWidget(config, css) {
   function received(message) {
     const entry = botEntry(message, store.newId());
     if (!entry) return;
+    if (message.kind === "forgotten") {
+      // "forget me" is done on the server: nothing of that conversation stays on this device
+      entries = [entry];
+      render();
+      persist(true);
+      return;
+    }
     append(entry);
     if (!store.ownedElsewhere()) persist(); // else the tab that asked writes it (no doubles)
   }

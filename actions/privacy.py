@@ -1,0 +1,132 @@
+""" "Forget me" (issue 7): the person can have this conversation and its front-desk records
+deleted, from any state.
+
+`action_confirm_forget_me` asks first (deleting is final); "yes" runs `action_forget_me`, which
+deletes the conversation's handoffs here and leaves the tracker to Rasa's side: the tracker store
+deletes every stored event of the sender when it saves a turn that ran this action
+(stores/tracker_store.py says why it cannot be done from here). "No" runs
+`action_keep_conversation`, and a form that was running asks its question again. Inside a form
+the form's validation steps aside for these messages (`steps_aside_for_forget_me`), so the rules
+in data/rules/privacy.yml decide, as they do outside forms.
+"""
+
+import logging
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActionExecutionRejected, ActiveLoop, EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import REQUESTED_SLOT
+
+from actions.handoff_records import store
+from actions.replies import send
+from actions.tracker_entities import latest_intent
+
+log = logging.getLogger(__name__)
+FORGET_INTENT = "forget_me"
+CONFIRM_ACTION = "action_confirm_forget_me"
+FORGET_ACTION = "action_forget_me"  # stores/tracker_store.py deletes the tracker after it
+ANSWER_INTENTS = {"affirm", "deny", FORGET_INTENT}  # a reply to the confirmation
+FORGET_MIN_CONFIDENCE = 0.6  # form answers are free text: only a clear request counts
+
+
+def _previous_action(tracker: Tracker) -> str | None:
+    """The bot's last action before the latest user message."""
+    seen_user = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            seen_user = True
+        elif seen_user and event.get("event") == "action" and event.get("name") != "action_listen":
+            return event.get("name")
+    return None
+
+
+def asks_to_forget(tracker: Tracker) -> bool:
+    """The latest message is a clear "forget me" request."""
+    intent = tracker.latest_message.get("intent") or {}
+    return (
+        intent.get("name") == FORGET_INTENT and intent.get("confidence", 0) >= FORGET_MIN_CONFIDENCE
+    )
+
+
+def answers_the_confirmation(tracker: Tracker) -> bool:
+    """A yes or no (or the request again) right after "Do you want me to delete ...?"."""
+    return _previous_action(tracker) == CONFIRM_ACTION and latest_intent(tracker) in ANSWER_INTENTS
+
+
+def _without_the_answer(tracker: Tracker) -> list[EventType]:
+    """Rasa fills a form's requested slot from every message (from_text) before anything
+    runs: "delete my data" or the "no" after the confirmation is no answer to the question."""
+    requested = tracker.get_slot(REQUESTED_SLOT)
+    return [SlotSet(requested, None)] if requested and tracker.active_loop.get("name") else []
+
+
+def _right_after_the_message(tracker: Tracker, form: str) -> bool:
+    """No action but the form itself since the latest user message (Rasa hands validation a
+    tracker that ends with the form's own ActionExecuted)."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return True
+        if event.get("event") == "action" and event.get("name") not in (form, "action_listen"):
+            return False
+    return False
+
+
+def steps_aside_for_forget_me(tracker: Tracker, form: str) -> list[EventType] | None:
+    """For a form's validation right after a message: the rejection that hands a "forget me"
+    message (or the answer to its confirmation) to the rules, or None when the message is the
+    form's. (When Rasa returns to the form after "no", the latest message is still that "no",
+    but action_keep_conversation ran since: the form just asks its question again.)"""
+    if not _right_after_the_message(tracker, form):
+        return None
+    if asks_to_forget(tracker) or answers_the_confirmation(tracker):
+        return [ActionExecutionRejected(form), *_without_the_answer(tracker)]
+    return None
+
+
+class ActionConfirmForgetMe(Action):
+    def name(self) -> str:
+        return CONFIRM_ACTION
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        send(dispatcher, "forget_confirm")
+        return _without_the_answer(tracker)
+
+
+class ActionForgetMe(Action):
+    """Deletes the front-desk records of this conversation (stored and in the outbox) and
+    ends any form; the tracker store then deletes the conversation itself."""
+
+    def name(self) -> str:
+        return FORGET_ACTION
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        try:
+            deleted = store().delete_conversation(tracker.sender_id)
+        except Exception as exc:  # noqa: BLE001 - the person is told; the chat is still deleted
+            log.warning("forget me: handoffs not deleted (%s)", type(exc).__name__)
+            send(dispatcher, "forget_failed")
+        else:
+            log.info("forget me: conversation deleted with %d handoffs", deleted)
+            # kind "forgotten": a channel that keeps history on the device can drop it too
+            send(dispatcher, "forget_done", kind="forgotten")
+        # no form may come back this turn (Rasa would run it after this action)
+        return [ActiveLoop(None), SlotSet("requested_slot", None)]
+
+
+class ActionKeepConversation(Action):
+    """ "No": nothing is deleted; a form that was running asks its question again (Rasa runs
+    it after this action)."""
+
+    def name(self) -> str:
+        return "action_keep_conversation"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        send(dispatcher, "forget_kept")
+        return _without_the_answer(tracker)
