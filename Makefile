@@ -13,7 +13,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
 .PHONY: help install spacy train run shell validate lint format test test-unit test-server \
-        test-stories bench lock clean browser migrate widget
+        test-stories bench lock clean browser migrate widget nginx cluster-up cluster-down
 
 help:
 	@echo "make run       set up, train if needed, start Rasa (5005), actions (5055), web app (8080)"
@@ -26,6 +26,8 @@ help:
 	@echo "make lock      re-pin requirements.lock from requirements.in"
 	@echo "make migrate   create or upgrade the handoff store (DATABASE_URL, default SQLite)"
 	@echo "make widget    build the website chat widget (webapp/static/widget.js) with npm"
+	@echo "make cluster-up    2 Rasa + 2 action servers behind nginx on :8005, PostgreSQL, Redis"
+	@echo "make cluster-down  stop the cluster (harmless when none runs)"
 
 # The virtual environment: Python 3.10 (Rasa 3.6), exact pins from requirements.lock via uv.
 $(INSTALLED): requirements.lock pyproject.toml
@@ -45,6 +47,14 @@ $(CHROMIUM):
 	  || ($(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends chromium)
 
 browser: $(CHROMIUM)
+
+# The local cluster's load balancer: Debian's nginx, installed once like chromium.
+NGINX_BIN := /usr/sbin/nginx
+$(NGINX_BIN):
+	$(SUDO) apt-get install -y --no-install-recommends nginx \
+	  || ($(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends nginx)
+
+nginx: $(NGINX_BIN)
 
 # The website chat widget: npm packages exactly as in the committed lock file, bundled by esbuild
 # into webapp/static/widget.js (not committed; the web app serves it). Needs Node 20 and npm.
@@ -100,12 +110,19 @@ test-stories: train
 	$(RASA) test core --model "$$($(PY) -m tooling.train --print-path)" --stories tests/ \
 	    --fail-on-prediction-errors --out run/test-results --no-plot
 
-test: install browser widget
+test: install browser nginx widget
 	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory validate
 	$(MAKE) --no-print-directory train
 	$(MAKE) --no-print-directory test-stories
 	$(PY) -m pytest -q
+
+# The production shape on one machine (README "Production"); processes outlive make.
+cluster-up: train nginx widget
+	$(PY) -m tooling.cluster up
+
+cluster-down:
+	@if [ -x $(PY) ]; then $(PY) -m tooling.cluster down; else echo "no cluster was running"; fi
 
 bench: train
 	$(PY) -m tooling.bench
