@@ -9,6 +9,7 @@ there. The commands, readiness checks, environment and migration are tooling/sta
 The load benchmark starts it through `Cluster` (start, wait_ready, stop, entry_url, pids).
 """
 
+import contextlib
 import os
 import shutil
 import signal
@@ -304,19 +305,15 @@ class Cluster:
         """Stop every process of the cluster (harmless when none runs); names stopped."""
         running = self.pids()
         for pid in running.values():
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
         deadline = time.monotonic() + grace
         for pid in running.values():
             while _alive(pid) and time.monotonic() < deadline:
                 time.sleep(0.1)
             if _alive(pid):
-                try:
+                with contextlib.suppress(ProcessLookupError):
                     os.killpg(pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
         for path in self.run_dir.glob("*.pid"):
             path.unlink()
         return sorted(running)
