@@ -101,7 +101,7 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 
 test-unit: spacy widget
-	$(PY) -m pytest -m "not server" -q
+	$(PY) -m pytest -m "not server and not cluster" -q
 
 test-server: train widget
 	$(PY) -m pytest -m server -q
