@@ -16,7 +16,7 @@ import pytest
 
 from tests.conftest import ROOT, Assistant, Conversation
 from tests.private_services import PrivatePostgres, PrivateRedis, free_port, postgres_bin
-from tooling.cluster import NGINX, Cluster, ClusterPorts, Stores
+from tooling.cluster import NGINX, Cluster, ClusterPorts, Stores, ensure_database
 from tooling.train import ensure_model
 
 pytestmark = pytest.mark.cluster
@@ -92,6 +92,42 @@ def user_texts(assistant: Assistant, sender: str) -> list[str]:
 
 def text_of(replies: list[dict[str, Any]]) -> str:
     return " ".join(r.get("text") or "" for r in replies)
+
+
+async def test_a_conversation_read_while_postgres_is_down_is_not_overwritten(services):
+    """Past the retry time Rasa's fail-safe answers from a blank stand-in; it never reaches the
+    database, so the real conversation is there when PostgreSQL is back."""
+    from rasa.core.tracker_store import FailSafeTrackerStore
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import SlotSet, UserUttered
+
+    from stores.tracker_store import ClinicTrackerStore
+
+    postgres, _ = services
+    ensure_database(postgres.url)
+    store = ClinicTrackerStore(domain=Domain.load(ROOT / "domain.yml"), host=postgres.url)
+    store.retry_seconds = 0.5
+    safe = FailSafeTrackerStore(store)
+    tracker = await safe.get_or_create_tracker("stand-in")
+    tracker.update(UserUttered("30 to 49"))
+    tracker.update(SlotSet("age", 40))
+    await safe.save(tracker)
+    stored = len((await store.retrieve("stand-in")).events)
+    postgres.stop()
+    try:
+        blank = await safe.get_or_create_tracker("stand-in")
+    finally:
+        postgres.start()
+    assert blank.get_slot("age") is None
+    for n in range(stored + 2):
+        blank.update(UserUttered(f"said while the store was away {n}"))
+    # the database is back, but this stand-in is kept in memory by the fail-safe: written, its
+    # events past the stored count would be appended to the real conversation
+    await safe.save(blank)
+    back = await store.retrieve("stand-in")
+    assert len(back.events) == stored and back.get_slot("age") == 40
+    await safe.save(back)  # readable again: written as usual
+    store.engine.dispose()
 
 
 def test_cluster_up_gives_every_process_a_pid_file_and_one_entry(cluster, assistant):
