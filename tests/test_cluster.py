@@ -214,6 +214,37 @@ def test_a_turn_waits_out_a_postgres_restart_and_keeps_its_context(cluster, assi
     assert cluster.pids() == pids
 
 
+async def test_the_widget_channel_works_through_the_balancer(cluster):
+    """socket.io over long-polling: every poll must reach the replica that holds the session
+    (ip_hash at nginx); a poll reaching the other replica would end the session."""
+    import asyncio
+    import uuid
+
+    import socketio
+
+    client = socketio.AsyncClient(reconnection=False)
+    replies: asyncio.Queue = asyncio.Queue()
+    client.on("bot_uttered", lambda data: replies.put_nowait(data))
+    session = uuid.uuid4().hex
+    await client.connect(cluster.entry_url, transports=["polling"])
+    try:
+        await client.emit("session_request", {"session_id": session})
+        for question in QUESTIONS[:3]:
+            await client.emit("user_uttered", {"message": question, "session_id": session})
+            reply = await asyncio.wait_for(replies.get(), timeout=60)
+            assert reply.get("text")
+            while not replies.empty():
+                replies.get_nowait()
+            await asyncio.sleep(0.5)
+    finally:
+        await client.disconnect()
+    rest = Assistant(cluster.entry_url, "", cluster.token)
+    deadline = time.monotonic() + 20
+    while len(user_texts(rest, session)) < 3 and time.monotonic() < deadline:
+        await asyncio.sleep(0.5)
+    assert user_texts(rest, session) == QUESTIONS[:3]
+
+
 def test_a_killed_replica_loses_no_answered_turn(cluster, assistant):
     """SIGKILL one Rasa replica while six conversations talk through the entry."""
     senders = [f"kill-{i}" for i in range(6)]

@@ -134,6 +134,7 @@ class Cluster:
     token: str = field(default_factory=lambda: os.environ.get("RASA_API_TOKEN", DEV_TOKEN))
     run_dir: Path = ROOT / "run" / "cluster"
     extra_env: dict[str, str] = field(default_factory=dict)
+    migration: Stack | None = None  # the handoff store's migration while it runs
 
     @property
     def entry_url(self) -> str:
@@ -187,12 +188,14 @@ class Cluster:
             found.append(Process(f"actions-{index + 1}", commands["actions"], health))
         web = {s.name: s.command for s in self._stack(0)._services()}["web"]
         found.append(Process("web", web, f"{self.web_url}/healthz"))
-        nginx = [NGINX, "-p", str(self.run_dir), "-c", str(self.nginx_conf()), "-e",
+        nginx = [NGINX, "-p", str(self.run_dir), "-c", str(self.run_dir / "nginx.conf"), "-e",
                  str(self.run_dir / "nginx-error.log")]  # fmt: skip
         found.append(Process("nginx", nginx, f"http://localhost:{self.ports.action_entry}/health"))
         return found
 
-    def nginx_conf(self) -> Path:
+    def write_nginx_conf(self) -> Path:
+        """nginx.conf from the template (only at start: nginx may be reading it later)."""
+
         def servers(ports: tuple[int, ...]) -> str:
             return "\n".join(
                 f"        server 127.0.0.1:{p} max_fails=1 fail_timeout=5s;" for p in ports
@@ -240,10 +243,11 @@ class Cluster:
             stale.unlink()
         ensure_database(self.stores.tracker_store_url)
         ensure_database(self.stores.database_url)
+        self.write_nginx_conf()
         env = self.environment()
-        migration = self._stack(0)
-        migration.start_migration(env)
-        migration.finish_migration(timeout=120)
+        # beside the services' start, as Stack does: nothing writes a handoff before Rasa loads
+        self.migration = self._stack(0)
+        self.migration.start_migration(env)
         for process in self.processes():
             self.start_one(process, env)
 
@@ -290,6 +294,9 @@ class Cluster:
             if time.monotonic() - started > timeout:
                 raise TimeoutError(f"{self.entry_url} not ready after {timeout:.0f}s")
             time.sleep(0.3)
+        if self.migration is not None:
+            self.migration.finish_migration(max(1.0, timeout - (time.monotonic() - started)))
+            self.migration = None
         return time.monotonic() - started
 
     def kill(self, name: str, sig: int = signal.SIGKILL) -> int:
