@@ -232,7 +232,7 @@ class Cluster:
         return found
 
     def start(self) -> None:
-        """Train if needed, prepare the stores, start every process in its own session."""
+        """Create the databases, start the migration and every process in its own session."""
         if self.pids():
             raise RuntimeError(f"a cluster is running already ({self.run_dir}); stop it first")
         if not Path(NGINX).exists():
@@ -310,6 +310,10 @@ class Cluster:
 
     def stop(self, grace: float = 15.0) -> list[str]:
         """Stop every process of the cluster (harmless when none runs); names stopped."""
+        if self.migration is not None and self.migration.migration is not None:
+            self.migration.migration.kill()
+            self.migration.migration.wait()
+        self.migration = None
         running = self.pids()
         for pid in running.values():
             with contextlib.suppress(ProcessLookupError):
