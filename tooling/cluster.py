@@ -112,11 +112,27 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _command_line(pid: int) -> str:
+def _signal(pid: int, sig: int) -> None:
+    """The process and its children (its own session/group, as started); the process alone
+    when it leads no group."""
     try:
-        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
-    except OSError:
-        return ""
+        os.killpg(pid, sig)
+    except ProcessLookupError:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, sig)
+
+
+def _command_line(pid: int) -> str:
+    """Empty for a moment while a process just started is still exec-ing: asked again then."""
+    for _ in range(20):
+        try:
+            text = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            return ""
+        if text:
+            return text
+        time.sleep(0.05)
+    return ""
 
 
 @dataclass
@@ -302,7 +318,7 @@ class Cluster:
     def kill(self, name: str, sig: int = signal.SIGKILL) -> int:
         """Signal one process by its pid file (the fault tests)."""
         pid = int(self.pid_file(name).read_text())
-        os.killpg(pid, sig)
+        _signal(pid, sig)
         deadline = time.monotonic() + 10
         while _alive(pid) and time.monotonic() < deadline:
             time.sleep(0.05)
@@ -316,15 +332,13 @@ class Cluster:
         self.migration = None
         running = self.pids()
         for pid in running.values():
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(pid, signal.SIGTERM)
+            _signal(pid, signal.SIGTERM)
         deadline = time.monotonic() + grace
         for pid in running.values():
             while _alive(pid) and time.monotonic() < deadline:
                 time.sleep(0.1)
             if _alive(pid):
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(pid, signal.SIGKILL)
+                _signal(pid, signal.SIGKILL)
         for path in self.run_dir.glob("*.pid"):
             path.unlink()
         return sorted(running)
