@@ -13,7 +13,8 @@ export PYTHONDONTWRITEBYTECODE := 1
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
 .PHONY: help install spacy train run shell validate lint format test test-unit test-server \
-        test-stories bench bench-load lock clean browser migrate widget audit retention
+        test-stories bench bench-load lock clean browser migrate widget audit retention \
+        nginx cluster-up cluster-down
 
 help:
 	@echo "make run       set up, train if needed, start Rasa (5005), actions (5055), web app (8080)"
@@ -29,6 +30,8 @@ help:
 	@echo "make widget    build the website chat widget (webapp/static/widget.js) with npm"
 	@echo "make audit     known vulnerabilities in the pinned packages (pip-audit, npm audit)"
 	@echo "make retention delete conversations and handoffs older than RETENTION_DAYS (default 90)"
+	@echo "make cluster-up    2 Rasa + 2 action servers behind nginx on :8005, PostgreSQL, Redis"
+	@echo "make cluster-down  stop the cluster (harmless when none runs)"
 
 # The virtual environment: Python 3.10 (Rasa 3.6), exact pins from requirements.lock via uv.
 $(INSTALLED): requirements.lock pyproject.toml
@@ -48,6 +51,14 @@ $(CHROMIUM):
 	  || ($(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends chromium)
 
 browser: $(CHROMIUM)
+
+# The local cluster's load balancer: Debian's nginx, installed once like chromium.
+NGINX_BIN := /usr/sbin/nginx
+$(NGINX_BIN):
+	$(SUDO) apt-get install -y --no-install-recommends nginx \
+	  || ($(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends nginx)
+
+nginx: $(NGINX_BIN)
 
 # The website chat widget: npm packages exactly as in the committed lock file, bundled by esbuild
 # into webapp/static/widget.js (not committed; the web app serves it). Needs Node 20 and npm.
@@ -113,7 +124,7 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 
 test-unit: spacy widget
-	$(PY) -m pytest -m "not server" -q
+	$(PY) -m pytest -m "not server and not cluster" -q
 
 test-server: train widget
 	$(PY) -m pytest -m server -q
@@ -122,13 +133,20 @@ test-stories: train
 	$(RASA) test core --model "$$($(PY) -m tooling.train --print-path)" --stories tests/ \
 	    --fail-on-prediction-errors --out run/test-results --no-plot
 
-test: install browser widget
+test: install browser nginx widget
 	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory validate
 	$(MAKE) --no-print-directory audit
 	$(MAKE) --no-print-directory train
 	$(MAKE) --no-print-directory test-stories
 	$(PY) -m pytest -q
+
+# The production shape on one machine (README "Production"); processes outlive make.
+cluster-up: train nginx widget
+	$(PY) -m tooling.cluster up
+
+cluster-down:
+	@if [ -x $(PY) ]; then $(PY) -m tooling.cluster down; else echo "no cluster was running"; fi
 
 bench: train
 	$(PY) -m tooling.bench

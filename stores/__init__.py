@@ -1,1 +1,1 @@
-"""Rasa glue for where conversations live: the tracker store (issue 7)."""
+"""Rasa glue for where conversations live: the tracker store and the lock store (issue 7)."""

@@ -4,8 +4,14 @@
 cluster and production point `TRACKER_STORE_URL` at PostgreSQL. Added to Rasa's
 `SQLTrackerStore`:
 
-- connections are checked before use (a restarted PostgreSQL costs no failed turn and no
-  restart of ours);
+- connections are checked before use (a restarted PostgreSQL costs no restart of ours);
+- a read or write that fails because the database is away is retried for a while
+  (`TRACKER_STORE_RETRY_SECONDS`, default 20): the turn waits out a database restart instead of
+  going on without the conversation. Rasa wraps every tracker store in `FailSafeTrackerStore`,
+  which on an error answers from an empty conversation and keeps it in memory only; past the
+  retry time that still happens, but a conversation that could not be read is never written
+  back (its blank stand-in would be appended to the real one), so once the database is back the
+  person continues where they were;
 - SQLite runs in WAL mode with a busy timeout (the retention job and the Rasa server may write
   at the same time);
 - "forget me" erases the conversation at save time (`save`, `_forgets`);
@@ -17,10 +23,14 @@ cluster and production point `TRACKER_STORE_URL` at PostgreSQL. Added to Rasa's
   turn that was never saved, or a deleted conversation all lead to a fresh load.
 """
 
+import asyncio
 import json
+import logging
 import os
+import time
 from collections import OrderedDict
-from typing import Any, NamedTuple
+from collections.abc import Awaitable, Callable
+from typing import Any, NamedTuple, TypeVar
 
 import sqlalchemy as sa
 from rasa.core.brokers.broker import EventBroker
@@ -34,9 +44,36 @@ from sqlalchemy.engine import Engine
 from stores import conversations
 from stores.conversations import delete_sender, sqlite_pragmas  # noqa: F401 - re-exported
 
+logger = logging.getLogger(__name__)
+
 # The custom action that erases a conversation (actions/privacy.py, ActionForgetMe).
 FORGET_ACTION = "action_forget_me"
 DEFAULT_CACHE_SIZE = 200  # conversations kept loaded per Rasa process (TRACKER_CACHE_SIZE)
+POSTGRES_CONNECT_TIMEOUT_S = 3
+RETRY_FIRST_WAIT_S = 0.25
+RETRY_MAX_WAIT_S = 2.0
+T = TypeVar("T")
+AWAY = (sa.exc.OperationalError, sa.exc.InterfaceError)  # the database is down or restarting
+
+
+def retry_seconds() -> float:
+    """How long a turn waits for the database before Rasa's fail-safe takes over."""
+    return float(os.environ.get("TRACKER_STORE_RETRY_SECONDS", 20))
+
+
+async def with_retries(work: Callable[[], Awaitable[T]], what: str, budget: float) -> T:
+    """Run `work`, retrying on database errors (growing waits) until `budget` seconds pass."""
+    deadline = time.monotonic() + budget
+    wait = RETRY_FIRST_WAIT_S
+    while True:
+        try:
+            return await work()
+        except AWAY as error:
+            if time.monotonic() + wait > deadline:
+                raise
+            logger.warning(f"tracker store: {what} failed ({error.orig}); retrying in {wait}s")
+            await asyncio.sleep(wait)
+            wait = min(wait * 2, RETRY_MAX_WAIT_S)
 
 
 class Stored(NamedTuple):
@@ -77,8 +114,14 @@ class LoadedTrackers:
 
 
 def make_engine(url: str) -> Engine:
-    """The engine of stores/conversations.py (pre-ping, SQLite pool and WAL), Rasa's pool sizes."""
-    return conversations.make_engine(url, **create_engine_kwargs(url))
+    """The engine of stores/conversations.py (pre-ping, SQLite pool and WAL), Rasa's pool sizes;
+    PostgreSQL gives up connecting after a few seconds, so a retry can follow."""
+    kwargs: dict[str, Any] = dict(create_engine_kwargs(url))
+    if url.startswith("postgresql"):
+        kwargs["connect_args"] = kwargs.get("connect_args", {}) | {
+            "connect_timeout": POSTGRES_CONNECT_TIMEOUT_S
+        }
+    return conversations.make_engine(url, **kwargs)
 
 
 class ClinicTrackerStore(SQLTrackerStore):
@@ -104,6 +147,8 @@ class ClinicTrackerStore(SQLTrackerStore):
         # An event broker diffs the saved tracker against a retrieved one: they must differ.
         size = 0 if event_broker else int(os.environ.get("TRACKER_CACHE_SIZE", DEFAULT_CACHE_SIZE))
         self.loaded = LoadedTrackers(size)
+        self.retry_seconds = retry_seconds()
+        self.unreadable: set[str] = set()  # conversations whose last read failed
 
     def _stored(self, sender_id: str) -> Stored:
         """Count and newest id of the latest session's events (the query Rasa's save uses)."""
@@ -117,6 +162,24 @@ class ClinicTrackerStore(SQLTrackerStore):
         return Stored(int(count), newest)
 
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
+        return await self._read(sender_id, self._retrieve_current)
+
+    async def retrieve_full_tracker(self, conversation_id: str) -> DialogueStateTracker | None:
+        return await self._read(conversation_id, super().retrieve_full_tracker)
+
+    async def _read(
+        self, sender_id: str, read: Callable[[str], Awaitable[DialogueStateTracker | None]]
+    ) -> DialogueStateTracker | None:
+        try:
+            tracker = await with_retries(lambda: read(sender_id), "read", self.retry_seconds)
+        except AWAY:
+            self.unreadable.add(sender_id)
+            raise
+        self.unreadable.discard(sender_id)
+        return tracker
+
+    async def _retrieve_current(self, sender_id: str) -> DialogueStateTracker | None:
+        """The latest session: the loaded tracker while it is current, else from the rows."""
         stored = self._stored(sender_id)
         tracker = self.loaded.get(sender_id, stored)
         if tracker is not None:
@@ -137,12 +200,28 @@ class ClinicTrackerStore(SQLTrackerStore):
         place that sees the final tracker. It runs while Rasa holds the conversation's lock (the
         lock store, Redis in the cluster); a replica that still has the tracker loaded sees the
         rows gone at its next read and loads nothing. Nothing is streamed to an event broker
-        for a forgotten turn either."""
+        for a forgotten turn either.
+
+        A conversation whose read failed (the database away past the retry time) is not
+        written: what Rasa holds for it then is a blank stand-in."""
+        if tracker.sender_id in self.unreadable:
+            raise RuntimeError(
+                f"conversation {tracker.sender_id} could not be read from the database: "
+                "its stand-in is not written over it"
+            )
         if self._forgets(tracker):
             self.loaded.forget(tracker.sender_id)
-            with self.engine.begin() as connection:
-                delete_sender(connection, tracker.sender_id)
+            await with_retries(
+                lambda: self._delete(tracker.sender_id), "forget", self.retry_seconds
+            )
             return
+        await with_retries(lambda: self._write(tracker), "write", self.retry_seconds)
+
+    async def _delete(self, sender_id: str) -> None:
+        with self.engine.begin() as connection:
+            delete_sender(connection, sender_id)
+
+    async def _write(self, tracker: DialogueStateTracker) -> None:
         await self.stream_events(tracker)
         with self.session_scope() as session:
             before = self._event_query(

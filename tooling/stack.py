@@ -63,6 +63,12 @@ def _get(url: str, timeout: float = 2.0) -> tuple[int, bytes]:
         return 0, b""
 
 
+def rasa_ready(url: str, token: str) -> bool:
+    """Ready (contract): the server answers and a model is loaded."""
+    status, body = _get(f"{url}/status?token={token}")
+    return status == 200 and bool(json.loads(body or b"{}").get("model_id"))
+
+
 @dataclass
 class Stack:
     model: Path
@@ -72,6 +78,7 @@ class Stack:
     run_dir: Path = ROOT / "run" / "dev"
     log_to: IO[str] | None = None  # None: one log file per process under run_dir
     only: tuple[str, ...] = ("actions", "web", "rasa")  # which of the three to start
+    endpoints: Path | None = None  # None: endpoints.yml with this stack's action server
     services: list[Service] = field(default_factory=list)
     migration: subprocess.Popen | None = None
 
@@ -88,7 +95,9 @@ class Stack:
         return f"http://localhost:{self.ports.actions}/webhook"
 
     def endpoints_file(self) -> Path:
-        """endpoints.yml with the action server at this stack's port."""
+        """endpoints.yml with the action server at this stack's port (or the given file)."""
+        if self.endpoints is not None:
+            return self.endpoints
         endpoints = yaml.safe_load((ROOT / "endpoints.yml").read_text())
         endpoints["action_endpoint"]["url"] = self.action_url
         path = self.run_dir / "endpoints.yml"
@@ -101,10 +110,6 @@ class Stack:
         from channels.limits import cors_origins
 
         return cors_origins({"RASA_CORS_ORIGINS": self.web_url} | os.environ)
-
-    def _rasa_ready(self) -> bool:
-        status, body = _get(f"{self.rasa_url}/status?token={self.token}")
-        return status == 200 and bool(json.loads(body or b"{}").get("model_id"))
 
     def _services(self) -> list[Service]:
         rasa = [
@@ -124,7 +129,7 @@ class Stack:
         return [
             Service("actions", actions, lambda: _get(action_health)[0] == 200),
             Service("web", web, lambda: _get(f"{self.web_url}/healthz")[0] == 200),
-            Service("rasa", rasa, self._rasa_ready),
+            Service("rasa", rasa, lambda: rasa_ready(self.rasa_url, self.token)),
         ]
 
     def _pipe(self, service: Service, stream: IO[bytes]) -> None:
