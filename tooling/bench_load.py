@@ -251,7 +251,10 @@ def stock() -> dict[str, Any]:
 def cluster() -> dict[str, Any]:
     from tooling.cluster import Cluster  # the production shape (make cluster-up)
 
-    return measured(Cluster, lambda c: c.entry_url, lambda c: c.pids(), cluster_work)
+    def start() -> Cluster:
+        return Cluster(model=ensure_model(), run_dir=WORK / "run-load-cluster")
+
+    return measured(start, lambda c: c.entry_url, lambda c: c.pids(), cluster_work)
 
 
 def _get(data: dict, path: str) -> Any:
