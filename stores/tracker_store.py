@@ -24,6 +24,7 @@ cluster and production point `TRACKER_STORE_URL` at PostgreSQL. Added to Rasa's
 """
 
 import asyncio
+import itertools
 import json
 import logging
 import os
@@ -227,7 +228,7 @@ class ClinicTrackerStore(SQLTrackerStore):
             before = self._event_query(
                 session, tracker.sender_id, fetch_events_from_all_sessions=False
             ).count()
-            new = list(tracker.events)[before:]
+            new = list(itertools.islice(tracker.events, before, None))
             rows = [self._row(tracker.sender_id, event) for event in new]
             session.add_all(rows)
             session.flush()  # assigns the ids, read before commit expires the rows

@@ -168,22 +168,31 @@ def test_replies_still_come_with_an_action_server_killed(cluster, assistant):
     assert cluster.pids()["rasa-1"] == pids["rasa-1"]
 
 
+def _say_across_an_outage(
+    talk: Conversation, text: str, service: PrivatePostgres | PrivateRedis
+) -> str:
+    """Send `text` while `service` is stopped: the turn must still be waiting 3 s later (not
+    answered or failed without it); start the service again and return the reply."""
+    service.stop()
+    answered: dict[str, str] = {}
+    turn = threading.Thread(target=lambda: answered.update(reply=talk.say(text)))
+    turn.start()
+    time.sleep(3)
+    assert turn.is_alive()
+    service.start()
+    turn.join(60)
+    assert not turn.is_alive()
+    return answered["reply"]
+
+
 def test_a_turn_waits_out_a_redis_restart(cluster, assistant, services):
     _, redis = services
     pids = cluster.pids()
     talk = Conversation(assistant, "redis")
     talk.say(START)
-    redis.stop()
-    answered: dict[str, str] = {}
-    turn = threading.Thread(target=lambda: answered.update(reply=talk.say(NO_FLAGS)))
-    turn.start()
-    time.sleep(3)
     # no lock, no turn: it waits rather than failing or running unlocked
-    assert turn.is_alive()
-    redis.start()
-    turn.join(60)
-    assert not turn.is_alive()
-    assert answered["reply"]
+    reply = _say_across_an_outage(talk, NO_FLAGS, redis)
+    assert reply
     assert talk.slots()["requested_slot"] == "red_flag_history"
     assert user_texts(assistant, talk.sender) == [START, NO_FLAGS]
     assert cluster.pids() == pids
@@ -196,17 +205,9 @@ def test_a_turn_waits_out_a_postgres_restart_and_keeps_its_context(cluster, assi
     talk.say(START)
     talk.say(NO_FLAGS)
     assert talk.slots()["requested_slot"] == "red_flag_history"
-    postgres.stop()
-    answered: dict[str, str] = {}
-    turn = threading.Thread(target=lambda: answered.update(reply=talk.say(NO_FLAGS)))
-    turn.start()
-    time.sleep(3)
     # not answered from a blank conversation while the database is away
-    assert turn.is_alive()
-    postgres.start()
-    turn.join(60)
-    assert not turn.is_alive()
-    assert talk.slots()["requested_slot"] == "age", answered
+    reply = _say_across_an_outage(talk, NO_FLAGS, postgres)
+    assert talk.slots()["requested_slot"] == "age", reply
     talk.say("30 to 49")
     slots = talk.slots()
     assert slots["requested_slot"] == "pain_side"
