@@ -2,12 +2,13 @@
 
 Rasa imports this package when it loads the model, in the server and in training, so what must
 change in Rasa's own behaviour is installed here: the speed-ups for its tracker handling
-(rasa_speedups.py), the leaner tracker sent to the action server (action_payload.py) and the
-answers when the action server fails (action_server_fallback.py).
+(rasa_speedups.py, states_fold.py), the leaner tracker sent to the action server
+(action_payload.py) and the answers when the action server fails (action_server_fallback.py).
 """
 
-from components import action_payload, action_server_fallback, rasa_speedups
+from components import action_payload, action_server_fallback, rasa_speedups, states_fold
 
 rasa_speedups.install()
+states_fold.install()
 action_payload.install()
 action_server_fallback.install()

@@ -33,17 +33,19 @@ def sqlite_pragmas(engine: Engine) -> None:
 
 
 def make_engine(url: str, **options: Any) -> Engine:
-    """An engine that survives a database restart (pre-ping); SQLite in WAL mode. Parameters
+    """An engine that survives a database server restart (pre-ping); SQLite in WAL mode. Parameters
     (sender ids) stay out of error messages.
 
     SQLAlchemy 1.4 gives a SQLite file no pool: every query opened the file afresh (and ran the
     pragmas), a quarter of the Rasa server's time under load. Here SQLite keeps a small pool;
-    each session still has its connection to itself, so sharing it across threads is safe.
+    each session still has its connection to itself, so sharing it across threads is safe. A
+    file has no connection to lose, so SQLite connections are not pinged before use.
     """
-    if sa.engine.make_url(url).get_backend_name() == "sqlite":
+    sqlite = sa.engine.make_url(url).get_backend_name() == "sqlite"
+    if sqlite:
         options = {"poolclass": sa.pool.QueuePool, "pool_size": 5, "max_overflow": 5} | options
         options["connect_args"] = {"check_same_thread": False} | options.get("connect_args", {})
-    engine = sa.create_engine(url, pool_pre_ping=True, hide_parameters=True, **options)
+    engine = sa.create_engine(url, pool_pre_ping=not sqlite, hide_parameters=True, **options)
     if engine.dialect.name == "sqlite":
         sqlite_pragmas(engine)
     return engine

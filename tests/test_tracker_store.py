@@ -1,7 +1,15 @@
-"""The tracker store: conversations kept in SQL, loaded trackers reused only while current."""
+"""The tracker store: conversations kept in SQL, loaded trackers reused only while current.
 
+Each test runs on a SQLite file and on PostgreSQL (a throwaway database on the machine's server
+at 127.0.0.1:5432; skipped when it does not answer, failed on CI).
+"""
+
+import os
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
+import psycopg2
 import pytest
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, SessionStarted, SlotSet, UserUttered
@@ -16,9 +24,37 @@ def domain() -> Domain:
     return Domain.load(ROOT / "domain.yml")
 
 
-@pytest.fixture
-def url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'conversations.sqlite3'}"
+PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/test"
+
+
+def _admin(sql: str) -> None:
+    connection = psycopg2.connect(PG_ADMIN, connect_timeout=2)
+    connection.autocommit = True
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+    finally:
+        connection.close()
+
+
+@pytest.fixture(scope="module")
+def postgres_database() -> Iterator[str]:
+    name = f"tracker_test_{uuid.uuid4().hex[:8]}"
+    try:
+        _admin(f"CREATE DATABASE {name}")
+    except psycopg2.OperationalError as error:
+        if os.environ.get("CI"):
+            pytest.fail(f"PostgreSQL does not answer on CI: {error}")
+        pytest.skip(f"PostgreSQL does not answer ({error}); on CI this fails")
+    yield f"postgresql://postgres@127.0.0.1:5432/{name}"
+    _admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'conversations.sqlite3'}"
+    return request.getfixturevalue("postgres_database")
 
 
 async def _turn(store: ClinicTrackerStore, sender: str, text: str) -> None:
@@ -81,3 +117,42 @@ async def test_a_new_session_is_loaded_from_its_start(domain, url):
 def test_a_url_is_required(domain):
     with pytest.raises(ValueError, match="TRACKER_STORE_URL"):
         ClinicTrackerStore(domain=domain, host="localhost")
+
+
+async def test_rows_are_written_as_rasas_own_save_writes_them(domain, url):
+    """The save is ours (plain statements); the rows must be what Rasa's save would write,
+    so Rasa's own store, `rasa export` and the retention job read them alike."""
+    from rasa.core.tracker_store import SQLTrackerStore
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    def conversation(sender: str) -> DialogueStateTracker:
+        tracker = DialogueStateTracker(sender, domain.slots)
+        for event in (
+            ActionExecuted("action_listen", timestamp=1.0),
+            UserUttered("hi", {"name": "greet", "confidence": 0.9}, timestamp=2.0),
+            ActionExecuted("utter_greet", timestamp=3.0),
+            SlotSet("age", 52, timestamp=4.0),
+        ):
+            tracker.update(event)
+        return tracker
+
+    rasas = SQLTrackerStore(domain=domain, host=url)
+    ours = ClinicTrackerStore(domain=domain, host=url)
+    await rasas.save(conversation("by-rasa"))
+    await ours.save(conversation("by-us"))
+    with ours.engine.connect() as connection:
+        rows = {
+            sender: [
+                tuple(row)
+                for row in connection.exec_driver_sql(
+                    "SELECT type_name, timestamp, intent_name, action_name, data FROM events "
+                    f"WHERE sender_id = '{sender}' ORDER BY id"
+                )
+            ]
+            for sender in ("by-rasa", "by-us")
+        }
+    assert len(rows["by-us"]) == 4
+    assert rows["by-us"] == rows["by-rasa"]
+    assert (await rasas.retrieve("by-us")).current_state() == (
+        await rasas.retrieve("by-rasa")
+    ).current_state() | {"sender_id": "by-us"}
