@@ -3,8 +3,13 @@
 The screening validators use spaCy; spaCy's `thinc` imports TensorFlow when it is installed
 (Rasa installs it), which costs 5 s and 450 MB here for nothing. Blocking the import keeps the
 action server small and quick to start. Nothing in `actions/` or `headache_core/` uses TF.
+
+Once spaCy is loaded, what is loaded is moved out of the garbage collector's way (`gc.freeze`):
+full collections walked it all, 60-80 ms with the server stopped, a few times a second under
+10 users (components/gc_freeze.py does the same in the Rasa server).
 """
 
+import gc
 import sys
 
 sys.modules.setdefault("tensorflow", None)  # type: ignore[assignment]
@@ -15,6 +20,8 @@ if __name__ == "__main__":
     from headache_core.red_flags.detector import default_detector
 
     default_detector()  # load the spaCy pipeline now, not during a patient's first answer
+    gc.collect()
+    gc.freeze()
     if "--actions" not in sys.argv:
         sys.argv[1:1] = ["--actions", "actions"]
     main()

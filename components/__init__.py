@@ -3,12 +3,20 @@
 Rasa imports this package when it loads the model, in the server and in training, so what must
 change in Rasa's own behaviour is installed here: the speed-ups for its tracker handling
 (rasa_speedups.py, states_fold.py), the leaner tracker sent to the action server
-(action_payload.py) and the answers when the action server fails (action_server_fallback.py).
+(action_payload.py), the answers when the action server fails (action_server_fallback.py) and
+short garbage collections (gc_freeze.py).
 """
 
-from components import action_payload, action_server_fallback, rasa_speedups, states_fold
+from components import (
+    action_payload,
+    action_server_fallback,
+    gc_freeze,
+    rasa_speedups,
+    states_fold,
+)
 
 rasa_speedups.install()
 states_fold.install()
+gc_freeze.install()
 action_payload.install()
 action_server_fallback.install()
