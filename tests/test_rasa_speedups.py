@@ -102,3 +102,74 @@ def test_a_later_loop_changes_how_earlier_events_read():
     rasa_speedups.applied_events(tracker)
     tracker.events.extend([ActiveLoop("screening_form"), ActionExecuted("screening_form")])
     assert rasa_speedups.applied_events(tracker) == rasa_speedups._uncached_applied_events(tracker)
+
+
+# Action-server responses, valid and not: events of many kinds, with wrong types, unknown kinds,
+# missing names, and things that are not events at all.
+_VALUES = st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=3), st.just([]))
+_EVENT_NAMES = st.sampled_from(
+    ["slot", "active_loop", "bot", "action", "user", "followup", "restart", "form_validation",
+     "loop_interrupted", "reset_slots", "entities", "no_such_event", ""]
+)  # fmt: skip
+_FIELDS = st.sampled_from(
+    ["name", "value", "text", "timestamp", "metadata", "policy", "confidence", "parse_data",
+     "entities", "data", "validate", "is_interrupted", "input_channel"]
+)  # fmt: skip
+_EVENT = st.one_of(
+    st.fixed_dictionaries({"event": _EVENT_NAMES}, optional={"name": _VALUES, "value": _VALUES}),
+    st.builds(
+        lambda name, extra: {"event": name, **extra},
+        _EVENT_NAMES,
+        st.dictionaries(_FIELDS, _VALUES, max_size=3),
+    ),  # fmt: skip
+    st.dictionaries(_FIELDS, _VALUES, max_size=2),  # no "event" at all
+    st.just(
+        {
+            "event": "user",
+            "text": "hi",
+            "parse_data": {
+                "intent": {"name": "greet"},
+                "entities": [{"entity": "side", "value": "left"}],
+            },
+        }
+    ),  # fmt: skip
+    st.just({"event": "user", "parse_data": {"entities": [{"entity": "side"}]}}),
+    _VALUES,
+)
+_RESPONSE = st.one_of(
+    st.fixed_dictionaries(
+        {},
+        optional={
+            "events": st.one_of(st.lists(_EVENT, max_size=5), _VALUES),
+            "responses": st.one_of(
+                st.lists(st.one_of(st.just({"text": "x"}), _VALUES), max_size=2), _VALUES
+            ),  # fmt: skip
+        },
+    ),
+    _VALUES,
+)
+
+
+@settings(max_examples=600, deadline=None, derandomize=True)
+@given(_RESPONSE)
+def test_the_quick_response_check_accepts_exactly_what_the_schema_accepts(response):
+    schema = RemoteAction.action_response_format_spec()
+    full = jsonschema.validators.validator_for(schema)(schema)
+    assert rasa_speedups._valid_action_response(response) == full.is_valid(response)
+    if full.is_valid(response):
+        rasa_speedups.validate(response, schema)
+    else:
+        with pytest.raises(jsonschema.ValidationError) as ours:
+            rasa_speedups.validate(response, schema)
+        assert (
+            ours.value.message
+            == jsonschema.exceptions.best_match(full.iter_errors(response)).message
+        )
+
+
+def test_a_response_that_needs_its_kind_is_checked_against_it():
+    # passes the schema without the kinds, but a slot event needs its name
+    schema = RemoteAction.action_response_format_spec()
+    with pytest.raises(jsonschema.ValidationError):
+        rasa_speedups.validate({"events": [{"event": "slot", "value": 1}]}, schema)
+    rasa_speedups.validate({"events": [{"event": "slot", "name": "age", "value": 1}]}, schema)
