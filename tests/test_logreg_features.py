@@ -19,8 +19,11 @@ def message(seed: int, dtype: type, dense: bool = False, origins: int = 2) -> Me
     rng = np.random.default_rng(seed)
     result = Message(data={TEXT: f"message {seed}"})
     for origin in range(origins):
+        name = f"featurizer-{origin}"
+        tokens = scipy.sparse.random(4, WIDTH, density=0.2, random_state=rng, format="coo") * 5
         row = scipy.sparse.random(1, WIDTH, density=0.2, random_state=rng, format="coo") * 5
-        result.add_features(Features(row.astype(dtype), "sentence", TEXT, f"featurizer-{origin}"))
+        result.add_features(Features(tokens.astype(dtype), "sequence", TEXT, name))
+        result.add_features(Features(row.astype(dtype), "sentence", TEXT, name))
     if dense:
         result.add_features(Features(rng.random((1, 3)), "sentence", TEXT, "dense"))
     return result
