@@ -2,15 +2,17 @@
 
 Rasa imports this package when it loads the model, in the server and in training, so what must
 change in Rasa's own behaviour is installed here: the speed-ups for its tracker handling
-(rasa_speedups.py, states_fold.py) and for the intent classifier's input (logreg_features.py),
-the leaner tracker sent to the action server (action_payload.py), the answers when the action
-server fails (action_server_fallback.py) and short garbage collections (gc_freeze.py).
+(rasa_speedups.py, states_fold.py), its graph runs (graph_runner.py) and the intent classifier's
+input (logreg_features.py), the leaner tracker sent to the action server (action_payload.py),
+the answers when the action server fails (action_server_fallback.py) and short garbage
+collections (gc_freeze.py).
 """
 
 from components import (
     action_payload,
     action_server_fallback,
     gc_freeze,
+    graph_runner,
     logreg_features,
     rasa_speedups,
     states_fold,
@@ -19,6 +21,7 @@ from components import (
 rasa_speedups.install()
 states_fold.install()
 gc_freeze.install()
+graph_runner.install()
 logreg_features.install()
 action_payload.install()
 action_server_fallback.install()
