@@ -78,3 +78,22 @@ def test_a_short_conversation_goes_whole():
     assert lean["tracker"]["events"] == [
         e for e in full["tracker"]["events"] if e["event"] != "user_featurization"
     ]
+
+
+def test_the_call_is_written_as_the_same_json():
+    tracker = _long_conversation(40)
+    domain = Domain.load(ROOT / "domain.yml")
+    call = action_payload.action_call_format(
+        RemoteAction("action_answer_question", EndpointConfig("http://actions")), tracker, domain
+    )
+    assert json.loads(action_payload.dumps(call)) == json.loads(json.dumps(call))
+    huge = {"value": 2**70, "text": "a/b é"}  # beyond ujson's integers: the standard library
+    assert json.loads(action_payload.dumps(huge)) == huge
+
+
+async def test_the_endpoint_session_writes_bodies_with_it():
+    import components  # noqa: F401 - installs as the Rasa server does
+
+    async with EndpointConfig("http://actions", headers={"X-Clinic": "1"}).session() as client:
+        assert client._json_serialize is action_payload.dumps
+        assert client.headers["X-Clinic"] == "1"
