@@ -25,6 +25,7 @@ import urllib.error
 import urllib.request
 import uuid
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from tooling.bench import (
@@ -36,6 +37,7 @@ from tooling.bench import (
     WORK,
     RssSampler,
     StockAssistant,
+    _processes,
     check_ports,
     git,
     log,
@@ -130,12 +132,44 @@ def converse(client: Client, turns: int, script: list[str]) -> dict[str, Any]:
     return {"times": times, "no_reply": no_reply, "errors": errors}
 
 
-def concurrent_load(url: str, users: int, turns: int, script: list[str]) -> dict[str, Any]:
+def cpu_seconds(pids: dict[str, int]) -> dict[str, float]:
+    """CPU time used so far by each service's process tree (as RssSampler finds it)."""
+    table, tick = _processes(), os.sysconf("SC_CLK_TCK")
+    used = {}
+    for name, leader in pids.items():
+        total = 0
+        for pid in RssSampler._tree(leader, table):
+            try:
+                stat = Path(f"/proc/{pid}/stat").read_text()
+            except OSError:
+                continue
+            fields = stat[stat.rindex(")") + 2 :].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+        used[name] = total / tick
+    return used
+
+
+def machine_jiffies() -> tuple[int, int]:
+    """(busy, total) CPU time of the whole machine so far, from /proc/stat."""
+    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = values[3] + values[4]  # idle, iowait
+    return sum(values) - idle, sum(values)
+
+
+def concurrent_load(
+    url: str, users: int, turns: int, script: list[str], pids: dict[str, int] | None = None
+) -> dict[str, Any]:
+    """`users` people at once; with `pids`, also how many of the machine's cores the services
+    and this load generator kept busy meanwhile."""
     client = Client(url)
+    cpu_before, own_before = cpu_seconds(pids or {}), time.process_time()
+    machine_before = machine_jiffies()
     started = time.perf_counter()
     with concurrent.futures.ThreadPoolExecutor(users) as pool:
         rows = list(pool.map(lambda _: converse(client, turns, script), range(users)))
     wall = time.perf_counter() - started
+    cpu_after, own_after = cpu_seconds(pids or {}), time.process_time()
+    machine_after = machine_jiffies()
     times = sorted(t for r in rows for t in r["times"] if t is not None)
     summary = {
         "users": users,
@@ -150,6 +184,12 @@ def concurrent_load(url: str, users: int, turns: int, script: list[str]) -> dict
         "max_ms": round(times[-1], 1) if times else None,
         "throughput_msg_s": round(len(times) / wall, 1),
     }
+    if pids:
+        cores = {name: (cpu_after[name] - cpu_before[name]) / wall for name in pids}
+        cores["load generator"] = (own_after - own_before) / wall
+        busy, total = (a - b for a, b in zip(machine_after, machine_before, strict=True))
+        cores["whole machine"] = (os.cpu_count() or 1) * busy / max(total, 1)
+        summary["cores_busy"] = {name: round(value, 2) for name, value in cores.items()}
     log(f"  {users} users x {turns}: {json.dumps(summary)}")
     return summary
 
@@ -190,36 +230,36 @@ def ratio(a: float | None, b: float | None) -> float | None:
 
 
 def measured(start: Callable[[], Any], url: Callable[[Any], str], pids: Callable[[Any], dict],
-             work: Callable[[str], dict[str, Any]]) -> dict[str, Any]:  # fmt: skip
+             work: Callable[[str, dict[str, int]], dict[str, Any]]) -> dict[str, Any]:  # fmt: skip
     """Start something, sample the RSS of its processes while `work` runs against its URL."""
     started = time.monotonic()
     with start() as target, RssSampler(pids(target)) as sampler:
         target.wait_ready(READY_TIMEOUT)
         figures: dict[str, Any] = {"ready_s": round(time.monotonic() - started, 1)}
-        figures |= work(url(target))
+        figures |= work(url(target), pids(target))
         time.sleep(1.0)
         sampler.sample()
     figures["rss"] = sampler.results()
     return figures
 
 
-def ours_work(url: str) -> dict[str, Any]:
+def ours_work(url: str, pids: dict[str, int]) -> dict[str, Any]:
     concurrent_load(url, 1, len(SCRIPT), SCRIPT)  # warm-up, not counted
     return {
-        "mix": concurrent_load(url, USERS, TURNS, SCRIPT),
-        "education": concurrent_load(url, USERS, TURNS, EDUCATION),
+        "mix": concurrent_load(url, USERS, TURNS, SCRIPT, pids),
+        "education": concurrent_load(url, USERS, TURNS, EDUCATION, pids),
         "growth": growth(url, GROWTH_CONVERSATIONS, GROWTH_TURNS),
     }
 
 
-def stock_work(url: str) -> dict[str, Any]:
+def stock_work(url: str, pids: dict[str, int]) -> dict[str, Any]:
     concurrent_load(url, 1, len(EDUCATION), EDUCATION)
-    return {"education": concurrent_load(url, USERS, TURNS, EDUCATION)}
+    return {"education": concurrent_load(url, USERS, TURNS, EDUCATION, pids)}
 
 
-def cluster_work(url: str) -> dict[str, Any]:
+def cluster_work(url: str, pids: dict[str, int]) -> dict[str, Any]:
     concurrent_load(url, 2, len(SCRIPT), SCRIPT)
-    return {"mix": concurrent_load(url, USERS * 2, TURNS, SCRIPT)}
+    return {"mix": concurrent_load(url, USERS * 2, TURNS, SCRIPT, pids)}
 
 
 def one_replica() -> dict[str, Any]:
@@ -277,6 +317,12 @@ def _latency(data: dict, load: str) -> str:
     return " / ".join(parts) + " ms"
 
 
+def _rasa_cores(data: dict) -> float | None:
+    cores = _get(data, "mix.cores_busy") or {}
+    rasa = [value for name, value in cores.items() if name.startswith("rasa")]
+    return round(sum(rasa), 2) if rasa else None
+
+
 def render(results: dict[str, Any]) -> str:
     one = results.get("one_replica") or {}
     base = results.get("stock") or {}
@@ -292,6 +338,11 @@ def render(results: dict[str, Any]) -> str:
     window = (
         f"{_fmt(_get(one, 'growth.turns_1_10_ms'))} → {_fmt(_get(one, 'growth.turns_50_59_ms'))}"
         f" ms ({_fmt(_get(one, 'growth.ratio_windows'), '×')})"
+    )
+    busy = "; ".join(
+        f"{name} {_fmt(_get(data, 'mix.cores_busy.whole machine'))} of "
+        f"{results['machine']['nproc']} ({_fmt(_rasa_cores(data))})"
+        for name, data in (("one replica", one), ("cluster", many))
     )
     lost = "; ".join(
         f"{name} {_fmt(_get(data, 'mix.no_reply'))} / {_fmt(_get(data, 'mix.errors'))}"
@@ -316,6 +367,7 @@ def render(results: dict[str, Any]) -> str:
         ("cluster throughput (vs one replica)",
          f"{_fmt(_get(many, f'mix.{rate}'), ' msg/s')} ({_fmt(scale, '×')})", "≥ 1.6×",
          _met(scale, lambda v: v >= 1.6)),
+        ("cores busy during the mix (whole machine; Rasa servers)", busy, "", ""),
         ("no reply / errors", lost, "0 / 0", ""),
         ("ready after start (one replica; cluster)",
          f"{_fmt(one.get('ready_s'), ' s')}; {_fmt(many.get('ready_s'), ' s')}", "", ""),
