@@ -12,9 +12,19 @@ not sent at all.
 The JSON of each call is written with ujson (already installed with Rasa's Sanic): 2.7 times
 quicker than the standard library on a 48 KB call, the same JSON once read. Anything ujson
 cannot write goes through the standard library as before.
+
+Rasa opens a new HTTP client session, so a new TCP connection, for every call: 0.64 ms of the
+Rasa server's CPU per call against 0.19 ms on a kept connection (measured here against the
+action server). Calls now share one session per event loop whose idle connections are dropped
+after `KEEPALIVE_S`, well before the servers drop them (Sanic after 5 s, nginx after 75 s), so a
+connection is never reused just as the server closes it; a server that stops closes its
+connections and they leave the pool. Everything else of the request is Rasa's own.
 """
 
+import asyncio
 import json
+import weakref
+from types import TracebackType
 from typing import Any
 
 import aiohttp
@@ -65,17 +75,52 @@ def dumps(value: Any) -> str:
         return json.dumps(value)
 
 
-def session(self: EndpointConfig) -> aiohttp.ClientSession:
-    """Rasa 3.6's `EndpointConfig.session`, writing JSON bodies with `dumps`."""
+KEEPALIVE_S = 1.0
+SESSIONS_ATTRIBUTE = "_shared_sessions"
+
+
+def new_session(endpoint: EndpointConfig) -> aiohttp.ClientSession:
+    """Rasa 3.6's `EndpointConfig.session`, writing JSON with `dumps`, keeping connections."""
     auth = None
-    if self.basic_auth:
-        auth = aiohttp.BasicAuth(self.basic_auth["username"], self.basic_auth["password"])
+    if endpoint.basic_auth:
+        auth = aiohttp.BasicAuth(endpoint.basic_auth["username"], endpoint.basic_auth["password"])
     return aiohttp.ClientSession(
-        headers=self.headers,
+        headers=endpoint.headers,
         auth=auth,
         timeout=aiohttp.ClientTimeout(total=DEFAULT_REQUEST_TIMEOUT),
         json_serialize=dumps,
+        connector=aiohttp.TCPConnector(keepalive_timeout=KEEPALIVE_S),
     )
+
+
+class SharedSession:
+    """What `async with endpoint.session()` gives Rasa: the endpoint's session for the running
+    loop, made on first use and left open afterwards."""
+
+    def __init__(self, endpoint: EndpointConfig) -> None:
+        self.endpoint = endpoint
+
+    async def __aenter__(self) -> aiohttp.ClientSession:
+        sessions: weakref.WeakKeyDictionary = self.endpoint.__dict__.setdefault(
+            SESSIONS_ATTRIBUTE, weakref.WeakKeyDictionary()
+        )
+        loop = asyncio.get_running_loop()
+        shared = sessions.get(loop)
+        if shared is None or shared.closed:
+            shared = sessions[loop] = new_session(self.endpoint)
+        return shared
+
+    async def __aexit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        return None
+
+
+def session(self: EndpointConfig) -> SharedSession:
+    return SharedSession(self)
 
 
 def install() -> None:

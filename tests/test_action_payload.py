@@ -1,7 +1,10 @@
 """The action server's copy of a long conversation: leaner, and the same for the actions."""
 
 import json
+import socket
 
+import pytest
+from aiohttp import web
 from rasa.core.actions.action import RemoteAction
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import (
@@ -97,3 +100,64 @@ async def test_the_endpoint_session_writes_bodies_with_it():
     async with EndpointConfig("http://actions", headers={"X-Clinic": "1"}).session() as client:
         assert client._json_serialize is action_payload.dumps
         assert client.headers["X-Clinic"] == "1"
+    await client.close()
+
+
+async def test_calls_share_one_kept_connection(aiohttp_server_url):
+    """Two calls to the action server: one TCP connection, still open between calls."""
+    url, server = aiohttp_server_url
+    endpoint = EndpointConfig(url)
+    first = await endpoint.request(json={"n": 1}, method="post")
+    async with endpoint.session() as client:
+        pass
+    assert not client.closed  # Rasa's `async with` no longer closes it
+    second = await endpoint.request(json={"n": 2}, method="post")
+    assert (first, second) == ({"n": 1}, {"n": 2})
+    assert len(server.connections) == 1
+    await client.close()
+
+
+class EchoServer:
+    """A stand-in action server on localhost: answers each call with its JSON body and notes
+    the client's port of each connection."""
+
+    def __init__(self) -> None:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.connections: set[int] = set()
+        self.runner: web.AppRunner | None = None
+
+    async def start(self) -> None:
+        async def echo(request: web.Request) -> web.Response:
+            self.connections.add(request.transport.get_extra_info("peername")[1])
+            return web.json_response(await request.json())
+
+        app = web.Application()
+        app.router.add_post("/webhook", echo)
+        self.runner = web.AppRunner(app)
+        await self.runner.setup()
+        await web.TCPSite(self.runner, "127.0.0.1", self.port).start()
+
+    async def stop(self) -> None:
+        await self.runner.cleanup()
+
+
+@pytest.fixture
+async def aiohttp_server_url():
+    server = EchoServer()
+    await server.start()
+    yield f"http://127.0.0.1:{server.port}/webhook", server
+    await server.stop()
+
+
+async def test_a_restarted_action_server_is_called_on_a_new_connection(aiohttp_server_url):
+    url, server = aiohttp_server_url
+    endpoint = EndpointConfig(url)
+    assert await endpoint.request(json={"n": 1}, method="post") == {"n": 1}
+    await server.stop()  # the action server restarts: its connections close
+    await server.start()
+    assert await endpoint.request(json={"n": 2}, method="post") == {"n": 2}
+    assert len(server.connections) == 2
+    async with endpoint.session() as client:
+        await client.close()
