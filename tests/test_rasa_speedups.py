@@ -1,10 +1,13 @@
 """The speed-ups answer exactly as Rasa's own code does."""
 
+from pathlib import Path
+
 import jsonschema
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rasa.core.actions.action import RemoteAction
+from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import (
     ActionExecuted,
     ActionExecutionRejected,
@@ -173,3 +176,46 @@ def test_a_response_that_needs_its_kind_is_checked_against_it():
     with pytest.raises(jsonschema.ValidationError):
         rasa_speedups.validate({"events": [{"event": "slot", "value": 1}]}, schema)
     rasa_speedups.validate({"events": [{"event": "slot", "name": "age", "value": 1}]}, schema)
+
+
+def _generic_copy(obj):
+    """What `copy.copy` does without a `__copy__`: reduce, then rebuild."""
+    import copy
+
+    return copy._reconstruct(obj, None, *obj.__reduce_ex__(4))
+
+
+def test_slot_copies_are_what_copy_copy_made_of_them():
+    import copy
+
+    from rasa.shared.core.slots import Slot
+    from rasa.shared.utils.common import all_subclasses
+
+    domain = Domain.load(Path(__file__).resolve().parents[1] / "domain.yml")
+    rasa_speedups.install()
+    assert Slot.__copy__ is rasa_speedups.copy_slot
+    assert all(rasa_speedups.plain_copy_applies(cls) for cls in all_subclasses(Slot))
+    for slot in domain.slots:
+        slot.value = {"answers": [1, 2]} if type(slot).__name__ == "AnySlot" else slot.value
+        ours, generic = copy.copy(slot), _generic_copy(slot)
+        assert type(ours) is type(generic) is type(slot)
+        assert vars(ours) == vars(generic) == vars(slot)
+        ours.value = "changed"
+        assert slot.value != "changed"
+
+
+def test_a_class_with_its_own_copy_state_is_not_copied_plainly():
+    class Stateful:
+        def __getstate__(self):
+            return {}
+
+    assert not rasa_speedups.plain_copy_applies(Stateful)
+
+
+def test_domain_is_empty_as_rasa_answers_it():
+    rasa_speedups.install()
+    domain = Domain.load(Path(__file__).resolve().parents[1] / "domain.yml")
+    assert not domain.is_empty()
+    assert Domain.empty().is_empty()
+    assert Domain.from_dict({}).is_empty()
+    assert not Domain.from_dict({"intents": ["greet"]}).is_empty()
