@@ -2,10 +2,10 @@
 
 Rasa imports this package when it loads the model, in the server and in training, so what must
 change in Rasa's own behaviour is installed here: the speed-ups for its tracker handling
-(rasa_speedups.py, states_fold.py), its graph runs (graph_runner.py) and the intent classifier's
-input (logreg_features.py), the leaner tracker sent to the action server (action_payload.py),
-the answers when the action server fails (action_server_fallback.py) and short garbage
-collections (gc_freeze.py).
+(rasa_speedups.py, states_fold.py), its rule lookup (rule_matching.py), its graph runs
+(graph_runner.py) and the intent classifier's input (logreg_features.py), the leaner tracker
+sent to the action server (action_payload.py), the answers when the action server fails
+(action_server_fallback.py) and short garbage collections (gc_freeze.py).
 """
 
 from components import (
@@ -15,11 +15,13 @@ from components import (
     graph_runner,
     logreg_features,
     rasa_speedups,
+    rule_matching,
     states_fold,
 )
 
 rasa_speedups.install()
 states_fold.install()
+rule_matching.install()
 gc_freeze.install()
 graph_runner.install()
 logreg_features.install()
