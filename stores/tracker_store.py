@@ -221,6 +221,7 @@ class ClinicTrackerStore(SQLTrackerStore):
         holds, insert the events after that, read back what is stored. (Rasa's ORM queries
         for the same cost a third of the server's time per message under load.)"""
         await self.stream_events(tracker)
+        stored: Stored | None = None
         with self.engine.begin() as connection:
             before = _stored_on(connection, tracker.sender_id).count
             new = list(itertools.islice(tracker.events, before, None))
@@ -231,7 +232,7 @@ class ClinicTrackerStore(SQLTrackerStore):
                 )
                 stored = _stored_on(connection, tracker.sender_id)
         new_session = any(isinstance(event, SessionStarted) for event in new)
-        if new and not new_session and stored.count == len(tracker.events):
+        if stored is not None and not new_session and stored.count == len(tracker.events):
             self.loaded.put(tracker, stored)
         else:  # nothing new, or a new session began: the next retrieve loads it afresh
             self.loaded.forget(tracker.sender_id)
