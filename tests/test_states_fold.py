@@ -1,7 +1,5 @@
 """The continued dialogue states (components/states_fold.py) equal Rasa's, rebuilt each time."""
 
-from pathlib import Path
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -16,15 +14,12 @@ from rasa.shared.core.events import (
     SessionStarted,
     SlotSet,
     UserUtteranceReverted,
-    UserUttered,
 )
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from components import states_fold
+from tests.dialogue import DOMAIN, LOOPS, said
 
-ROOT = Path(__file__).resolve().parents[1]
-DOMAIN = Domain.load(ROOT / "domain.yml")
-LOOPS = ["screening_form", "handoff_form"]
 RULE_ONLY = {"rule_only_slots": ["red_flag_pending"], "rule_only_loops": ["handoff_form"]}
 OPTIONS = [
     {},
@@ -34,16 +29,11 @@ OPTIONS = [
 ]
 
 
-def _said(intent: str, side: str | None) -> UserUttered:
-    entities = [{"entity": "side", "value": side, "start": 0, "end": 4}] if side else []
-    return UserUttered(intent, {"name": intent, "confidence": 0.9}, entities)
-
-
 # A conversation's events as the processor appends them: messages with intents and entities,
 # actions (some of them rule-only turns), forms starting and ending, slots, reverts, restarts.
 EVENTS = st.one_of(
     st.builds(
-        _said,
+        said,
         st.sampled_from(["greet", "affirm", "deny", "ask_posture"]),
         st.sampled_from([None, "left"]),
     ),  # fmt: skip
@@ -88,9 +78,9 @@ def test_continued_states_equal_rasas_rebuilt_ones(batches):
 
 def test_a_reverted_turn_is_read_again_from_the_start():
     tracker = DialogueStateTracker("fold", DOMAIN.slots)
-    for event in (ActionExecuted("action_listen"), _said("greet", None),
+    for event in (ActionExecuted("action_listen"), said("greet", None),
                   ActionExecuted("utter_greet"), ActionExecuted("action_listen"),
-                  _said("ask_posture", "left")):  # fmt: skip
+                  said("ask_posture", "left")):  # fmt: skip
         tracker.update(event)
     before = states_fold.past_states(tracker, DOMAIN)
     tracker.update(UserUtteranceReverted())
@@ -102,7 +92,7 @@ def test_a_reverted_turn_is_read_again_from_the_start():
 def test_another_domain_is_not_answered_from_the_fold():
     tracker = DialogueStateTracker("fold", DOMAIN.slots)
     tracker.update(ActionExecuted("action_listen"))
-    tracker.update(_said("greet", None))
+    tracker.update(said("greet", None))
     states_fold.past_states(tracker, DOMAIN)
     other = Domain.from_dict({"intents": ["greet"], "actions": ["utter_greet"]})
     assert states_fold.past_states(tracker, other) == other.states_for_tracker_history(tracker)
@@ -114,6 +104,6 @@ def test_installed_in_the_tracker(options):
 
     tracker = DialogueStateTracker("fold", DOMAIN.slots)
     tracker.update(ActionExecuted("action_listen"))
-    tracker.update(_said("greet", "left"))
+    tracker.update(said("greet", "left"))
     assert DialogueStateTracker.past_states is states_fold.past_states
     assert tracker.past_states(DOMAIN, **options) == rasas(tracker, options)

@@ -1,10 +1,7 @@
 """The tracker copied from its state (components/tracker_copy.py) is Rasa's replayed copy."""
 
-from pathlib import Path
-
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import (
     ActionExecuted,
     ActionExecutionRejected,
@@ -23,25 +20,15 @@ from rasa.shared.core.events import (
     SlotSet,
     StoryExported,
     UserUtteranceReverted,
-    UserUttered,
 )
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from components import tracker_copy
-
-ROOT = Path(__file__).resolve().parents[1]
-DOMAIN = Domain.load(ROOT / "domain.yml")
-LOOPS = ["screening_form", "handoff_form"]
-
-
-def _said(intent: str, side: str | None) -> UserUttered:
-    entities = [{"entity": "side", "value": side, "start": 0, "end": 4}] if side else []
-    return UserUttered(intent, {"name": intent, "confidence": 0.9}, entities)
-
+from tests.dialogue import DOMAIN, LOOPS, said
 
 EVENTS = st.one_of(
     st.builds(
-        _said, st.sampled_from(["greet", "affirm", "ask_posture"]), st.sampled_from([None, "left"])
+        said, st.sampled_from(["greet", "affirm", "ask_posture"]), st.sampled_from([None, "left"])
     ),  # fmt: skip
     st.builds(ActionExecuted, st.sampled_from(LOOPS + ["action_listen", "utter_greet"])),
     st.builds(BotUttered, st.sampled_from(["Hello", "Which side?"])),
