@@ -210,18 +210,25 @@ def _proc_status_kb(pid: int) -> dict[str, int]:
     return {f[0].rstrip(":"): int(f[1]) for f in fields}
 
 
+def proc_stat(pid: int | str) -> list[str] | None:
+    """The fields of /proc/<pid>/stat after "pid (comm) " (state, ppid, pgrp, ...; utime and
+    stime are [11] and [12]), or None if the process is gone."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return stat[stat.rindex(")") + 2 :].split()
+
+
 def _processes() -> dict[int, tuple[int, int]]:
     """pid -> (parent pid, process group) for every process, from /proc/<pid>/stat."""
     table: dict[int, tuple[int, int]] = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        fields = stat[stat.rindex(")") + 2 :].split()  # after "pid (comm) "
-        table[int(entry.name)] = (int(fields[1]), int(fields[2]))
+        fields = proc_stat(entry.name)
+        if fields is not None:
+            table[int(entry.name)] = (int(fields[1]), int(fields[2]))
     return table
 
 

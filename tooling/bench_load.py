@@ -43,6 +43,7 @@ from tooling.bench import (
     log,
     machine,
     make_stock,
+    proc_stat,
 )
 from tooling.stack import Ports, Stack
 from tooling.train import ensure_model
@@ -139,12 +140,9 @@ def cpu_seconds(pids: dict[str, int]) -> dict[str, float]:
     for name, leader in pids.items():
         total = 0
         for pid in RssSampler._tree(leader, table):
-            try:
-                stat = Path(f"/proc/{pid}/stat").read_text()
-            except OSError:
-                continue
-            fields = stat[stat.rindex(")") + 2 :].split()
-            total += int(fields[11]) + int(fields[12])  # utime, stime
+            fields = proc_stat(pid)
+            if fields is not None:
+                total += int(fields[11]) + int(fields[12])  # utime, stime
         used[name] = total / tick
     return used
 
