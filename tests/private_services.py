@@ -1,6 +1,7 @@
 """Throwaway PostgreSQL and Redis servers for fault tests: each on its own port and folder, so
 a test can stop and restart them without touching the machine's shared ones."""
 
+import getpass
 import os
 import shutil
 import socket
@@ -23,6 +24,28 @@ def _answers(port: int) -> bool:
             return True
     except OSError:
         return False
+
+
+def machine_postgres_candidates(override: str | None = None) -> list[str]:
+    """URLs of the machine's own PostgreSQL (127.0.0.1:5432, database `test`, trust auth) under
+    the users it may know, or just `override`."""
+    if override:
+        return [override]
+    users = dict.fromkeys(["postgres", "root", getpass.getuser()])
+    return [f"postgresql://{user}@127.0.0.1:5432/test" for user in users]
+
+
+def first_answering_postgres(candidates: list[str]) -> str | None:
+    """The first URL PostgreSQL accepts a connection on, or None."""
+    import psycopg2
+
+    for url in candidates:
+        try:
+            psycopg2.connect(url, connect_timeout=2).close()
+        except psycopg2.Error:
+            continue
+        return url
+    return None
 
 
 def postgres_bin() -> Path | None:

@@ -11,7 +11,6 @@ off and on like a stopped and restarted server.
 from __future__ import annotations
 
 import contextlib
-import getpass
 import json
 import logging
 import os
@@ -45,6 +44,7 @@ from headache_core.handoff.store import (
     StoreUnavailable,
     database_url,
 )
+from tests.private_services import first_answering_postgres, machine_postgres_candidates
 
 ROOT = Path(__file__).resolve().parents[1]
 T0 = datetime(2026, 11, 20, 9, 0, tzinfo=timezone.utc)
@@ -52,14 +52,6 @@ PG_HOST, PG_PORT = "127.0.0.1", 5432
 
 
 # -- PostgreSQL: found once per session, one schema per test --------------------------------
-
-
-def _answers(url: str) -> bool:
-    try:
-        psycopg2.connect(url, connect_timeout=2).close()
-    except psycopg2.Error:
-        return False
-    return True
 
 
 class PostgresServer:
@@ -90,12 +82,8 @@ class PostgresServer:
 
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[PostgresServer]:
-    override = os.environ.get("HANDOFF_TEST_POSTGRES_URL")
-    users = dict.fromkeys(["postgres", "root", getpass.getuser()])
-    candidates = (
-        [override] if override else [f"postgresql://{u}@{PG_HOST}:{PG_PORT}/test" for u in users]
-    )
-    url = next((candidate for candidate in candidates if _answers(candidate)), None)
+    candidates = machine_postgres_candidates(os.environ.get("HANDOFF_TEST_POSTGRES_URL"))
+    url = first_answering_postgres(candidates)
     if url is None:
         tried = ", ".join(make_url(c).render_as_string(hide_password=True) for c in candidates)
         if os.environ.get("CI"):

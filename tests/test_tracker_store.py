@@ -13,8 +13,10 @@ import psycopg2
 import pytest
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, SessionStarted, SlotSet, UserUttered
+from sqlalchemy.engine import make_url
 
 from stores.tracker_store import ClinicTrackerStore
+from tests.private_services import first_answering_postgres, machine_postgres_candidates
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -24,11 +26,8 @@ def domain() -> Domain:
     return Domain.load(ROOT / "domain.yml")
 
 
-PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/test"
-
-
-def _admin(sql: str) -> None:
-    connection = psycopg2.connect(PG_ADMIN, connect_timeout=2)
+def _admin(url: str, sql: str) -> None:
+    connection = psycopg2.connect(url, connect_timeout=2)
     connection.autocommit = True
     try:
         with connection.cursor() as cursor:
@@ -39,15 +38,16 @@ def _admin(sql: str) -> None:
 
 @pytest.fixture(scope="module")
 def postgres_database() -> Iterator[str]:
-    name = f"tracker_test_{uuid.uuid4().hex[:8]}"
-    try:
-        _admin(f"CREATE DATABASE {name}")
-    except psycopg2.OperationalError as error:
+    candidates = machine_postgres_candidates()
+    admin = first_answering_postgres(candidates)
+    if admin is None:
         if os.environ.get("CI"):
-            pytest.fail(f"PostgreSQL does not answer on CI: {error}")
-        pytest.skip(f"PostgreSQL does not answer ({error}); on CI this fails")
-    yield f"postgresql://postgres@127.0.0.1:5432/{name}"
-    _admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+            pytest.fail(f"PostgreSQL does not answer on CI (tried {', '.join(candidates)})")
+        pytest.skip(f"PostgreSQL does not answer (tried {', '.join(candidates)}); on CI this fails")
+    name = f"tracker_test_{uuid.uuid4().hex[:8]}"
+    _admin(admin, f"CREATE DATABASE {name}")
+    yield make_url(admin).set(database=name).render_as_string(hide_password=False)
+    _admin(admin, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
