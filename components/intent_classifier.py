@@ -1,0 +1,175 @@
+"""The intent classifier: Rasa's logistic regression, over tf-idf weighted features, saved as
+plain arrays.
+
+Two changes to Rasa's `LogisticRegressionClassifier`, each measured (README, "Choosing the
+pipeline and policies"):
+
+- Weighting. Rasa feeds raw counts from both count-vector featurizers to the regression, so
+  "headache", which nearly every education question has, weighs as much as "chair" or "taxes".
+  Here each featurizer's block of the sentence row is weighted like scikit-learn's
+  `TfidfTransformer(sublinear_tf=True)` (log counts times inverse document frequency, learnt from
+  the training examples) and scaled to unit length, so the words and the character n-grams count
+  alike; the regularisation `C` suits those scaled features. Cross-validated macro-F1 rose from
+  0.910 to about 0.93 on the same data.
+- Saving. Rasa saves the fitted model with skops, whose import walks every loaded module for
+  each scikit-learn type name: 2-4 s of the server's start (py-spy). The fitted numbers (weights,
+  intercepts, class names, document frequencies) are saved with numpy instead, read back with
+  `allow_pickle=False`, so a model file cannot run code either.
+"""
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import scipy.sparse
+from rasa.engine.graph import ExecutionContext
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
+from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+from sklearn.linear_model import LogisticRegression
+
+logger = logging.getLogger(__name__)
+
+FILE_NAME = "intent_classifier.npz"
+
+
+@dataclass(frozen=True)
+class BlockTfidf:
+    """Sublinear tf-idf per featurizer block of a sentence row, each block scaled to length 1.
+
+    `offsets` are the blocks' first columns plus the row's width ([0, words, words + chars]);
+    `idf` has one weight per column, as scikit-learn's smoothed idf: ln((1 + n) / (1 + df)) + 1.
+    """
+
+    offsets: np.ndarray
+    idf: np.ndarray
+
+    @classmethod
+    def fit(cls, counts: scipy.sparse.spmatrix, widths: list[int]) -> "BlockTfidf":
+        counts = scipy.sparse.csr_matrix(counts)
+        offsets = np.cumsum([0, *widths])
+        if offsets[-1] != counts.shape[1]:
+            raise ValueError(f"feature blocks {widths} do not add up to {counts.shape[1]} columns")
+        documents = np.bincount(counts.indices, minlength=counts.shape[1])
+        idf = np.log((1 + counts.shape[0]) / (1 + documents)) + 1.0
+        return cls(offsets=offsets, idf=idf)
+
+    def transform(self, counts: scipy.sparse.spmatrix) -> scipy.sparse.csr_matrix:
+        counts = scipy.sparse.csr_matrix(counts, dtype=np.float64, copy=True)
+        if counts.shape[1] != self.offsets[-1]:
+            raise ValueError(
+                f"the classifier was trained on {self.offsets[-1]} feature columns, "
+                f"got {counts.shape[1]}: retrain the model (`make train FORCE=1`)"
+            )
+        counts.eliminate_zeros()
+        data = (1.0 + np.log(counts.data)) * self.idf[counts.indices]
+        rows = np.repeat(np.arange(counts.shape[0]), np.diff(counts.indptr))
+        blocks = np.searchsorted(self.offsets, counts.indices, side="right") - 1
+        cells = rows * (len(self.offsets) - 1) + blocks
+        norms = np.sqrt(np.bincount(cells, weights=data * data))
+        data = data / norms[cells]
+        return scipy.sparse.csr_matrix((data, counts.indices, counts.indptr), shape=counts.shape)
+
+
+def sentence_widths(message: Message) -> list[int]:
+    """Widths of the message's sparse sentence features, in the order Rasa stacks them."""
+    return [
+        f.features.shape[1]
+        for f in message.features
+        if f.attribute == TEXT and f.type == FEATURE_TYPE_SENTENCE and not f.is_dense()
+    ]
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
+class TfidfLogisticRegressionClassifier(LogisticRegressionClassifier):
+    """Rasa's logistic-regression intent classifier with tf-idf weighting and numpy storage."""
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        return LogisticRegressionClassifier.get_default_config() | {"C": 20.0, "max_iter": 1000}
+
+    def __init__(
+        self,
+        config: dict[str, Any],
+        name: str,
+        model_storage: ModelStorage,
+        resource: Resource,
+    ) -> None:
+        super().__init__(config, name, model_storage, resource)
+        self.clf.set_params(C=float(self.config["C"]))
+        self.weighting: BlockTfidf | None = None
+
+    def _create_X(self, messages: list[Message]) -> scipy.sparse.csr_matrix:  # noqa: N802 (Rasa's name)
+        counts = super()._create_X(messages)
+        if self.weighting is None:  # training: the weighting is learnt from these rows
+            return counts
+        return self.weighting.transform(counts)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        examples = [e for e in training_data.intent_examples if e.get("intent") and e.get("text")]
+        if not examples:
+            logger.debug("No intent examples: the classifier is left untrained.")
+            return self._resource
+        self.weighting = None
+        counts = self._create_X(examples)
+        self.weighting = BlockTfidf.fit(counts, sentence_widths(examples[0]))
+        self.clf.fit(self.weighting.transform(counts), [e.get("intent") for e in examples])
+        self.persist()
+        return self._resource
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        if self.weighting is None:  # never trained (no intent examples): nothing to predict
+            return messages
+        return super().process(messages)
+
+    def persist(self) -> None:
+        assert self.weighting is not None
+        with self._model_storage.write_to(self._resource) as model_dir:
+            np.savez(
+                model_dir / FILE_NAME,
+                coef=self.clf.coef_,
+                intercept=self.clf.intercept_,
+                classes=np.asarray(self.clf.classes_, dtype=str),
+                idf=self.weighting.idf,
+                offsets=self.weighting.offsets,
+            )
+
+    @classmethod
+    def load(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> "TfidfLogisticRegressionClassifier":
+        component = cls(config, execution_context.node_name, model_storage, resource)
+        try:
+            with (
+                model_storage.read_from(resource) as model_dir,
+                np.load(model_dir / FILE_NAME, allow_pickle=False) as saved,
+            ):
+                arrays = {key: saved[key] for key in saved.files}
+        except (ValueError, FileNotFoundError):
+            logger.debug(f"No trained intent classifier in resource '{resource.name}'.")
+            return component
+        component.clf = fitted_regression(component.clf, arrays)
+        component.weighting = BlockTfidf(offsets=arrays["offsets"], idf=arrays["idf"])
+        return component
+
+
+def fitted_regression(
+    unfitted: LogisticRegression, arrays: dict[str, np.ndarray]
+) -> LogisticRegression:
+    """The regression as `fit` left it, as far as `predict_proba` reads it."""
+    regression = LogisticRegression(**unfitted.get_params())
+    regression.coef_ = arrays["coef"]
+    regression.intercept_ = arrays["intercept"]
+    regression.classes_ = arrays["classes"]
+    regression.n_features_in_ = arrays["coef"].shape[1]
+    return regression
