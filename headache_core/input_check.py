@@ -6,18 +6,11 @@ assistant can answer helpfully ("I can only chat in English") instead of guessin
 """
 
 import html
+import importlib.util
 import re
 import unicodedata
 from dataclasses import dataclass, field
-
-from spacy.lang.de.stop_words import STOP_WORDS as GERMAN
-from spacy.lang.en.stop_words import STOP_WORDS as ENGLISH
-from spacy.lang.es.stop_words import STOP_WORDS as SPANISH
-from spacy.lang.fr.stop_words import STOP_WORDS as FRENCH
-from spacy.lang.it.stop_words import STOP_WORDS as ITALIAN
-from spacy.lang.nl.stop_words import STOP_WORDS as DUTCH
-from spacy.lang.pl.stop_words import STOP_WORDS as POLISH
-from spacy.lang.pt.stop_words import STOP_WORDS as PORTUGUESE
+from pathlib import Path
 
 MAX_CHARS = 2000  # longer messages are read up to here; Rasa's classifiers gain nothing past it
 SCRIPT_RE = re.compile(r"<\s*(script|style)\b.*?(<\s*/\s*\1\s*>|$)", re.I | re.S)
@@ -61,8 +54,28 @@ def _latin_share(words: list[str]) -> float:
     return len(latin) / len(letters) if letters else 0.0
 
 
+def stop_words(language: str) -> frozenset[str]:
+    """spaCy's stop-word list for `language`, read from its own file.
+
+    `from spacy.lang.fr.stop_words import STOP_WORDS` would first run `spacy.lang.fr`, whose
+    tokenizer exceptions and rules took 2.5 s of every Rasa server start for the eight languages
+    here (py-spy); the lists themselves are plain sets in files of their own.
+    """
+    spec = importlib.util.find_spec("spacy")
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError("spaCy is not installed")
+    path = Path(spec.submodule_search_locations[0]) / "lang" / language / "stop_words.py"
+    module_spec = importlib.util.spec_from_file_location(f"_stop_words_{language}", path)
+    if module_spec is None or module_spec.loader is None:
+        raise ImportError(f"no spaCy stop words for {language!r} at {path}")
+    module = importlib.util.module_from_spec(module_spec)
+    module_spec.loader.exec_module(module)
+    return frozenset(module.STOP_WORDS)
+
+
+ENGLISH = stop_words("en")
 # Other languages patients may write in, by their commonest words (spaCy's stop-word lists).
-OTHER_LANGUAGES = (SPANISH, FRENCH, GERMAN, ITALIAN, PORTUGUESE, DUTCH, POLISH)
+OTHER_LANGUAGES = tuple(stop_words(lang) for lang in ("es", "fr", "de", "it", "pt", "nl", "pl"))
 
 
 def looks_english(words: list[str]) -> bool:

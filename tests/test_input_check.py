@@ -1,7 +1,10 @@
 """Bad input is cleaned and named, never passed on raw and never a crash."""
 
+import importlib
+
 import pytest
 
+from headache_core import input_check
 from headache_core.input_check import MAX_CHARS, check_text
 
 
@@ -72,3 +75,14 @@ def test_no_training_example_is_mistaken_for_another_language_or_noise():
                 if example and not check_text(example).understandable:
                     flagged.append(example)
     assert flagged == []
+
+
+@pytest.mark.parametrize("language", ["en", "es", "fr", "de", "it", "pt", "nl", "pl"])
+def test_stop_words_are_spacys_lists(language):
+    module = importlib.import_module(f"spacy.lang.{language}.stop_words")
+    assert input_check.stop_words(language) == frozenset(module.STOP_WORDS)
+
+
+def test_an_unknown_language_is_an_import_error():
+    with pytest.raises((ImportError, FileNotFoundError)):
+        input_check.stop_words("xx-not-a-language")
