@@ -11,6 +11,8 @@ INSTALLED := $(VENV)/.installed
 export TF_CPP_MIN_LOG_LEVEL := 3
 export PYTHONDONTWRITEBYTECODE := 1
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+# no usage reports to Rasa's servers from training, tests or the shell (README "Privacy")
+export RASA_TELEMETRY_ENABLED ?= false
 
 .PHONY: help install spacy train run shell validate lint format test test-unit test-server \
         test-stories bench bench-load lock clean browser migrate widget audit retention \

@@ -157,6 +157,9 @@ class Stack:
             "FRONTDESK_TOKEN": DEV_FRONTDESK_TOKEN,
             "FRONTDESK_PUBLIC_URL": self.web_url,
             "RASA_PUBLIC_URL": self.rasa_url,
+            # Rasa's usage reports to Rasa's servers are on unless refused: a clinic's assistant
+            # sends nothing out that it need not (and the report's model scan slows the start)
+            "RASA_TELEMETRY_ENABLED": "false",
         }
         if not os.environ.get("FRONTDESK_PASSWORD_HASH"):
             defaults["FRONTDESK_PASSWORD"] = DEV_FRONTDESK_PASSWORD
