@@ -2,6 +2,7 @@
 
 import pytest
 
+from headache_core.screening import flow
 from headache_core.screening.explain import outcome_replies, summary
 from headache_core.screening.flow import is_stop_request, prefill, red_flags_in_answers
 from headache_core.screening.questions import ORDER, load_questions
@@ -74,3 +75,29 @@ def test_summary_lists_values_and_words():
                    {"pain_side": "both sides mostly"})  # fmt: skip
     assert text.splitlines()[0] == "Neck screening (rules v1): not_typical_cervicogenic"
     assert 'Side: both ("both sides mostly")' in text
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "when im on my phone for ages looking down it starts",
+        "When I turn my head to reverse the car",
+        "when my neck is stiff in the morning",
+        "when it's cold and i hunch my shoulders",
+    ],
+)
+def test_a_when_clause_about_the_person_is_an_answer(answer):
+    assert not flow.looks_like_question(answer)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "when should i see a doctor",
+        "when is the clinic open",
+        "When do headaches need a scan",
+        "when?",
+    ],
+)
+def test_when_questions_stay_questions(question):
+    assert flow.looks_like_question(question)
