@@ -73,7 +73,9 @@ def test_older_events_are_slim_and_bookkeeping_is_not_sent():
         ]
     )
     assert "intent_ranking" not in events[1]["parse_data"]
-    assert len(json.dumps(lean)) < 0.6 * len(json.dumps(full))
+    # the conversation is what gets slimmer (the domain, when sent, is the same in both and
+    # would only blur the ratio: it grows with every response added to domain.yml)
+    assert len(json.dumps(lean["tracker"])) < 0.6 * len(json.dumps(full["tracker"]))
 
 
 def test_a_short_conversation_goes_whole():
