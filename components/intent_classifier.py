@@ -119,6 +119,7 @@ class TfidfLogisticRegressionClassifier(LogisticRegressionClassifier):
         counts = self._create_X(examples)
         self.weighting = BlockTfidf.fit(counts, sentence_widths(examples[0]))
         self.clf.fit(self.weighting.transform(counts), [e.get("intent") for e in examples])
+        self.clf.coef_ = np.asfortranarray(self.clf.coef_)  # see `fitted_regression`
         self.persist()
         return self._resource
 
@@ -166,9 +167,14 @@ class TfidfLogisticRegressionClassifier(LogisticRegressionClassifier):
 def fitted_regression(
     unfitted: LogisticRegression, arrays: dict[str, np.ndarray]
 ) -> LogisticRegression:
-    """The regression as `fit` left it, as far as `predict_proba` reads it."""
+    """The regression as `fit` left it, as far as `predict_proba` reads it.
+
+    The weights are kept column-major: `predict_proba` multiplies the sparse row by `coef_.T`,
+    which scipy copies into row-major order on every call otherwise (3.5 MB for the 20,000
+    columns here: 0.16 ms of each message; 0.004 ms without the copy).
+    """
     regression = LogisticRegression(**unfitted.get_params())
-    regression.coef_ = arrays["coef"]
+    regression.coef_ = np.asfortranarray(arrays["coef"])
     regression.intercept_ = arrays["intercept"]
     regression.classes_ = arrays["classes"]
     regression.n_features_in_ = arrays["coef"].shape[1]

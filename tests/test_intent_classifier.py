@@ -107,3 +107,11 @@ def test_a_model_without_a_trained_classifier_leaves_messages_unclassified(tmp_p
     loaded = classifier(LocalModelStorage(tmp_path), load=True)
     (unseen,) = loaded.process([message(1)])
     assert unseen.get(INTENT) is None
+
+
+def test_the_weights_are_kept_so_that_predicting_copies_nothing(tmp_path):
+    storage = LocalModelStorage(tmp_path)
+    trained = classifier(storage)
+    trained.train(TrainingData([message(seed, ["a", "b", "c"][seed % 3]) for seed in range(30)]))
+    for component in (trained, classifier(storage, load=True)):
+        assert component.clf.coef_.T.flags.c_contiguous
