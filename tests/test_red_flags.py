@@ -108,6 +108,30 @@ def test_a_hint_asks_instead_of_escalating():
     assert detection.flags == () and [h.flag_id for h in detection.hints] == ["thunderclap_onset"]
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "physio vs chiro for my neck headaches?",
+        "does chiropractic work for headaches",
+        "is chiropractic ok for tension headaches",
+        "chiropractor versus physio for a stiff neck and headache",
+    ],
+)
+def test_asking_about_neck_manipulation_is_not_an_emergency(question):
+    assert not detect(question).flags  # at most a hint: the assistant asks whether it happened
+
+
+@pytest.mark.parametrize(
+    "report",
+    [
+        "my chiro cracked my neck yesterday and now i have a headache and feel dizzy",
+        "went to a chiropractor vs my usual physio this week and since then a bad headache",
+    ],
+)
+def test_a_manipulation_that_happened_still_fires(report):
+    assert "cervical_artery_dissection" in detect(report).flag_ids
+
+
 def test_every_flag_names_its_source_and_a_plain_reason():
     for flag in RULES.flags:
         assert flag.source.startswith("clinical-reference §2")
