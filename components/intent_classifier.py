@@ -28,10 +28,11 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
-from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from sklearn.linear_model import LogisticRegression
+
+from components.logreg_features import sentence_features
 
 logger = logging.getLogger(__name__)
 
@@ -78,11 +79,7 @@ class BlockTfidf:
 
 def sentence_widths(message: Message) -> list[int]:
     """Widths of the message's sparse sentence features, in the order Rasa stacks them."""
-    return [
-        f.features.shape[1]
-        for f in message.features
-        if f.attribute == TEXT and f.type == FEATURE_TYPE_SENTENCE and not f.is_dense()
-    ]
+    return [f.features.shape[1] for f in sentence_features(message) if not f.is_dense()]
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
@@ -105,18 +102,15 @@ class TfidfLogisticRegressionClassifier(LogisticRegressionClassifier):
         self.weighting: BlockTfidf | None = None
 
     def _create_X(self, messages: list[Message]) -> scipy.sparse.csr_matrix:  # noqa: N802 (Rasa's name)
-        counts = super()._create_X(messages)
-        if self.weighting is None:  # training: the weighting is learnt from these rows
-            return counts
-        return self.weighting.transform(counts)
+        assert self.weighting is not None, "the classifier is trained or loaded first"
+        return self.weighting.transform(super()._create_X(messages))
 
     def train(self, training_data: TrainingData) -> Resource:
         examples = [e for e in training_data.intent_examples if e.get("intent") and e.get("text")]
         if not examples:
             logger.debug("No intent examples: the classifier is left untrained.")
             return self._resource
-        self.weighting = None
-        counts = self._create_X(examples)
+        counts = super()._create_X(examples)
         self.weighting = BlockTfidf.fit(counts, sentence_widths(examples[0]))
         self.clf.fit(self.weighting.transform(counts), [e.get("intent") for e in examples])
         self.clf.coef_ = np.asfortranarray(self.clf.coef_)  # see `fitted_regression`

@@ -22,13 +22,21 @@ _rasas_create_x = LogisticRegressionClassifier._create_X
 _EMPTY_BLOCK_DTYPE = scipy.sparse.csr_matrix([]).dtype
 
 
+def sentence_features(message: Any) -> list[Any]:
+    """The message's sentence-level features of its text, in pipeline order (the order Rasa
+    stacks them in)."""
+    return [
+        features
+        for features in message.features
+        if features.attribute == TEXT and features.type == FEATURE_TYPE_SENTENCE
+    ]
+
+
 def sentence_row(message: Any) -> scipy.sparse.csr_matrix | None:
     """The message's sparse sentence features side by side (featurizers in pipeline order),
     or None where Rasa's code must decide (dense features, none at all, odd shapes)."""
     blocks = []
-    for features in message.features:
-        if features.attribute != TEXT or features.type != FEATURE_TYPE_SENTENCE:
-            continue
+    for features in sentence_features(message):
         if features.is_dense() or features.features.shape[0] != 1:
             return None
         blocks.append(features.features.tocoo())
