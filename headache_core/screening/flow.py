@@ -33,11 +33,11 @@ STOP_RE = re.compile(
     r"continue|go on) (this|with)|no more questions)\b",
     re.I,
 )
-# "When I'm on my phone it starts" answers "what brings it on?": "when" or "if" followed by the
-# person (I, my, we, it...) opens a clause of an answer, not a question ("when should I...?").
+# "When I'm on my phone it starts" answers "what brings it on?": "when" followed by the person
+# (I, my, we, it...) opens a clause of an answer, not a question ("when should I...?").
 QUESTION_START_RE = re.compile(
     r"^\W*(what|what'?s|whats|why|how|where|"
-    r"when(?!\s+(i|i'?m|i'?ve|i'?d|my|we|we'?re|it'?s|it|im|ive|id)\b)|"
+    r"when(?!\s+(i|i'?m|i'?ve|i'?d|my|we|we'?re|it|it'?s)\b)|"
     r"who|which|is|are|can|could|does|do|should|will|would|tell me|explain)\b",
     re.I,
 )
