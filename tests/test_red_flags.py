@@ -115,6 +115,7 @@ def test_a_hint_asks_instead_of_escalating():
         "does chiropractic work for headaches",
         "is chiropractic ok for tension headaches",
         "chiropractor versus physio for a stiff neck and headache",
+        "are chiropractors any good for neck headaches or should i avoid them",
     ],
 )
 def test_asking_about_neck_manipulation_is_not_an_emergency(question):
@@ -131,6 +132,44 @@ def test_asking_about_neck_manipulation_is_not_an_emergency(question):
 def test_a_manipulation_that_happened_still_fires(report):
     assert "cervical_artery_dissection" in detect(report).flag_ids
 
+
+# Words match any ending, so a flag's word can hide in an everyday one: the verb "fit" in
+# "fitting", "secondary" in "secondaries", "spot" in "spots", "bang" in "banging".
+@pytest.mark.parametrize(
+    "text",
+    [
+        "which days next week could you fit me in",
+        "need something that fits round uni, tues or thurs arvo",
+        "i think i fit the cervicogenic headache description, can u confirm",
+        "im fit and healthy, just get headaches at work",
+        "give me some examples of secondary headaches",
+        "is a migraine a primary or secondary headache",
+        "is a tension headache primary or a secondary one",
+        "my head hurts when i press on a sore spot in my neck",
+        "bang on",
+        "ive had a banging headache since lunch",
+        "doesnt make sense to me how a neck can cause a headache",
+    ],
+)
+def test_everyday_senses_of_flag_words_are_quiet(text):
+    detection = detect(text)
+    assert not detection.flags and not detection.hints
+
+
+@pytest.mark.parametrize(
+    ("report", "flag_id"),
+    [
+        ("my son had a fit and now has a bad headache", "altered_consciousness"),
+        ("she's fitting and has a terrible headache", "altered_consciousness"),
+        ("i have secondaries in my liver and a new headache", "cancer_or_immunosuppression"),
+        ("primary lung cancer and secondary spread, now headaches", "cancer_or_immunosuppression"),
+        ("headache, fever and purple spots that don't fade under a glass", "non_blanching_rash"),
+        ("it came on like a bang, worst headache of my life", "thunderclap_onset"),
+        ("my dad is not making sense and says his head hurts", "altered_consciousness"),
+    ],
+)
+def test_the_flag_senses_of_those_words_still_fire(report, flag_id):
+    assert flag_id in detect(report).flag_ids
 
 def test_every_flag_names_its_source_and_a_plain_reason():
     for flag in RULES.flags:
