@@ -171,6 +171,7 @@ def test_everyday_senses_of_flag_words_are_quiet(text):
 def test_the_flag_senses_of_those_words_still_fire(report, flag_id):
     assert flag_id in detect(report).flag_ids
 
+
 def test_every_flag_names_its_source_and_a_plain_reason():
     for flag in RULES.flags:
         assert flag.source.startswith("clinical-reference §2")
