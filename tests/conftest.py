@@ -18,6 +18,21 @@ from tests.fakes.slack_api import FakeSlackApi
 ROOT = Path(__file__).resolve().parents[1]
 
 
+def nlu_examples(path: Path) -> dict[str, list[str]]:
+    """The examples of a Rasa NLU file, by intent, as patients typed them."""
+    import yaml
+
+    return {
+        block["intent"]: [
+            example
+            for line in block["examples"].splitlines()
+            if (example := line.removeprefix("- ").strip())
+        ]
+        for block in yaml.safe_load(path.read_text())["nlu"]
+        if "intent" in block
+    }
+
+
 @pytest.fixture(scope="session", autouse=True)
 def handoff_store_for_tests(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """Actions run in-process write front-desk records (a red flag, a booking): into a migrated

@@ -5,7 +5,8 @@ from pathlib import Path
 
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.conftest import ROOT, nlu_examples
+
 CLASSIFIERS = {"DIETClassifier", "components.intent_classifier.TfidfLogisticRegressionClassifier"}
 
 
@@ -22,15 +23,6 @@ def test_the_diet_config_is_config_yml_with_another_classifier():
     )
 
 
-def _examples(path: Path) -> dict[str, list[str]]:
-    items = yaml.safe_load(path.read_text())["nlu"]
-    return {
-        item["intent"]: [line[2:] for line in item["examples"].splitlines() if line.strip()]
-        for item in items
-        if "intent" in item
-    }
-
-
 def _normal(text: str) -> str:
     return " ".join("".join(c for c in text.lower() if c.isalnum() or c.isspace()).split())
 
@@ -38,14 +30,14 @@ def _normal(text: str) -> str:
 def test_the_held_out_set_covers_every_intent_and_is_never_trained_on():
     """`make bench` scores the model on bench/intent_holdout.yml: it only means something while
     every intent is in it and none of its messages is in the training data."""
-    held_out = _examples(ROOT / "bench/intent_holdout.yml")
+    held_out = nlu_examples(ROOT / "bench/intent_holdout.yml")
     intents = set(yaml.safe_load((ROOT / "domain.yml").read_text())["intents"])
     assert set(held_out) == intents
     assert all(len(texts) >= 10 for texts in held_out.values())
     trained = {
         _normal(text)
         for path in (ROOT / "data/nlu").glob("*.yml")
-        for texts in _examples(path).values()
+        for texts in nlu_examples(path).values()
         for text in texts
     }
     leaked = [text for texts in held_out.values() for text in texts if _normal(text) in trained]

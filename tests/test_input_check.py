@@ -63,17 +63,15 @@ def test_unreadable_messages_are_flagged_as_such():
 
 def test_no_training_example_is_mistaken_for_another_language_or_noise():
     """Patients' English (slang, typos, 'r u a bot') must reach the classifier."""
-    import yaml
+    from tests.conftest import ROOT, nlu_examples
 
-    from tests.conftest import ROOT
-
-    flagged = []
-    for path in sorted((ROOT / "data" / "nlu").glob("*.yml")):
-        for block in yaml.safe_load(path.read_text())["nlu"]:
-            for line in block["examples"].splitlines():
-                example = line.removeprefix("- ").strip()
-                if example and not check_text(example).understandable:
-                    flagged.append(example)
+    flagged = [
+        example
+        for path in sorted((ROOT / "data" / "nlu").glob("*.yml"))
+        for examples in nlu_examples(path).values()
+        for example in examples
+        if not check_text(example).understandable
+    ]
     assert flagged == []
 
 

@@ -354,24 +354,26 @@ def cross_validate(config: Path, tag: str) -> dict[str, Any]:
         "--cross-validation", "--folds", "5", "--out", str(out.relative_to(ROOT)),
     ]  # fmt: skip
     seconds = timed_run(command, WORK / f"cv-{tag}.log", RASA_CACHE_DIRECTORY=str(WORK / "cache"))
-    figures = intent_report_figures(out / "intent_report.json") | {"seconds": round(seconds, 1)}
-    log(f"  cv {tag}: macro F1 {figures['macro_f1']} (lowest: {figures['lowest_f1']})")
-    return figures
+    return intent_report_figures(out / "intent_report.json", seconds, f"cv {tag}")
 
 
-def intent_report_figures(report_path: Path) -> dict[str, Any]:
+def intent_report_figures(report_path: Path, seconds: float, label: str) -> dict[str, Any]:
+    """The figures of a `rasa test nlu` intent report, logged under `label`."""
     report = json.loads(report_path.read_text())
     per_intent = {k: v for k, v in report.items() if isinstance(v, dict) and "avg" not in k}
     worst = sorted(per_intent.items(), key=lambda kv: kv[1]["f1-score"])[:3]
-    return {
+    figures = {
         "macro_f1": round(report["macro avg"]["f1-score"], 4),
         "weighted_f1": round(report["weighted avg"]["f1-score"], 4),
         "accuracy": round(report.get("accuracy", float("nan")), 4),
         "examples": report["macro avg"]["support"],
         "intents": len(per_intent),
         "lowest_f1": {k: round(v["f1-score"], 3) for k, v in worst},
+        "seconds": round(seconds, 1),
         "report": str(report_path.relative_to(ROOT)),
     }
+    log(f"  {label}: macro F1 {figures['macro_f1']} (lowest: {figures['lowest_f1']})")
+    return figures
 
 
 def score_holdout(model: Path, tag: str) -> dict[str, Any]:
@@ -383,9 +385,7 @@ def score_holdout(model: Path, tag: str) -> dict[str, Any]:
         "--model", str(model), "--out", str(out.relative_to(ROOT)),
     ]  # fmt: skip
     seconds = timed_run(command, WORK / f"holdout-{tag}.log")
-    figures = intent_report_figures(out / "intent_report.json") | {"seconds": round(seconds, 1)}
-    log(f"  held-out {tag}: macro F1 {figures['macro_f1']} (lowest: {figures['lowest_f1']})")
-    return figures
+    return intent_report_figures(out / "intent_report.json", seconds, f"held-out {tag}")
 
 
 def serve_ours(model: Path, tag: str, ports: Ports, one_user_only: bool = False) -> dict[str, Any]:
