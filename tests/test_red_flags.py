@@ -149,6 +149,12 @@ def test_a_manipulation_that_happened_still_fires(report):
         "bang on",
         "ive had a banging headache since lunch",
         "doesnt make sense to me how a neck can cause a headache",
+        "all this headache info is so confusing",
+        "im a bit confused, is my headache from my neck or not",
+        "confused about which stretches help a neck headache",
+        "i'm confused about what a cervicogenic headache is",
+        "im 6 weeks into physio for neck headaches",
+        "i'm 3 weeks off work with this headache",
     ],
 )
 def test_everyday_senses_of_flag_words_are_quiet(text):
@@ -166,6 +172,10 @@ def test_everyday_senses_of_flag_words_are_quiet(text):
         ("headache, fever and purple spots that don't fade under a glass", "non_blanching_rash"),
         ("it came on like a bang, worst headache of my life", "thunderclap_onset"),
         ("my dad is not making sense and says his head hurts", "altered_consciousness"),
+        # "confusing" was an exception, and as words match any ending it hid "confused" too
+        ("my nan seems confused and has a bad headache", "altered_consciousness"),
+        ("he has a headache and is confused about what day it is", "altered_consciousness"),
+        ("my partner has a headache and is a bit confused tonight", "altered_consciousness"),
     ],
 )
 def test_the_flag_senses_of_those_words_still_fire(report, flag_id):
@@ -220,7 +230,8 @@ def test_phrase_language():
     assert len(compile_phrase("(i am|i'm) expecting", lemmas)) == 2
     assert len(compile_phrase("really? bad", lemmas)) == 2
     assert len(compile_phrase("neck ... stiff", lemmas)[0]) == 6  # neck, 4 optional words, stiff
-    for bad in ["... stiff", "(a|b", "a||b"]:
+    assert compile_phrase("so =confusing", lemmas) == [[{"LEMMA": "so"}, {"LOWER": "confusing"}]]
+    for bad in ["... stiff", "(a|b", "a||b", "= stiff"]:
         with pytest.raises(PhraseError):
             compile_phrase(bad, lemmas)
 
@@ -245,3 +256,36 @@ def test_a_lone_surrogate_does_not_stop_the_detector():
     from headache_core.red_flags.detector import default_detector
 
     assert default_detector().detect("sudden worst headache of my life \ud800").flags
+
+
+# Ways of saying a flag that the phrases did not know, found by running the NLU training data's
+# emergency examples through the detector (written here in other words, not copied).
+@pytest.mark.parametrize(
+    ("report", "flag_id"),
+    [
+        (
+            "mum keeps asking me the same question again and again, and her head hurts",
+            "altered_consciousness",
+        ),
+        ("he had a headache then couldnt find any of the words he wanted", "neurological_deficit"),
+        ("her words came out all muddled and she has a headache", "neurological_deficit"),
+        (
+            "when she smiles only one side of her mouth goes up, and she has a headache",
+            "neurological_deficit",
+        ),
+        (
+            "i cant feel the fingertips on my left hand and i have a bad headache",
+            "neurological_deficit",
+        ),
+        ("bad headache and half the sight in my right eye is gone", "neurological_deficit"),
+        ("my sight keeps doubling and my head is pounding", "neurological_deficit"),
+        ("head pain that hit like a thunder clap", "thunderclap_onset"),
+        ("my son knocked himself out on the trampoline and has a headache", "head_injury"),
+        ("fell off my bike, hit my head and now im so sleepy", "head_injury"),
+        ("im 32 weeks, headache that won't shift and my feet have ballooned", "pre_eclampsia"),
+        ("i'm 35 weeks with a banging head and seeing spots", "pre_eclampsia"),
+        ("red and sore eye, headache, and i've thrown up twice", "acute_glaucoma"),
+    ],
+)
+def test_more_ways_of_saying_a_flag_fire(report, flag_id):
+    assert flag_id in detect(report).flag_ids

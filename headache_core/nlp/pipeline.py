@@ -1,7 +1,8 @@
 """Build, save and load the project's spaCy pipeline.
 
 blank English + a case-insensitive lookup lemmatizer (tables from spacy-lookups-data, saved
-with the pipeline) + an EntityRuler from `knowledge/entity_patterns.yml`. Rasa's `SpacyNLP`
+with the pipeline) + spelling repair for the clinical words (`spelling.py`) + an EntityRuler from
+`knowledge/entity_patterns.yml`. Rasa's `SpacyNLP`
 loads the saved folder by path; the clinical core loads the same folder for its own matching.
 """
 
@@ -15,12 +16,21 @@ import spacy
 from spacy.language import Language
 
 from headache_core.nlp import lemmatizer as _lemmatizer  # noqa: F401  (registers the factory)
+from headache_core.nlp import spelling
 from headache_core.nlp.patterns import PATTERNS_FILE, load_phrases, ruler_patterns
+from headache_core.red_flags.rules import RED_FLAGS_FILE, load_rules
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_PIPELINE_DIR = REPO_ROOT / "build" / "spacy" / "en_headache"
 PIPELINE_NAME = "headache"
-BUILD_INPUTS = (PATTERNS_FILE, Path(__file__), Path(_lemmatizer.__file__))
+# The red-flag phrases are an input too: their words are the spelling repair's vocabulary.
+BUILD_INPUTS = (
+    PATTERNS_FILE,
+    RED_FLAGS_FILE,
+    Path(__file__),
+    Path(_lemmatizer.__file__),
+    Path(spelling.__file__),
+)
 
 
 def inputs_fingerprint() -> str:
@@ -36,12 +46,17 @@ def build_pipeline() -> Language:
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer")  # sentences bound the red-flag detector's context cues
     nlp.add_pipe("lowercase_lemmatizer")
+    nlp.add_pipe(spelling.FACTORY)
     nlp.initialize()  # loads lemma_lookup from spacy-lookups-data into the lemmatizer
     lemmatize = nlp.get_pipe("lowercase_lemmatizer")
 
     def tokenize(text: str):
         doc = lemmatize(nlp.make_doc(text))
         return ((t.lower_, t.lemma_) for t in doc)
+
+    phrases = [p.text for p in load_phrases()]
+    phrases += [text for concept in load_rules().concepts.values() for text in concept.phrases]
+    spelling.build_spelling(nlp, phrases, lambda word: next(lemma for _, lemma in tokenize(word)))
 
     ruler = nlp.add_pipe("entity_ruler", config={"overwrite_ents": True})
     ruler.add_patterns(ruler_patterns(load_phrases(), tokenize))

@@ -5,6 +5,7 @@ neck is|was|feels stiff    `|` gives alternatives for one position ("can't|canno
 neck ... stiff             `...` allows up to 4 other words in between (same sentence)
 really|very? bad           `?` at the end makes the position optional
 #num                       any number
+=confusing                 `=` keeps the word exactly as written: "=confusing" is not "confused"
 """
 
 import re
@@ -15,6 +16,7 @@ from typing import Any
 GAP = "..."
 GAP_WORDS = 4
 NUMBER = "#num"
+EXACT = "="
 MAX_VARIANTS = 256
 Lemmas = Callable[[str], list[str]]  # text -> lemmas of its tokens, by the project's pipeline
 
@@ -63,9 +65,14 @@ def compile_phrase(phrase: str, lemmas: Lemmas) -> list[list[dict[str, Any]]]:
                 pattern += [{"IS_SENT_START": False, "IS_PUNCT": False, "OP": "?"}] * GAP_WORDS
             elif item == NUMBER:
                 pattern.append({"LIKE_NUM": True})
+            elif item.startswith(EXACT):
+                words = item[len(EXACT) :].split()
+                if not words:
+                    raise PhraseError(f"'=' without a word in {phrase!r}")
+                pattern += [{"LOWER": word} for word in words]
             elif item:
                 pattern += [{"LEMMA": lemma} for lemma in lemmas(item)]
-        if not any("LEMMA" in p or "LIKE_NUM" in p for p in pattern):
+        if not any("LEMMA" in p or "LOWER" in p or "LIKE_NUM" in p for p in pattern):
             raise PhraseError(f"phrase {phrase!r} can match without any word")
         patterns.append(pattern)
     return patterns
