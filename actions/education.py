@@ -6,9 +6,9 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.red_flags import red_flag_level
 from actions.replies import send
 from actions.tracker_entities import entities_by_label, latest_intent
+from actions.triage_outcome import red_flag_level
 from headache_core.clinic import load_clinic
 from headache_core.content import select_topic
 
@@ -16,11 +16,14 @@ AFTER_RED_FLAG_HIDDEN = {"/start_screening", "/book_appointment"}
 
 
 def send_topic_answer(
-    dispatcher: CollectingDispatcher, tracker: Tracker, with_buttons: bool = True
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    with_buttons: bool = True,
+    intent: str | None = None,
 ) -> None:
-    """The topic for the latest message's intent and entities (without its buttons inside the
-    screening form, whose question follows with its own)."""
-    topic = select_topic(latest_intent(tracker) or "", entities_by_label(tracker))
+    """The topic for the latest message's intent (or `intent`) and entities (without its buttons
+    where a question with its own buttons follows: the screening form, a red-flag question)."""
+    topic = select_topic(intent or latest_intent(tracker) or "", entities_by_label(tracker))
     if topic is None:
         send(dispatcher, "unclear")
         return

@@ -3,7 +3,8 @@
 The NLU component `RedFlagMarker` names the flags; this action turns them into the fixed
 routing message of the highest level, keeps the highest level seen in the conversation
 (`triage_outcome`) and every flag (`red_flags`), and asks one clarifying question when a message
-only hints at a flag.
+only hints at a flag (after answering the question the hint came in, if it was one, and only
+once per flag: a "no" is remembered for the conversation).
 """
 
 from typing import Any
@@ -12,21 +13,47 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.education import send_topic_answer
 from actions.handoff_records import record_red_flag
 from actions.replies import send
 from actions.tracker_entities import entities_by_label, latest_intent
+from actions.triage_outcome import OUTCOME, red_flag_level
 from headache_core.red_flags.rules import LEVELS, load_rules
 
-OUTCOME = {"emergency": "red_flag_emergency", "urgent": "red_flag_urgent"}
 # The intent classifier alone read a red flag the detector cannot name: ask, don't alarm.
 UNNAMED = "unnamed"
-LEVEL_OF = {v: k for k, v in OUTCOME.items()}
 MAX_REASONS = 2
+# How sure the classifier must be that a message with a hint was an education question
+# ("is neck manipulation safe?") for the answer to come before the clarifying question.
+QUESTION_CONFIDENCE = 0.5
 
 
-def red_flag_level(tracker: Tracker) -> str | None:
-    """The highest red-flag level given in this conversation so far, or None."""
-    return LEVEL_OF.get(tracker.get_slot("triage_outcome"))
+def asked_question(tracker: Tracker) -> str | None:
+    """The education intent the classifier read under a red-flag hint, if it was sure of it
+    (the red-flag marker keeps its ranking below the emergency intent)."""
+    ranking = tracker.latest_message.get("intent_ranking") or []
+    below = [r for r in ranking if r.get("name") != "report_emergency_symptoms"]
+    sure = below and below[0].get("confidence", 0.0) >= QUESTION_CONFIDENCE
+    return below[0]["name"] if sure and below[0]["name"].startswith("ask_") else None
+
+
+def _intent_of(user_event: dict[str, Any]) -> str | None:
+    return ((user_event.get("parse_data") or {}).get("intent") or {}).get("name")
+
+
+def hints_denied(tracker: Tracker) -> set[str]:
+    """Flags whose clarifying question the person answered "no" to (the next message after
+    the question; a "no" later on answers something else)."""
+    denied: set[str] = set()
+    asked = None
+    for event in tracker.events:
+        if event.get("event") == "slot" and event.get("name") == "red_flag_pending":
+            asked = event.get("value")
+        elif event.get("event") == "user":
+            if asked and _intent_of(event) == "deny":
+                denied.add(asked)
+            asked = None
+    return denied
 
 
 def _highest(*levels: str | None) -> str | None:
@@ -100,9 +127,17 @@ class ActionEscalateRedFlag(Action):
             send(dispatcher, "red_flag_clarify_no")
             return [SlotSet("red_flag_pending", None)]
         elif not flags and hints and intent == "report_emergency_symptoms":
-            question = load_rules().flag(hints[0]).clarify
+            asked = asked_question(tracker)
+            if asked:
+                send_topic_answer(dispatcher, tracker, with_buttons=False, intent=asked)
+            unasked = [h for h in hints if h not in hints_denied(tracker)]
+            if not unasked:
+                if not asked:  # nothing to answer: the "no" stands, say how to go on
+                    send(dispatcher, "red_flag_clarify_no")
+                return []
+            question = load_rules().flag(unasked[0]).clarify
             send(dispatcher, "red_flag_clarify", question=question)
-            return [SlotSet("red_flag_pending", hints[0])]
+            return [SlotSet("red_flag_pending", unasked[0])]
         elif not flags and intent == "report_emergency_symptoms":
             # On the project's corpus the classifier alone raised 45% false alarms, while the
             # detector caught every red flag: its reading is a reason to ask, with the

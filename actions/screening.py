@@ -26,9 +26,10 @@ from actions.forms import (
 )
 from actions.handoff_records import CRITERIA_SLOT, SUMMARY_SLOT
 from actions.interruptions import answer_side_question, is_side_question
-from actions.red_flags import UNNAMED, escalate, red_flag_level, repeat_advice_if_flagged
+from actions.red_flags import UNNAMED, escalate, repeat_advice_if_flagged
 from actions.replies import send, send_reply
 from actions.tracker_entities import entities_by_label
+from actions.triage_outcome import red_flag_level
 from headache_core.messages import render
 from headache_core.red_flags.rules import load_rules
 from headache_core.screening.answers import NOT_SURE, READERS, read_red_flag_check

@@ -4,8 +4,9 @@ Runs after the intent classifier: a detected flag makes the intent `report_emerg
 (confidence 1) with one `red_flag` entity per flag and a `red_flag_level` entity, so the
 escalation rules win over whatever the classifier or an active form expected. A message that
 only hints at a flag ("it came on suddenly") gets a `red_flag_hint` entity and the same intent,
-and the escalation action asks one clarifying question. The classifier's own
-`report_emergency_symptoms` is left as it is: either one escalates.
+and the escalation action asks one clarifying question; the classifier's ranking stays below the
+emergency intent, so a question under the hint ("is neck manipulation safe?") is answered too.
+The classifier's own `report_emergency_symptoms` is left as it is: either one escalates.
 """
 
 from typing import Any
@@ -44,9 +45,12 @@ class RedFlagMarker(StatelessComponent):
                 added = [_entity("red_flag_hint", h.flag_id) for h in detection.hints]
             else:
                 continue
-            message.set(INTENT, {"name": INTENT_NAME, "confidence": 1.0}, add_to_output=True)
-            message.set(
-                INTENT_RANKING_KEY, [{"name": INTENT_NAME, "confidence": 1.0}], add_to_output=True
-            )
+            ranking = [{"name": INTENT_NAME, "confidence": 1.0}]
+            if not detection.flags:  # what the person asked, for the answer before the question
+                ranking += [
+                    r for r in message.get(INTENT_RANKING_KEY) or [] if r["name"] != INTENT_NAME
+                ]
+            message.set(INTENT, ranking[0], add_to_output=True)
+            message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
             message.set(ENTITIES, (message.get(ENTITIES) or []) + added, add_to_output=True)
         return messages

@@ -146,6 +146,69 @@ async def test_a_hint_gets_one_clarifying_question(dispatcher):
     assert "within about a minute" in texts(dispatcher)
 
 
+def _hint_on_a_question(events=None):
+    """ "is neck manipulation safe?" as the red-flag marker leaves it: a hint, and the
+    classifier's reading kept below the emergency intent."""
+    tracker = make_tracker(
+        "report_emergency_symptoms",
+        [{"entity": "red_flag_hint", "value": "cervical_artery_dissection"}],
+        events=events,
+    )
+    tracker.latest_message["intent_ranking"] = [
+        {"name": "report_emergency_symptoms", "confidence": 1.0},
+        {"name": "ask_treatment", "confidence": 0.93},
+        {"name": "ask_cervicogenic_headache", "confidence": 0.04},
+    ]
+    return tracker
+
+
+async def test_a_question_with_a_hint_is_answered_before_the_clarifying_question(dispatcher):
+    events = await ActionEscalateRedFlag().run(dispatcher, _hint_on_a_question(), DOMAIN)
+    assert events == [SlotSet("red_flag_pending", "cervical_artery_dissection")]
+    answer, question = dispatcher.messages
+    assert "physio" in answer["text"].lower() and not answer.get("buttons")
+    assert "after the neck treatment" in question["text"]
+
+
+async def test_an_unsure_reading_under_a_hint_gets_only_the_question(dispatcher):
+    tracker = _hint_on_a_question()
+    tracker.latest_message["intent_ranking"][1]["confidence"] = 0.3
+    await ActionEscalateRedFlag().run(dispatcher, tracker, DOMAIN)
+    assert len(dispatcher.messages) == 1 and "after the neck treatment" in texts(dispatcher)
+
+
+def _asked_and_denied(flag_id: str) -> list[dict]:
+    return [
+        {"event": "slot", "name": "red_flag_pending", "value": flag_id},
+        {"event": "user", "text": "no", "parse_data": {"intent": {"name": "deny"}}},
+        {"event": "slot", "name": "red_flag_pending", "value": None},
+    ]
+
+
+async def test_a_no_is_remembered_and_the_question_is_not_asked_again(dispatcher):
+    """Asked again after "no", the same question came back: the person could not get an answer."""
+    tracker = _hint_on_a_question(events=_asked_and_denied("cervical_artery_dissection"))
+    events = await ActionEscalateRedFlag().run(dispatcher, tracker, DOMAIN)
+    assert events == [] and len(dispatcher.messages) == 1
+    assert "after the neck treatment" not in texts(dispatcher)
+
+
+async def test_a_no_to_another_flag_does_not_silence_this_one(dispatcher):
+    tracker = _hint_on_a_question(events=_asked_and_denied("thunderclap_onset"))
+    events = await ActionEscalateRedFlag().run(dispatcher, tracker, DOMAIN)
+    assert events == [SlotSet("red_flag_pending", "cervical_artery_dissection")]
+
+
+async def test_a_later_no_to_something_else_is_not_a_no_to_the_flag(dispatcher):
+    events = [
+        {"event": "slot", "name": "red_flag_pending", "value": "cervical_artery_dissection"},
+        {"event": "user", "text": "what is cervicogenic", "parse_data": {"intent": {"name": "ask_cervicogenic_headache"}}},
+        {"event": "user", "text": "no", "parse_data": {"intent": {"name": "deny"}}},
+    ]  # fmt: skip
+    result = await ActionEscalateRedFlag().run(dispatcher, _hint_on_a_question(events), DOMAIN)
+    assert result == [SlotSet("red_flag_pending", "cervical_artery_dissection")]
+
+
 async def test_yes_to_the_clarifying_question_escalates(dispatcher):
     tracker = make_tracker("affirm", slots={"red_flag_pending": "thunderclap_onset"})
     events = await ActionEscalateRedFlag().run(dispatcher, tracker, DOMAIN)

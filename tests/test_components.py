@@ -1,11 +1,12 @@
 """The custom Rasa NLU components, run on Rasa messages without training a model."""
 
 from rasa.nlu.constants import SPACY_DOCS
-from rasa.shared.nlu.constants import ENTITIES, INTENT, TEXT
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from components.entity_canonicalizer import EntityCanonicalizer
 from components.input_guard import EMPTY_STAND_IN, InputCleaner, InputProblemRouter
+from components.red_flag_marker import RedFlagMarker
 from headache_core.nlp.pipeline import load_pipeline
 
 
@@ -57,3 +58,24 @@ def test_canonicalizer_swaps_in_the_pattern_id_and_keeps_the_words():
     EntityCanonicalizer().process([message])
     entity = message.get(ENTITIES)[0]
     assert (entity["value"], entity["text"]) == ("suboccipital", "base of my skull")
+
+
+def _marked(text: str) -> Message:
+    message = Message({TEXT: text})
+    ranking = [{"name": "ask_treatment", "confidence": 0.9}, {"name": "greet", "confidence": 0.1}]
+    message.set(INTENT, ranking[0])
+    message.set(INTENT_RANKING_KEY, ranking)
+    RedFlagMarker().process([message])
+    return message
+
+
+def test_a_hint_keeps_what_the_classifier_read_below_the_emergency_intent():
+    message = _marked("is neck manipulation safe")
+    assert message.get(INTENT)["name"] == "report_emergency_symptoms"
+    ranking = [r["name"] for r in message.get(INTENT_RANKING_KEY)]
+    assert ranking == ["report_emergency_symptoms", "ask_treatment", "greet"]
+
+
+def test_a_flag_leaves_only_the_emergency_intent():
+    message = _marked("the chiropractor cracked my neck and now i have a terrible headache")
+    assert [r["name"] for r in message.get(INTENT_RANKING_KEY)] == ["report_emergency_symptoms"]

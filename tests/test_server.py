@@ -78,6 +78,18 @@ def test_red_flag_sets_the_contract_slot(assistant):
     assert slots["triage_outcome"] == "red_flag_emergency"
 
 
+def test_a_question_with_a_red_flag_hint_is_answered_and_asked_once(assistant):
+    """Before, "is neck manipulation safe" got only "did your pain start after the neck
+    treatment?", and after a "no" the same question came back each time it was asked."""
+    sender = new_sender()
+    first = texts(assistant.say(sender, "is neck manipulation safe?"))
+    assert "manipulation" in first.lower() and "after the neck treatment" in first
+    assistant.say(sender, "no")
+    again = texts(assistant.say(sender, "but is neck manipulation safe?"))
+    assert "manipulation" in again.lower() and "after the neck treatment" not in again
+    assert assistant.tracker(sender)["slots"]["triage_outcome"] is None
+
+
 def test_tracker_api_needs_the_token(assistant):
     url = f"{assistant.rasa_url}/conversations/{new_sender()}/tracker"
     with pytest.raises(urllib.error.HTTPError) as err:
