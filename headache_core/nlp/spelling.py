@@ -24,6 +24,7 @@ import gzip
 import json
 import re
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 from pathlib import Path
 
 from spacy.language import Language
@@ -204,9 +205,18 @@ class ClinicalSpelling:
         (path / FILE_NAME).write_text(json.dumps(saved), encoding="utf-8")
 
     def from_disk(self, path: Path, *, exclude: Iterable[str] = ()) -> "ClinicalSpelling":
-        saved = json.loads((Path(path) / FILE_NAME).read_text(encoding="utf-8"))
-        self.configure(saved["vocabulary"], saved["known"], saved["typos"], saved["log_prob"])
+        file = Path(path) / FILE_NAME
+        shared = _saved_repair(str(file.resolve()), file.stat().st_mtime_ns)
+        self.__dict__.update(shared.__dict__)  # the same tables, not a copy
         return self
+
+
+@lru_cache(maxsize=4)
+def _saved_repair(file: str, mtime_ns: int) -> ClinicalSpelling:
+    """One set of tables per saved file: the Rasa server loads the pipeline twice (Rasa's
+    SpacyNLP and the red-flag detector), and the 120,000 known words cost about 40 MB each."""
+    saved = json.loads(Path(file).read_text(encoding="utf-8"))
+    return ClinicalSpelling(saved["vocabulary"], saved["known"], saved["typos"], saved["log_prob"])
 
 
 def build_spelling(
