@@ -5,6 +5,7 @@ nothing refused in the conversation; browsers from other origins get no CORS gra
 
 import asyncio
 import json
+import time
 import urllib.error
 import urllib.request
 import uuid
@@ -12,7 +13,10 @@ import uuid
 import pytest
 import socketio
 
+from channels.limits import WINDOW_SECONDS
 from tests.conftest import TEST_RATE_LIMIT
+
+SENDING_TIME_ALLOWED = 30  # seconds the widget test may take to send its 65 messages
 
 pytestmark = pytest.mark.server
 
@@ -151,13 +155,17 @@ async def test_the_widget_gets_a_polite_message_for_a_too_long_one(assistant):
 
 
 async def test_the_widget_is_told_once_when_it_sends_too_fast(assistant):
+    # The limit counts fixed one-minute windows: 65 messages split across two windows may cross
+    # neither (a flaky failure on a slow machine), so they are sent early in a window.
+    left = WINDOW_SECONDS - time.time() % WINDOW_SECONDS
+    if left < SENDING_TIME_ALLOWED:
+        await asyncio.sleep(left + 0.2)
     messages = ["hello"] * TEST_RATE_LIMIT + ["again"] * 5
     session, texts = await widget_session(assistant, messages, "faster than I can answer")
     told = [t for t in texts if "faster than I can answer" in t]
-    assert len(told) in (1, 2)  # 2 only if a new minute began mid-way and it was crossed twice
+    assert len(told) == 1
     assert "999" in told[0]
-    if len(told) == 1:
-        assert "again" not in user_texts(assistant, session)
+    assert "again" not in user_texts(assistant, session)
 
 
 def test_rest_grants_cors_only_to_configured_origins(assistant):
