@@ -130,7 +130,8 @@ class ActionEscalateRedFlag(Action):
             asked = asked_question(tracker)
             if asked:
                 send_topic_answer(dispatcher, tracker, with_buttons=False, intent=asked)
-            unasked = [h for h in hints if h not in hints_denied(tracker)]
+            denied = hints_denied(tracker)
+            unasked = [h for h in hints if h not in denied]
             if not unasked:
                 if not asked:  # nothing to answer: the "no" stands, say how to go on
                     send(dispatcher, "red_flag_clarify_no")

@@ -1,6 +1,5 @@
 """The red-flag detector: every flag fires, and stays quiet when denied, long past or asked about."""
 
-import re
 from pathlib import Path
 
 import pytest
@@ -8,7 +7,14 @@ import yaml
 
 from headache_core.age import find_age
 from headache_core.red_flags.detector import detect
-from headache_core.red_flags.phrases import PhraseError, compile_phrase
+from headache_core.red_flags.phrases import (
+    EXACT,
+    GAP,
+    NUMBER,
+    PhraseError,
+    compile_phrase,
+    positions,
+)
 from headache_core.red_flags.rules import RED_FLAGS_FILE, RedFlagFileError, load_rules
 
 RULES = load_rules()
@@ -295,12 +301,11 @@ def test_more_ways_of_saying_a_flag_fire(report, flag_id):
 def _plainly(phrase: str) -> str:
     """A phrase of the phrase language said plainly: first alternatives, no optional words."""
     words = []
-    for group, word in re.findall(r"\(([^()]*)\)\??|(\S+)", phrase):
-        item = group or word
-        if item == "..." or (item.endswith("?") and len(item) > 1):
+    for options in positions(phrase):
+        if options == [GAP] or "" in options:
             continue
-        first = item.split("|")[0].lstrip("=")
-        words.append("5" if first == "#num" else first)
+        first = options[0].removeprefix(EXACT)
+        words.append("5" if first == NUMBER else first)
     return " ".join(words)
 
 

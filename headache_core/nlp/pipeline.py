@@ -54,12 +54,13 @@ def build_pipeline() -> Language:
         doc = lemmatize(nlp.make_doc(text))
         return ((t.lower_, t.lemma_) for t in doc)
 
-    phrases = [p.text for p in load_phrases()]
+    entity_phrases = load_phrases()
+    phrases = [p.text for p in entity_phrases]
     phrases += [text for concept in load_rules().concepts.values() for text in concept.phrases]
     spelling.build_spelling(nlp, phrases, lambda word: next(lemma for _, lemma in tokenize(word)))
 
     ruler = nlp.add_pipe("entity_ruler", config={"overwrite_ents": True})
-    ruler.add_patterns(ruler_patterns(load_phrases(), tokenize))
+    ruler.add_patterns(ruler_patterns(entity_phrases, tokenize))
     nlp.meta["name"] = PIPELINE_NAME
     nlp.meta["version"] = "1.0.0"
     nlp.meta["description"] = "Headache assistant pipeline; fingerprint " + inputs_fingerprint()

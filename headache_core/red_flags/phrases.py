@@ -35,23 +35,23 @@ def _options(body: str, optional: bool) -> list[str]:
     return options + [""] if optional else options
 
 
-def _positions(phrase: str) -> list[list[str]]:
+def positions(phrase: str) -> list[list[str]]:
     """Each position's alternatives; a bracketed group is one position, words inside allowed."""
-    positions = []
+    found = []
     for group, group_optional, word in ITEM_RE.findall(phrase):
         if word:
             if "(" in word or ")" in word:
                 raise PhraseError(f"unbalanced bracket in {phrase!r}")
             optional = word.endswith("?") and len(word) > 1
-            positions.append(_options(word.rstrip("?") if optional else word, optional))
+            found.append(_options(word.rstrip("?") if optional else word, optional))
         else:
-            positions.append(_options(group, bool(group_optional)))
-    return positions
+            found.append(_options(group, bool(group_optional)))
+    return found
 
 
 def compile_phrase(phrase: str, lemmas: Lemmas) -> list[list[dict[str, Any]]]:
     """All Matcher patterns one phrase stands for (one per combination of alternatives)."""
-    choices = _positions(phrase.lower().replace("’", "'"))
+    choices = positions(phrase.lower().replace("’", "'"))
     if not choices or [GAP] in (choices[0], choices[-1]):
         raise PhraseError(f"phrase {phrase!r} must start and end with a word")
     variants = list(product(*choices))
