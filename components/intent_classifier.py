@@ -11,6 +11,9 @@ pipeline and policies"):
   the training examples) and scaled to unit length, so the words and the character n-grams count
   alike; the regularisation `C` suits those scaled features. Cross-validated macro-F1 rose from
   0.910 to about 0.93 on the same data.
+- Subword vectors. A dense block (components/subword_featurizer.py) follows the counts, each
+  row already of length 1, scaled by `dense_weight`: what the examples' own words cannot tell
+  ("certainly" is near "yes"). Cross-validated macro-F1 rose by about one point (README).
 - Saving. Rasa saves the fitted model with skops, whose import walks every loaded module for
   each scikit-learn type name: 2-4 s of the server's start (py-spy). The fitted numbers (weights,
   intercepts, class names, document frequencies) are saved with numpy instead, read back with
@@ -41,45 +44,67 @@ FILE_NAME = "intent_classifier.npz"
 
 @dataclass(frozen=True)
 class BlockTfidf:
-    """Sublinear tf-idf per featurizer block of a sentence row, each block scaled to length 1.
+    """Sublinear tf-idf per count block of a sentence row, each block scaled to length 1; the
+    dense columns after the counts (`dense_width`, Rasa puts them last) times `dense_weight`.
 
-    `offsets` are the blocks' first columns plus the row's width ([0, words, words + chars]);
-    `idf` has one weight per column, as scikit-learn's smoothed idf: ln((1 + n) / (1 + df)) + 1.
+    `offsets` are the count blocks' first columns plus their end ([0, words, words + chars]);
+    `idf` has one weight per count column, as scikit-learn's smoothed idf:
+    ln((1 + n) / (1 + df)) + 1.
     """
 
     offsets: np.ndarray
     idf: np.ndarray
+    dense_width: int = 0
+    dense_weight: float = 1.0
 
     @classmethod
-    def fit(cls, counts: scipy.sparse.spmatrix, widths: list[int]) -> "BlockTfidf":
-        counts = scipy.sparse.csr_matrix(counts)
+    def fit(
+        cls,
+        rows: scipy.sparse.spmatrix,
+        widths: list[int],
+        dense_width: int = 0,
+        dense_weight: float = 1.0,
+    ) -> "BlockTfidf":
+        rows = scipy.sparse.csr_matrix(rows)
         offsets = np.cumsum([0, *widths])
-        if offsets[-1] != counts.shape[1]:
-            raise ValueError(f"feature blocks {widths} do not add up to {counts.shape[1]} columns")
-        documents = np.bincount(counts.indices, minlength=counts.shape[1])
-        idf = np.log((1 + counts.shape[0]) / (1 + documents)) + 1.0
-        return cls(offsets=offsets, idf=idf)
-
-    def transform(self, counts: scipy.sparse.spmatrix) -> scipy.sparse.csr_matrix:
-        counts = scipy.sparse.csr_matrix(counts, dtype=np.float64, copy=True)
-        if counts.shape[1] != self.offsets[-1]:
+        if offsets[-1] + dense_width != rows.shape[1]:
             raise ValueError(
-                f"the classifier was trained on {self.offsets[-1]} feature columns, "
-                f"got {counts.shape[1]}: retrain the model (`make train FORCE=1`)"
+                f"feature blocks {widths} and {dense_width} dense columns do not add up to "
+                f"{rows.shape[1]} columns"
             )
-        counts.eliminate_zeros()
-        data = (1.0 + np.log(counts.data)) * self.idf[counts.indices]
-        rows = np.repeat(np.arange(counts.shape[0]), np.diff(counts.indptr))
-        blocks = np.searchsorted(self.offsets, counts.indices, side="right") - 1
-        cells = rows * (len(self.offsets) - 1) + blocks
+        counted = rows.indices[rows.indices < offsets[-1]]
+        documents = np.bincount(counted, minlength=int(offsets[-1]))
+        idf = np.log((1 + rows.shape[0]) / (1 + documents)) + 1.0
+        return cls(offsets=offsets, idf=idf, dense_width=dense_width, dense_weight=dense_weight)
+
+    def transform(self, rows: scipy.sparse.spmatrix) -> scipy.sparse.csr_matrix:
+        rows = scipy.sparse.csr_matrix(rows, dtype=np.float64, copy=True)
+        width = int(self.offsets[-1]) + self.dense_width
+        if rows.shape[1] != width:
+            raise ValueError(
+                f"the classifier was trained on {width} feature columns, "
+                f"got {rows.shape[1]}: retrain the model (`make train FORCE=1`)"
+            )
+        rows.eliminate_zeros()
+        counted = rows.indices < self.offsets[-1]
+        counts = rows.data[counted]
+        indices = rows.indices[counted]
+        data = (1.0 + np.log(counts)) * self.idf[indices]
+        row_of = np.repeat(np.arange(rows.shape[0]), np.diff(rows.indptr))[counted]
+        blocks = np.searchsorted(self.offsets, indices, side="right") - 1
+        cells = row_of * (len(self.offsets) - 1) + blocks
         norms = np.sqrt(np.bincount(cells, weights=data * data))
-        data = data / norms[cells]
-        return scipy.sparse.csr_matrix((data, counts.indices, counts.indptr), shape=counts.shape)
+        weighted = rows.data * self.dense_weight
+        weighted[counted] = data / norms[cells]
+        return scipy.sparse.csr_matrix((weighted, rows.indices, rows.indptr), shape=rows.shape)
 
 
-def sentence_widths(message: Message) -> list[int]:
-    """Widths of the message's sparse sentence features, in the order Rasa stacks them."""
-    return [f.features.shape[1] for f in sentence_features(message) if not f.is_dense()]
+def sentence_widths(message: Message) -> tuple[list[int], int]:
+    """Widths of the message's sparse sentence features, in the order Rasa stacks them, and the
+    width of its dense ones (stacked after them)."""
+    features = sentence_features(message)
+    sparse = [f.features.shape[1] for f in features if not f.is_dense()]
+    return sparse, sum(f.features.shape[1] for f in features if f.is_dense())
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
@@ -88,7 +113,11 @@ class TfidfLogisticRegressionClassifier(LogisticRegressionClassifier):
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        return LogisticRegressionClassifier.get_default_config() | {"C": 20.0, "max_iter": 1000}
+        return LogisticRegressionClassifier.get_default_config() | {
+            "C": 20.0,
+            "max_iter": 1000,
+            "dense_weight": 0.75,
+        }
 
     def __init__(
         self,
@@ -110,9 +139,11 @@ class TfidfLogisticRegressionClassifier(LogisticRegressionClassifier):
         if not examples:
             logger.debug("No intent examples: the classifier is left untrained.")
             return self._resource
-        counts = super()._create_X(examples)
-        self.weighting = BlockTfidf.fit(counts, sentence_widths(examples[0]))
-        self.clf.fit(self.weighting.transform(counts), [e.get("intent") for e in examples])
+        rows = super()._create_X(examples)
+        widths, dense_width = sentence_widths(examples[0])
+        weight = float(self.config["dense_weight"])
+        self.weighting = BlockTfidf.fit(rows, widths, dense_width, weight)
+        self.clf.fit(self.weighting.transform(rows), [e.get("intent") for e in examples])
         self.clf.coef_ = np.asfortranarray(self.clf.coef_)  # see `fitted_regression`
         self.persist()
         return self._resource
@@ -132,6 +163,7 @@ class TfidfLogisticRegressionClassifier(LogisticRegressionClassifier):
                 classes=np.asarray(self.clf.classes_, dtype=str),
                 idf=self.weighting.idf,
                 offsets=self.weighting.offsets,
+                dense=np.array([self.weighting.dense_width, self.weighting.dense_weight]),
             )
 
     @classmethod
@@ -154,7 +186,10 @@ class TfidfLogisticRegressionClassifier(LogisticRegressionClassifier):
             logger.debug(f"No trained intent classifier in resource '{resource.name}'.")
             return component
         component.clf = fitted_regression(component.clf, arrays)
-        component.weighting = BlockTfidf(offsets=arrays["offsets"], idf=arrays["idf"])
+        dense_width, dense_weight = arrays["dense"]
+        component.weighting = BlockTfidf(
+            arrays["offsets"], arrays["idf"], int(dense_width), float(dense_weight)
+        )
         return component
 
 

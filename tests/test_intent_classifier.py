@@ -24,11 +24,17 @@ def counts(rows: int, width: int, seed: int) -> scipy.sparse.csr_matrix:
     return scipy.sparse.csr_matrix(dense.astype(np.int64))
 
 
-def message(seed: int, intent: str | None = None) -> Message:
+DENSE = 6  # a dense block after the counts, as the subword featurizer's
+
+
+def message(seed: int, intent: str | None = None, dense: bool = False) -> Message:
     result = Message(data={TEXT: f"message {seed}", **({INTENT: intent} if intent else {})})
     for block, width in enumerate(WIDTHS):
         row = counts(1, width, seed * 10 + block)
         result.add_features(Features(row, "sentence", TEXT, f"featurizer-{block}"))
+    if dense:
+        vector = np.random.default_rng(seed).normal(size=(1, DENSE))
+        result.add_features(Features(vector, "sentence", TEXT, "subwords"))
     return result
 
 
@@ -47,6 +53,17 @@ def test_each_block_is_weighted_as_scikit_learn_weighs_it(seed):
     assert np.allclose(ours.toarray(), theirs.toarray())
 
 
+def test_dense_columns_after_the_counts_are_only_scaled():
+    words_and_chars = counts(40, sum(WIDTHS), 3)
+    dense = np.random.default_rng(3).normal(size=(40, DENSE))
+    rows = scipy.sparse.hstack([words_and_chars, dense])
+    weighting = BlockTfidf.fit(rows, list(WIDTHS), DENSE, 0.5)
+    weighted = weighting.transform(rows).toarray()
+    alone = BlockTfidf.fit(words_and_chars, list(WIDTHS)).transform(words_and_chars)
+    assert np.allclose(weighted[:, : sum(WIDTHS)], alone.toarray())
+    assert np.allclose(weighted[:, sum(WIDTHS) :], dense * 0.5)
+
+
 def test_a_row_without_features_stays_empty():
     weighting = BlockTfidf.fit(counts(10, sum(WIDTHS), 1), list(WIDTHS))
     empty = scipy.sparse.csr_matrix((2, sum(WIDTHS)), dtype=np.int64)
@@ -62,6 +79,8 @@ def test_features_of_another_width_are_refused_with_the_way_out():
 def test_blocks_that_do_not_cover_the_row_are_refused():
     with pytest.raises(ValueError, match="do not add up"):
         BlockTfidf.fit(counts(10, 60, 1), list(WIDTHS))
+    with pytest.raises(ValueError, match="do not add up"):
+        BlockTfidf.fit(counts(10, sum(WIDTHS) + DENSE, 1), list(WIDTHS), DENSE - 1)
 
 
 def classifier(storage: LocalModelStorage, load: bool = False) -> TfidfLogisticRegressionClassifier:
@@ -77,21 +96,22 @@ def ranking(messages: list[Message]) -> list[list[tuple[str, float]]]:
     return [[(r["name"], r["confidence"]) for r in m.get(INTENT_RANKING_KEY)] for m in messages]
 
 
-def test_the_saved_model_predicts_what_the_trained_one_did(tmp_path):
+@pytest.mark.parametrize("dense", [False, True])
+def test_the_saved_model_predicts_what_the_trained_one_did(tmp_path, dense):
     storage = LocalModelStorage(tmp_path)
     intents = ["greet", "ask_posture", "ask_self_care"]
-    training = TrainingData([message(seed, intents[seed % 3]) for seed in range(60)])
+    training = TrainingData([message(seed, intents[seed % 3], dense) for seed in range(60)])
     trained = classifier(storage)
     trained.train(training)
 
-    unseen = [message(seed) for seed in range(100, 110)]
-    expected = ranking(trained.process([message(seed) for seed in range(100, 110)]))
+    unseen = [message(seed, dense=dense) for seed in range(100, 110)]
+    expected = ranking(trained.process([message(s, dense=dense) for s in range(100, 110)]))
     loaded = classifier(storage, load=True)
     assert ranking(loaded.process(unseen)) == expected
     assert {m.get(INTENT)["name"] for m in unseen} <= set(intents)
     # plain arrays: nothing in the file needs unpickling (which could run code)
     with np.load(tmp_path / "intent_classifier" / FILE_NAME, allow_pickle=False) as saved:
-        assert set(saved.files) == {"coef", "intercept", "classes", "idf", "offsets"}
+        assert set(saved.files) == {"coef", "intercept", "classes", "idf", "offsets", "dense"}
 
 
 def test_regularisation_is_taken_from_the_config(tmp_path):

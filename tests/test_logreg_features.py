@@ -52,11 +52,14 @@ def test_the_probabilities_are_rasas_to_the_bit():
         assert np.array_equal(ours, theirs)
 
 
-def test_messages_with_dense_features_keep_rasas_code():
-    messages = [message(1, np.float64, dense=True)]
+@pytest.mark.parametrize("count", [1, 3])
+def test_dense_features_follow_the_sparse_ones_as_rasa_lays_them_out(count, monkeypatch):
+    messages = [message(seed, np.float64, dense=True) for seed in range(count)]
+    theirs = logreg_features._rasas_create_x(None, messages).toarray()
+    monkeypatch.setattr(logreg_features, "_rasas_create_x", None)  # built here, not by Rasa
     ours = logreg_features.create_x(None, messages)
-    assert ours.shape == (1, 2 * WIDTH + 3)
-    assert np.array_equal(ours.toarray(), logreg_features._rasas_create_x(None, messages).toarray())
+    assert ours.shape == (count, 2 * WIDTH + 3)
+    assert np.array_equal(ours.toarray(), theirs)
 
 
 def test_installed_in_the_classifier():

@@ -162,6 +162,9 @@ def test_a_manipulation_that_happened_still_fires(report):
         "i'm confused about what a cervicogenic headache is",
         "im 6 weeks into physio for neck headaches",
         "i'm 3 weeks off work with this headache",
+        # "came to" (woke up) is past tense only: coming to the clinic is not
+        "is there a bus stop near you for when i come to my appointment",
+        "what should i wear when i come to see the physio",
     ],
 )
 def test_everyday_senses_of_flag_words_are_quiet(text):
@@ -183,6 +186,8 @@ def test_everyday_senses_of_flag_words_are_quiet(text):
         ("my nan seems confused and has a bad headache", "altered_consciousness"),
         ("he has a headache and is confused about what day it is", "altered_consciousness"),
         ("my partner has a headache and is a bit confused tonight", "altered_consciousness"),
+        ("when he came to he had a pounding headache and was sick", "altered_consciousness"),
+        ("when i came round my head was splitting", "altered_consciousness"),
     ],
 )
 def test_the_flag_senses_of_those_words_still_fire(report, flag_id):

@@ -638,10 +638,12 @@ def main() -> int:
             results["errors"][name] = f"{type(err).__name__}: {str(err).strip()[:500]}"
 
     # Imported here: they load spaCy, which `--help` does not need.
+    from headache_core.nlp import subword_vectors
     from headache_core.nlp.pipeline import save_pipeline
     from tooling.train import model_fingerprint
 
     save_pipeline()  # the spaCy pipeline config.yml loads (build/spacy/en_headache)
+    subword_vectors.fetch()  # the subword vectors it loads (build/subwords)
     models: dict[str, Path] = {}
 
     def train_ours() -> None:

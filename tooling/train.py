@@ -12,12 +12,20 @@ import subprocess
 import sys
 from pathlib import Path
 
+from headache_core.nlp import subword_vectors
 from headache_core.nlp.pipeline import inputs_fingerprint, save_pipeline
 
 ROOT = Path(__file__).resolve().parents[1]
 MODELS = ROOT / "models"
 KEEP_MODELS = 3
-INPUTS = ("data", "domain.yml", "config.yml", "components", "headache_core/input_check.py")
+INPUTS = (
+    "data",
+    "domain.yml",
+    "config.yml",
+    "components",
+    "headache_core/input_check.py",
+    "headache_core/nlp/subword_vectors.py",  # the vectors' pins
+)
 
 
 def _files(root: Path) -> list[Path]:
@@ -49,6 +57,7 @@ def _prune(keep: Path) -> None:
 def ensure_model(force: bool = False) -> Path:
     """Path of a model trained on the current inputs, training one if needed."""
     save_pipeline()
+    subword_vectors.fetch()
     target = model_path()
     if target.exists() and not force:
         print(f"model is up to date: {target.relative_to(ROOT)}")

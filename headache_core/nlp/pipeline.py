@@ -16,7 +16,7 @@ import spacy
 from spacy.language import Language
 
 from headache_core.nlp import lemmatizer as _lemmatizer  # noqa: F401  (registers the factory)
-from headache_core.nlp import spelling
+from headache_core.nlp import spelling, subword_vectors
 from headache_core.nlp.patterns import PATTERNS_FILE, load_phrases, ruler_patterns
 from headache_core.red_flags.rules import RED_FLAGS_FILE, load_rules
 
@@ -93,3 +93,4 @@ def load_pipeline() -> Language:
 
 if __name__ == "__main__":
     print(save_pipeline(pipeline_dir()))
+    print(subword_vectors.fetch())  # the intent classifier's other input (config.yml)

