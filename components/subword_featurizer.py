@@ -70,12 +70,15 @@ class SubwordVectorFeaturizer(DenseFeaturizer, GraphComponent):
         return training_data
 
     def _set_features(self, message: Message) -> None:
+        """Every message with text gets the sentence row (the classifier needs the same columns
+        for every message); the sequence rows come with its tokens."""
         text = message.get(TEXT)
-        tokens = message.get(TOKENS_NAMES[TEXT])
-        if not text or not tokens:
+        if not text:
             return
         alias = self._config[FEATURIZER_CLASS_ALIAS]
-        sequence = np.stack([self._token_vector(token.text) for token in tokens])
+        tokens = message.get(TOKENS_NAMES[TEXT]) or []
+        if tokens:
+            sequence = np.stack([self._token_vector(token.text) for token in tokens])
+            message.add_features(Features(sequence, FEATURE_TYPE_SEQUENCE, TEXT, alias))
         sentence = self.vectors.mean_vector(text)[np.newaxis, :]
-        message.add_features(Features(sequence, FEATURE_TYPE_SEQUENCE, TEXT, alias))
         message.add_features(Features(sentence, FEATURE_TYPE_SENTENCE, TEXT, alias))

@@ -84,7 +84,8 @@ def test_pinned_files_are_taken_from_the_wheel_once(tmp_path, monkeypatch):
 
 
 def test_an_unreachable_index_is_a_clear_error(tmp_path, monkeypatch):
-    monkeypatch.setattr(subword_vectors, "WHEEL_REQUIREMENT", "wordllama==0.0.0.does.not.exist")
+    # a version no index has: pip answers as it does when the index is unreachable
+    monkeypatch.setattr(subword_vectors, "WHEEL_REQUIREMENT", "wordllama==999.0.0")
     with pytest.raises(VectorsUnavailable, match="could not download"):
         subword_vectors.fetch(tmp_path / "subwords")
 
@@ -120,6 +121,13 @@ def test_a_message_without_words_gets_no_features():
     message = Message({TEXT: ""})
     featurizer().process([message])
     assert message.features == []
+
+
+def test_text_without_tokens_still_gets_its_sentence_row(vectors):
+    message = featurizer().process([Message({TEXT: "neck"})])[0]
+    sequence, sentence = message.get_dense_features(TEXT)
+    assert sequence is None
+    assert np.allclose(sentence.features[0], vectors.mean_vector("neck"))
 
 
 def test_the_featurizer_refuses_a_config_without_a_path():
