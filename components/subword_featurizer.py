@@ -43,7 +43,8 @@ class SubwordVectorFeaturizer(DenseFeaturizer, GraphComponent):
     def __init__(self, config: dict[str, Any], name: str) -> None:
         super().__init__(name, config)
         self.vectors = load_vectors(str(Path(self._config["path"]).resolve()))
-        self._token_vector = lru_cache(maxsize=50_000)(self.vectors.mean_vector)
+        # each cached word is 1 KB: a few thousand cover what patients say, typos bounded
+        self._token_vector = lru_cache(maxsize=4096)(self.vectors.mean_vector)
 
     @classmethod
     def create(

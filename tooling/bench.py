@@ -638,12 +638,10 @@ def main() -> int:
             results["errors"][name] = f"{type(err).__name__}: {str(err).strip()[:500]}"
 
     # Imported here: they load spaCy, which `--help` does not need.
-    from headache_core.nlp import subword_vectors
-    from headache_core.nlp.pipeline import save_pipeline
+    from headache_core.nlp.pipeline import prepare_model_inputs
     from tooling.train import model_fingerprint
 
-    save_pipeline()  # the spaCy pipeline config.yml loads (build/spacy/en_headache)
-    subword_vectors.fetch()  # the subword vectors it loads (build/subwords)
+    prepare_model_inputs()  # the spaCy pipeline and subword vectors config.yml loads
     models: dict[str, Path] = {}
 
     def train_ours() -> None:

@@ -12,8 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from headache_core.nlp import subword_vectors
-from headache_core.nlp.pipeline import inputs_fingerprint, save_pipeline
+from headache_core.nlp.pipeline import inputs_fingerprint, prepare_model_inputs
 
 ROOT = Path(__file__).resolve().parents[1]
 MODELS = ROOT / "models"
@@ -56,8 +55,7 @@ def _prune(keep: Path) -> None:
 
 def ensure_model(force: bool = False) -> Path:
     """Path of a model trained on the current inputs, training one if needed."""
-    save_pipeline()
-    subword_vectors.fetch()
+    prepare_model_inputs()
     target = model_path()
     if target.exists() and not force:
         print(f"model is up to date: {target.relative_to(ROOT)}")

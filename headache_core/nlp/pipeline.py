@@ -81,6 +81,12 @@ def save_pipeline(target: Path = DEFAULT_PIPELINE_DIR) -> Path:
     return target
 
 
+def prepare_model_inputs(target: Path = DEFAULT_PIPELINE_DIR) -> tuple[Path, Path]:
+    """Everything config.yml reads by path, built or fetched when missing or stale: the spaCy
+    pipeline and the intent classifier's subword vectors."""
+    return save_pipeline(target), subword_vectors.fetch()
+
+
 def pipeline_dir() -> Path:
     return Path(os.environ.get("HEADACHE_SPACY_PIPELINE", DEFAULT_PIPELINE_DIR))
 
@@ -92,5 +98,4 @@ def load_pipeline() -> Language:
 
 
 if __name__ == "__main__":
-    print(save_pipeline(pipeline_dir()))
-    print(subword_vectors.fetch())  # the intent classifier's other input (config.yml)
+    print(*prepare_model_inputs(pipeline_dir()), sep="\n")
