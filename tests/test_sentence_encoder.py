@@ -194,16 +194,6 @@ def test_the_featurizer_gives_one_sentence_row_and_no_sequence(encoder):
     assert np.allclose(sentence.features[0], encoder.encode("how do I book"))
 
 
-def test_a_repeated_message_gets_its_own_copy_of_the_cached_row(encoder):
-    component = featurizer()
-    first = component.process([Message({TEXT: "Book an appointment"})])[0]
-    first.get_dense_features(TEXT)[1].features[0] *= 0  # a later component changing its row
-    again = component.process([Message({TEXT: "Book an appointment"})])[0]
-    assert np.allclose(
-        again.get_dense_features(TEXT)[1].features[0], encoder.encode("Book an appointment")
-    )
-
-
 def test_a_message_without_text_gets_no_features():
     message = Message({TEXT: ""})
     featurizer().process([message])

