@@ -15,22 +15,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from headache_core.env_numbers import env_int
+
 log = logging.getLogger(__name__)
 
 WINDOW_SECONDS = 60
 KEY_PREFIX = "clinic:rate:"
 # After Redis fails, how long the process counts on its own before trying Redis again
 REDIS_RETRY_SECONDS = 5.0
-
-
-def _int_env(env: Mapping[str, str], name: str, default: int) -> int:
-    raw = env.get(name, "").strip()
-    if not raw:
-        return default
-    value = int(raw)  # a typo in a limit should stop the start, not silently mean "no limit"
-    if value < 0:
-        raise ValueError(f"{name} must be 0 or more, not {value}")
-    return value
 
 
 @dataclass(frozen=True)
@@ -51,9 +43,9 @@ class Limits:
     def from_env(cls, env: Mapping[str, str] | None = None) -> "Limits":
         env = os.environ if env is None else env
         return cls(
-            max_message_bytes=_int_env(env, "MAX_MESSAGE_BYTES", cls.max_message_bytes),
-            per_minute=_int_env(env, "RATE_LIMIT_PER_MINUTE", cls.per_minute),
-            request_max_bytes=_int_env(env, "RASA_REQUEST_MAX_BYTES", cls.request_max_bytes),
+            max_message_bytes=env_int("MAX_MESSAGE_BYTES", cls.max_message_bytes, env),
+            per_minute=env_int("RATE_LIMIT_PER_MINUTE", cls.per_minute, env),
+            request_max_bytes=env_int("RASA_REQUEST_MAX_BYTES", cls.request_max_bytes, env),
             redis_url=(env.get("RATE_LIMIT_REDIS_URL") or env.get("REDIS_URL") or None),
         )
 

@@ -19,7 +19,6 @@ Calls to the action server time out after `ACTION_TIMEOUT` seconds (default 10; 
 
 import asyncio
 import logging
-import os
 from contextvars import ContextVar
 from functools import cache
 from typing import Any
@@ -33,6 +32,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, Event, deserialise_events
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from headache_core.env_numbers import env_float
 from headache_core.messages import render
 
 log = logging.getLogger(__name__)
@@ -49,8 +49,8 @@ _original_run_action = MessageProcessor._run_action
 
 def action_timeout(name: str) -> float:
     if name in IN_PROCESS:
-        return float(os.environ.get("ESCALATION_TIMEOUT", 3))
-    return float(os.environ.get("ACTION_TIMEOUT", 10))
+        return env_float("ESCALATION_TIMEOUT", 3.0, positive=True)
+    return env_float("ACTION_TIMEOUT", 10.0, positive=True)
 
 
 def names_a_red_flag(tracker: DialogueStateTracker) -> bool:

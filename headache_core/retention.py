@@ -6,7 +6,7 @@ drift apart. `RETENTION_DAYS` sets it for every process (the stack passes its en
 three); 90 days by default.
 """
 
-import os
+from headache_core.env_numbers import env_int
 
 DEFAULT_RETENTION_DAYS = 90
 ENV = "RETENTION_DAYS"
@@ -14,13 +14,4 @@ ENV = "RETENTION_DAYS"
 
 def retention_days(environ: dict[str, str] | None = None) -> int:
     """RETENTION_DAYS as a whole number of days (>= 1), else the default."""
-    text = (os.environ if environ is None else environ).get(ENV, "").strip()
-    if not text:
-        return DEFAULT_RETENTION_DAYS
-    try:
-        days = int(text)
-    except ValueError:
-        raise ValueError(f"{ENV} must be a whole number of days, not {text!r}") from None
-    if days < 1:
-        raise ValueError(f"{ENV} must be at least 1 day, not {days}")
-    return days
+    return env_int(ENV, DEFAULT_RETENTION_DAYS, environ, minimum=1)

@@ -16,7 +16,6 @@ turns into an error (its ticket expires by itself).
 
 import asyncio
 import logging
-import os
 import time
 from collections.abc import AsyncGenerator
 from contextlib import asynccontextmanager
@@ -27,6 +26,8 @@ from rasa.core.lock_store import LOCK_LIFETIME, LockError, RedisLockStore
 from rasa.utils.endpoints import EndpointConfig
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
+
+from headache_core.env_numbers import env_float
 
 logger = logging.getLogger(__name__)
 AWAY = (LockError, RedisConnectionError, RedisTimeoutError)
@@ -39,7 +40,7 @@ class ClinicLockStore(RedisLockStore):
         if endpoint_config is not None:
             kwargs = {"host": endpoint_config.url, **endpoint_config.kwargs, **kwargs}
         super().__init__(**kwargs)
-        self.retry_seconds = float(os.environ.get("LOCK_STORE_RETRY_SECONDS", 20))
+        self.retry_seconds = env_float("LOCK_STORE_RETRY_SECONDS", 20.0)
 
     @asynccontextmanager
     async def lock(

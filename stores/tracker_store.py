@@ -27,7 +27,6 @@ import asyncio
 import itertools
 import json
 import logging
-import os
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
@@ -42,6 +41,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from sqlalchemy.engine import Engine
 
+from headache_core.env_numbers import env_float, env_int
 from stores import conversations
 from stores.conversations import delete_sender, sqlite_pragmas  # noqa: F401 - re-exported
 
@@ -59,7 +59,7 @@ AWAY = (sa.exc.OperationalError, sa.exc.InterfaceError)  # the database is down 
 
 def retry_seconds() -> float:
     """How long a turn waits for the database before Rasa's fail-safe takes over."""
-    return float(os.environ.get("TRACKER_STORE_RETRY_SECONDS", 20))
+    return env_float("TRACKER_STORE_RETRY_SECONDS", 20.0)
 
 
 async def with_retries(work: Callable[[], Awaitable[T]], what: str, budget: float) -> T:
@@ -146,7 +146,7 @@ class ClinicTrackerStore(SQLTrackerStore):
         self.engine = make_engine(host)
         self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
         # An event broker diffs the saved tracker against a retrieved one: they must differ.
-        size = 0 if event_broker else int(os.environ.get("TRACKER_CACHE_SIZE", DEFAULT_CACHE_SIZE))
+        size = 0 if event_broker else env_int("TRACKER_CACHE_SIZE", DEFAULT_CACHE_SIZE)
         self.loaded = LoadedTrackers(size)
         self.retry_seconds = retry_seconds()
         self.unreadable: set[str] = set()  # conversations whose last read failed

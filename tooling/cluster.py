@@ -20,6 +20,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from headache_core.env_numbers import env_int, env_port, env_ports
 from tooling.stack import DEV_TOKEN, ROOT, Ports, Stack, _get, rasa_ready
 
 CLUSTER_DIR = ROOT / "deploy" / "cluster"
@@ -30,10 +31,6 @@ DEFAULT_DB = "postgresql://postgres@127.0.0.1:5432/headache_cluster"
 # what each process's command line contains: a pid file left by a dead cluster whose number
 # now belongs to some other program is never signalled
 MARKERS = {"rasa": "rasa", "actions": "actions", "nginx": "nginx", "web": "webapp.app"}
-
-
-def _ports(name: str, default: str) -> tuple[int, ...]:
-    return tuple(int(p) for p in os.environ.get(name, default).split(","))
 
 
 @dataclass
@@ -49,11 +46,11 @@ class ClusterPorts:
     @classmethod
     def from_env(cls) -> "ClusterPorts":
         return cls(
-            entry=int(os.environ.get("CLUSTER_PORT", 8005)),
-            action_entry=int(os.environ.get("CLUSTER_ACTION_PORT", 8055)),
-            rasa=_ports("CLUSTER_RASA_PORTS", "8006,8007"),
-            actions=_ports("CLUSTER_ACTION_PORTS", "8056,8057"),
-            web=int(os.environ.get("CLUSTER_WEB_PORT", 8081)),
+            entry=env_port("CLUSTER_PORT", 8005),
+            action_entry=env_port("CLUSTER_ACTION_PORT", 8055),
+            rasa=env_ports("CLUSTER_RASA_PORTS", (8006, 8007)),
+            actions=env_ports("CLUSTER_ACTION_PORTS", (8056, 8057)),
+            web=env_port("CLUSTER_WEB_PORT", 8081),
         )
 
 
@@ -70,8 +67,8 @@ class Stores:
     redis_host: str = field(
         default_factory=lambda: os.environ.get("CLUSTER_REDIS_HOST", "127.0.0.1")
     )
-    redis_port: int = field(default_factory=lambda: int(os.environ.get("CLUSTER_REDIS_PORT", 6379)))
-    redis_db: int = field(default_factory=lambda: int(os.environ.get("CLUSTER_REDIS_DB", 1)))
+    redis_port: int = field(default_factory=lambda: env_port("CLUSTER_REDIS_PORT", 6379))
+    redis_db: int = field(default_factory=lambda: env_int("CLUSTER_REDIS_DB", 1))
     redis_password: str = field(
         default_factory=lambda: os.environ.get("CLUSTER_REDIS_PASSWORD", "")
     )

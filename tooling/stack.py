@@ -20,6 +20,8 @@ from typing import IO
 
 import yaml
 
+from headache_core.env_numbers import env_port
+
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 DEV_TOKEN = "dev-token-change-me"
@@ -38,9 +40,9 @@ class Ports:
     @classmethod
     def from_env(cls) -> "Ports":
         return cls(
-            rasa=int(os.environ.get("RASA_PORT", 5005)),
-            actions=int(os.environ.get("ACTION_PORT", 5055)),
-            web=int(os.environ.get("WEB_PORT", 8080)),
+            rasa=env_port("RASA_PORT", 5005),
+            actions=env_port("ACTION_PORT", 5055),
+            web=env_port("WEB_PORT", 8080),
         )
 
 

@@ -27,6 +27,8 @@ from urllib.parse import urljoin, urlsplit
 
 import requests
 
+from headache_core.env_numbers import env_float
+
 log = logging.getLogger(__name__)
 
 DEFAULT_SHARD = "au1"
@@ -89,22 +91,9 @@ class ClinikoConfig:
             practitioner_id=env["CLINIKO_PRACTITIONER_ID"].strip(),
             appointment_type_id=env["CLINIKO_APPOINTMENT_TYPE_ID"].strip(),
             base_url=(env.get("CLINIKO_BASE_URL") or "").strip() or None,
-            timeout=_seconds(env, "CLINIKO_TIMEOUT", 10.0),
-            max_retry_wait=_seconds(env, "CLINIKO_MAX_RETRY_WAIT", 30.0),
+            timeout=env_float("CLINIKO_TIMEOUT", 10.0, env, positive=True),
+            max_retry_wait=env_float("CLINIKO_MAX_RETRY_WAIT", 30.0, env),
         )
-
-
-def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
-    raw = (env.get(name) or "").strip()
-    if not raw:
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        raise ValueError(f"{name} must be a number of seconds, not {raw!r}") from None
-    if value < 0:
-        raise ValueError(f"{name} must not be negative")
-    return value
 
 
 def user_agent(app_name: str, contact_email: str) -> str:

@@ -19,6 +19,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+from headache_core.env_numbers import env_float
 from webapp.frontdesk.passwords import hash_password, parse_hash
 
 log = logging.getLogger("webapp.frontdesk")
@@ -64,7 +65,9 @@ class FrontdeskSettings:
             token=token,
             password_hash=password_hash,
             session_secret=secret,
-            session_minutes=_minutes(env.get("FRONTDESK_SESSION_MINUTES")),
+            session_minutes=env_float(
+                "FRONTDESK_SESSION_MINUTES", DEFAULT_SESSION_MINUTES, env, positive=True
+            ),
             cookie_secure=env.get("FRONTDESK_COOKIE_SECURE", "").strip().lower() in TRUE,
             rasa_url=(env.get("RASA_INTERNAL_URL") or f"http://localhost:{rasa_port}").rstrip("/"),
             rasa_token=env.get("RASA_API_TOKEN") or None,
@@ -80,15 +83,3 @@ def _password_hash(env: Mapping[str, str]) -> str | None:
             log.warning("FRONTDESK_PASSWORD is ignored because FRONTDESK_PASSWORD_HASH is set")
         return encoded
     return hash_password(plain) if plain else None
-
-
-def _minutes(value: str | None) -> float:
-    if not value:
-        return DEFAULT_SESSION_MINUTES
-    try:
-        minutes = float(value)
-    except ValueError:
-        raise ValueError(f"FRONTDESK_SESSION_MINUTES must be a number, not {value!r}") from None
-    if minutes <= 0:
-        raise ValueError("FRONTDESK_SESSION_MINUTES must be more than 0")
-    return minutes

@@ -1,0 +1,88 @@
+"""Numbers read from environment variables, checked in one place.
+
+A typo in a timeout, a limit or a port should stop the start with the variable's name in the
+message, not surface later as a bare `could not convert string to float` or quietly mean a
+negative wait. Every setting read as a number goes through here.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Callable, Mapping
+from typing import TypeVar
+
+T = TypeVar("T")
+
+
+def _parsed(
+    env: Mapping[str, str] | None, name: str, parse: Callable[[str], T], what: str
+) -> T | None:
+    """The variable parsed, None when unset or blank; a value `parse` refuses names the variable."""
+    raw = ((os.environ if env is None else env).get(name) or "").strip()
+    if not raw:
+        return None
+    try:
+        return parse(raw)
+    except ValueError:
+        raise ValueError(f"{name} must be {what}, not {raw!r}") from None
+
+
+def env_int(name: str, default: int, env: Mapping[str, str] | None = None, minimum: int = 0) -> int:
+    """A whole number of at least `minimum`; unset or blank gives `default`."""
+    value = _parsed(env, name, int, "a whole number")
+    if value is None:
+        return default
+    if value < minimum:
+        raise ValueError(f"{name} must be {minimum} or more, not {value}")
+    return value
+
+
+def env_float(
+    name: str,
+    default: float,
+    env: Mapping[str, str] | None = None,
+    *,
+    positive: bool = False,
+) -> float:
+    """A number that is not negative (more than 0 with `positive`); unset or blank: `default`."""
+    value = _parsed(env, name, _finite, "a finite number")
+    if value is None:
+        return default
+    if positive and value <= 0:
+        raise ValueError(f"{name} must be more than 0, not {value}")
+    if value < 0:
+        raise ValueError(f"{name} must not be negative, not {value}")
+    return value
+
+
+def env_port(name: str, default: int, env: Mapping[str, str] | None = None) -> int:
+    """A TCP port (1-65535)."""
+    return _port(name, env_int(name, default, env, minimum=1))
+
+
+def env_ports(
+    name: str, default: tuple[int, ...], env: Mapping[str, str] | None = None
+) -> tuple[int, ...]:
+    """A comma-separated list of TCP ports, at least one."""
+    ports = _parsed(env, name, _int_list, "ports separated by commas")
+    if ports is None:
+        return default
+    return tuple(_port(name, port) for port in ports)
+
+
+def _port(name: str, value: int) -> int:
+    if not 1 <= value <= 65535:
+        raise ValueError(f"{name} must be a port from 1 to 65535, not {value}")
+    return value
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(text)
+    return value
+
+
+def _int_list(text: str) -> list[int]:
+    return [int(part) for part in text.split(",")]
