@@ -61,11 +61,12 @@ class SlackReceiver:
                 receiver.posts.append(
                     {"type": self.headers["Content-Type"], "json": json.loads(body)}
                 )
+                # before answering: once the sender has its answer, the post is on record
+                receiver.received.set()
                 self.send_response(receiver.status)
                 self.send_header("Content-Length", "2")
                 self.end_headers()
                 self.wfile.write(b"ok")
-                receiver.received.set()
 
             def log_message(self, *args: object) -> None:
                 pass
@@ -264,8 +265,8 @@ def test_notify_in_background_does_not_wait(slack: SlackReceiver) -> None:
     notifier = Notifier(slack_webhook_url=slack.url)
     thread = notify_in_background(5, "booking", None, [], notifier=notifier)
     assert thread is not None and thread.daemon
+    assert slack.received.wait(timeout=5) and "5" in slack.posts[0]["json"]["text"]
     thread.join(timeout=5)
-    assert slack.received.is_set() and "5" in slack.posts[0]["json"]["text"]
 
 
 # --- e-mail -------------------------------------------------------------------------------
