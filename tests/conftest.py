@@ -85,8 +85,9 @@ def dispatcher() -> CollectingDispatcher:
 class Assistant:
     """A REST client for the running assistant started by the `assistant` fixture."""
 
-    def __init__(self, rasa_url: str, web_url: str, token: str) -> None:
+    def __init__(self, rasa_url: str, web_url: str, token: str, rasa_pid: int | None = None):
         self.rasa_url, self.web_url, self.token = rasa_url, web_url, token
+        self.rasa_pid = rasa_pid  # the Rasa server's process, when the fixture started it
 
     def say(self, sender: str, text: Any) -> list[dict[str, Any]]:
         body = json.dumps({"sender": sender, "message": text}).encode()
@@ -201,4 +202,5 @@ def assistant(channel_environment: None, limits_environment: None) -> Iterator[A
     )
     with stack:
         stack.wait_ready(timeout=180)
-        yield Assistant(stack.rasa_url, stack.web_url, stack.token)
+        rasa = next(s.process for s in stack.services if s.name == "rasa")
+        yield Assistant(stack.rasa_url, stack.web_url, stack.token, rasa.pid if rasa else None)

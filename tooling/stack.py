@@ -115,7 +115,7 @@ class Stack:
 
     def _services(self) -> list[Service]:
         rasa = [
-            str(BIN / "rasa"), "run", "--enable-api", "--auth-token", self.token,
+            sys.executable, "-m", "rasa_server", "run", "--enable-api", "--auth-token", self.token,
             "--port", str(self.ports.rasa), "--model", str(self.model),
             "--endpoints", str(self.endpoints_file()), "--credentials", "credentials.yml",
             "--cors", *self.cors_origins(),

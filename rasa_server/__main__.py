@@ -1,0 +1,10 @@
+"""`python -m rasa_server run [options of rasa run]`: Rasa's command line, TensorFlow deferred."""
+
+from rasa_server.lazy_tensorflow import defer_tensorflow
+
+defer_tensorflow()
+
+from rasa.__main__ import main  # noqa: E402  (after the deferral, which must come first)
+
+if __name__ == "__main__":
+    main()
