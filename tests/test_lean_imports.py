@@ -5,7 +5,10 @@ import sys
 
 import pytest
 
-from headache_core.lean_imports import started_as_own_command
+from headache_core.lean_imports import (
+    keep_tensorflow_out_of_own_commands,
+    started_as_own_command,
+)
 from tests.conftest import ROOT
 
 
@@ -44,7 +47,14 @@ def test_a_command_that_loads_spacy_does_not_load_tensorflow(command):
     assert "tensorflow.python" not in modules
 
 
-def test_spacy_still_loads_tensorflow_where_rasa_may_need_it():
-    modules = imported("-c", "import headache_core.nlp.pipeline")
-    assert "spacy" in modules
-    assert "tensorflow.python" in modules
+@pytest.mark.parametrize(
+    ("argv", "blocked"),
+    [(["python", "-m", "tooling.run"], True), (["python", "-m", "pytest"], False)],
+)
+def test_only_own_commands_block_tensorflow(argv, blocked, monkeypatch):
+    monkeypatch.setattr(sys, "orig_argv", argv)
+    # whether TF is loaded in this process or not, it is put back as it was afterwards
+    monkeypatch.setitem(sys.modules, "tensorflow", None)
+    monkeypatch.delitem(sys.modules, "tensorflow")
+    keep_tensorflow_out_of_own_commands()
+    assert ("tensorflow" in sys.modules and sys.modules["tensorflow"] is None) is blocked

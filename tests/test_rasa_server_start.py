@@ -1,8 +1,8 @@
 """The Rasa server starts without TensorFlow (rasa_server/), and loads it when a model needs it."""
 
 import copy
+import importlib
 import json
-import subprocess
 import sys
 import tarfile
 from pathlib import Path
@@ -11,17 +11,8 @@ import pytest
 from rasa.engine.storage.storage import ModelMetadata
 
 from rasa_server.lazy_schema import LazyGraphSchema, _from_dict
-from tests.conftest import ROOT
+from rasa_server.lazy_tensorflow import DeferredModule, defer_module
 from tooling.train import ensure_model
-
-
-def run_python(code: str) -> dict:
-    """`code` in a fresh interpreter (this one has TensorFlow loaded); it prints one JSON line."""
-    done = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 @pytest.mark.server
@@ -32,20 +23,37 @@ def test_the_running_server_has_no_tensorflow_and_answers(assistant):
     assert replies and "neck" in " ".join(r.get("text", "") for r in replies).lower()
 
 
-def test_a_deferred_module_is_imported_for_real_when_first_used():
-    result = run_python(
-        "import json, sys\n"
-        "from rasa_server.lazy_tensorflow import defer_tensorflow\n"
-        "defer_tensorflow()\n"
-        "import rasa.core.agent, rasa.server\n"
-        "before = 'tensorflow.python' in sys.modules\n"
-        "import rasa.utils.train_utils as stand_in\n"
-        "used = callable(stand_in.rank_and_mask)\n"
-        "from rasa.utils import train_utils\n"
-        "print(json.dumps({'before': before, 'after': 'tensorflow.python' in sys.modules,\n"
-        "    'real': type(train_utils).__name__, 'used': used}))\n"
-    )
-    assert result == {"before": False, "after": True, "real": "module", "used": True}
+@pytest.fixture
+def package(tmp_path, monkeypatch):
+    """A throwaway package whose module `heavy` records when its code runs."""
+    root = tmp_path / "deferpkg"
+    root.mkdir()
+    (root / "__init__.py").write_text("")
+    (root / "heavy.py").write_text("import sys\nsys.heavy_runs += 1\nVALUE = 42\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setattr(sys, "heavy_runs", 0, raising=False)
+    yield "deferpkg.heavy"
+    for name in ("deferpkg.heavy", "deferpkg"):
+        sys.modules.pop(name, None)
+
+
+def test_a_deferred_module_runs_only_when_one_of_its_names_is_used(package):
+    defer_module(package)
+    import deferpkg.heavy as stand_in  # what `rasa.nlu.extractors.extractor` does
+    from deferpkg import heavy
+
+    assert sys.heavy_runs == 0 and heavy is stand_in
+    assert stand_in.VALUE == 42 and sys.heavy_runs == 1
+    from deferpkg import heavy as real
+
+    assert real is sys.modules[package] and not isinstance(real, DeferredModule)
+    assert stand_in.VALUE == real.VALUE and sys.heavy_runs == 1  # imported once
+
+
+def test_a_module_imported_already_is_left_alone(package):
+    importlib.import_module(package)
+    defer_module(package)
+    assert not isinstance(sys.modules[package], DeferredModule) and sys.heavy_runs == 1
 
 
 def metadata_dict() -> dict:
