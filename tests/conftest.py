@@ -189,13 +189,14 @@ def limits_environment() -> Iterator[None]:
 def assistant(channel_environment: None, limits_environment: None) -> Iterator[Assistant]:
     """The real assistant (Rasa server, action server, web app) on test ports, started once,
     with Slack and Messenger talking to local fakes."""
+    from headache_core.env_numbers import env_port
     from tooling.stack import Ports, Stack
     from tooling.train import ensure_model
 
     ports = Ports(
-        rasa=int(os.environ.get("TEST_RASA_PORT", 15005)),
-        actions=int(os.environ.get("TEST_ACTION_PORT", 15055)),
-        web=int(os.environ.get("TEST_WEB_PORT", 18080)),
+        rasa=env_port("TEST_RASA_PORT", 15005),
+        actions=env_port("TEST_ACTION_PORT", 15055),
+        web=env_port("TEST_WEB_PORT", 18080),
     )
     stack = Stack(
         model=ensure_model(), ports=ports, token="test-token", run_dir=ROOT / "run" / "test"

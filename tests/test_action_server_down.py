@@ -51,13 +51,14 @@ def hole() -> Iterator[BlackHole]:
 @pytest.fixture(scope="module")
 def without_actions(hole: BlackHole) -> Iterator[Assistant]:
     """Rasa and the web app, with the action endpoint at the black hole; 2-second timeout."""
+    from headache_core.env_numbers import env_port
     from tooling.stack import Ports, Stack
     from tooling.train import ensure_model
 
     ports = Ports(
-        rasa=int(os.environ.get("TEST_DOWN_RASA_PORT", 15105)),
+        rasa=env_port("TEST_DOWN_RASA_PORT", 15105),
         actions=hole.port,
-        web=int(os.environ.get("TEST_DOWN_WEB_PORT", 18180)),
+        web=env_port("TEST_DOWN_WEB_PORT", 18180),
     )
     saved = os.environ.get("ACTION_TIMEOUT")
     os.environ["ACTION_TIMEOUT"] = "2"

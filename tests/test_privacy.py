@@ -386,6 +386,9 @@ def test_the_web_app_schedules_it_daily_unless_turned_off(monkeypatch):
     assert retention_interval_s() == 24 * 3600
     monkeypatch.setenv("RETENTION_EVERY_HOURS", "0")
     assert retention_interval_s() == 0
+    monkeypatch.setenv("RETENTION_EVERY_HOURS", "daily")
+    with pytest.raises(ValueError, match="RETENTION_EVERY_HOURS must be a finite number"):
+        retention_interval_s()
 
 
 # ---------------------------------------------------------------------------- logs

@@ -19,6 +19,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from headache_core.clinic import load_clinic
+from headache_core.env_numbers import env_float
 from stores.retention import RetentionThread
 from webapp.frontdesk import routes as frontdesk_routes
 from webapp.frontdesk.context import Frontdesk
@@ -75,7 +76,7 @@ def retention_interval_s() -> float:
     tracker store configured (TRACKER_STORE_URL), as the stack and production have."""
     if not os.environ.get("TRACKER_STORE_URL"):
         return 0
-    return float(os.environ.get("RETENTION_EVERY_HOURS", "24")) * 3600
+    return env_float("RETENTION_EVERY_HOURS", 24.0) * 3600
 
 
 @contextlib.asynccontextmanager
