@@ -93,6 +93,62 @@ async def test_another_replicas_turn_is_seen(domain, url):
     assert texts == ["first", "second"]
 
 
+async def test_another_replicas_turns_are_applied_to_the_loaded_tracker(domain, url):
+    """Sanic workers and replicas take turns of one conversation in any order: the loaded
+    tracker catches up with the newer rows instead of being rebuilt from every event, and ends
+    exactly where a fresh load from the database ends."""
+    ours, theirs = (ClinicTrackerStore(domain=domain, host=url) for _ in range(2))
+    await _turn(ours, "cal", "first")
+    loaded = await ours.retrieve("cal")
+    tracker = await theirs.retrieve("cal")
+    tracker.update(UserUttered("second"))
+    tracker.update(SlotSet("age", 47))
+    tracker.update(ActionExecuted("action_listen"))
+    await theirs.save(tracker)
+
+    caught_up = await ours.retrieve("cal")
+    fresh = await ClinicTrackerStore(domain=domain, host=url).retrieve("cal")
+    assert caught_up is loaded
+    assert [e.as_dict() for e in caught_up.events] == [e.as_dict() for e in fresh.events]
+    assert caught_up.current_state() == fresh.current_state()
+    assert caught_up.get_slot("age") == 47
+
+
+async def test_a_session_begun_elsewhere_is_loaded_afresh(domain, url):
+    ours, theirs = (ClinicTrackerStore(domain=domain, host=url) for _ in range(2))
+    await _turn(ours, "fay", "old session")
+    loaded = await ours.retrieve("fay")
+    tracker = await theirs.retrieve("fay")
+    tracker.update(SessionStarted())
+    tracker.update(ActionExecuted("action_listen"))
+    tracker.update(UserUttered("new session"))
+    await theirs.save(tracker)
+
+    again = await ours.retrieve("fay")
+    assert again is not loaded
+    assert [e.text for e in again.events if isinstance(e, UserUttered)] == ["new session"]
+
+
+async def test_a_conversation_forgotten_and_begun_again_elsewhere_is_loaded_afresh(domain, url):
+    """Rows deleted ("forget me") and new ones written by another process: the newer rows
+    are not the continuation of what was loaded."""
+    ours, theirs = (ClinicTrackerStore(domain=domain, host=url) for _ in range(2))
+    await _turn(ours, "gus", "one")
+    await _turn(ours, "gus", "two")
+    loaded = await ours.retrieve("gus")
+    await theirs._delete("gus")
+    for text in ("three", "four", "five"):
+        await _turn(theirs, "gus", text)
+
+    again = await ours.retrieve("gus")
+    assert again is not loaded
+    assert [e.text for e in again.events if isinstance(e, UserUttered)] == [
+        "three",
+        "four",
+        "five",
+    ]
+
+
 async def test_a_turn_that_was_never_saved_is_not_reused(domain, url):
     store = ClinicTrackerStore(domain=domain, host=url)
     await _turn(store, "dan", "hi")
