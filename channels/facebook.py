@@ -40,7 +40,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from channels.guard import guarded
-from channels.recent import RecentIds
+from channels.shared import SeenIds, redis_url
 from channels.signatures import hub_request_is_authentic
 from channels.text import shorten, split_text
 
@@ -57,6 +57,8 @@ QUICK_REPLY_TITLE_LIMIT = 20
 QUICK_REPLY_PAYLOAD_LIMIT = 1000
 EMERGENCY_MARK = "\N{POLICE CARS REVOLVING LIGHT}"
 TIMEOUT_S = 10.0
+# Meta redelivers an event it saw no 200 for within minutes
+SEEN_TTL_SECONDS = 3600
 
 
 def quick_replies(buttons: Iterable[dict[str, Any]]) -> list[dict[str, str]]:
@@ -240,7 +242,7 @@ class ClinicMessenger(Messenger):
         self,
         client: GraphClient,
         on_new_message: Callable[[UserMessage], Awaitable[Any]],
-        seen: RecentIds,
+        seen: SeenIds,
         turns: Turns,
     ) -> None:
         self.client = client  # type: ignore[assignment]
@@ -257,7 +259,7 @@ class ClinicMessenger(Messenger):
                 mid = (event.get("message") or event.get("postback") or {}).get("mid")
                 sender = (event.get("sender") or {}).get("id")
                 key = f"mid:{mid}" if mid else f"at:{sender}:{event.get('timestamp')}"
-                if not sender or not self.seen.first_time([key]):
+                if not sender or not await self.seen.first_time([key]):
                     continue
                 async with self.turns.of(sender):
                     self.last_message = event
@@ -311,7 +313,8 @@ class ClinicFacebookInput(FacebookInput):
         super().__init__(fb_verify, fb_secret, fb_access_token)
         self.graph_url = graph_url
         self.configured = bool(fb_verify and fb_secret and fb_access_token)
-        self.seen = RecentIds()
+        # each delivery answered once, by whichever replica (channels/shared.py)
+        self.seen = SeenIds("messenger-seen", SEEN_TTL_SECONDS, redis_url())
         self.turns = Turns()
         self._background_tasks: set[asyncio.Future] = set()
         if not self.configured:

@@ -6,7 +6,6 @@ Redis, or while Redis is down, each process counts on its own (failing open: the
 answering, one log line per outage says so).
 """
 
-import hashlib
 import logging
 import math
 import os
@@ -15,14 +14,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from channels.shared import SharedOrLocal, connect, hashed
+from channels.shared import redis_url as shared_redis_url
 from headache_core.env_numbers import env_int
 
 log = logging.getLogger(__name__)
 
 WINDOW_SECONDS = 60
 KEY_PREFIX = "clinic:rate:"
-# After Redis fails, how long the process counts on its own before trying Redis again
-REDIS_RETRY_SECONDS = 5.0
 
 
 @dataclass(frozen=True)
@@ -46,7 +45,7 @@ class Limits:
             max_message_bytes=env_int("MAX_MESSAGE_BYTES", cls.max_message_bytes, env),
             per_minute=env_int("RATE_LIMIT_PER_MINUTE", cls.per_minute, env),
             request_max_bytes=env_int("RASA_REQUEST_MAX_BYTES", cls.request_max_bytes, env),
-            redis_url=(env.get("RATE_LIMIT_REDIS_URL") or env.get("REDIS_URL") or None),
+            redis_url=env.get("RATE_LIMIT_REDIS_URL") or shared_redis_url(env),
         )
 
 
@@ -106,12 +105,8 @@ class MemoryCounter:
 class RedisCounter:
     """Fixed-window counts shared by all replicas: INCR and EXPIRE in one transaction."""
 
-    def __init__(self, url: str, timeout: float = 0.5) -> None:
-        from redis import asyncio as aioredis  # Rasa's own dependency (its Redis lock store)
-
-        self._redis = aioredis.Redis.from_url(
-            url, socket_connect_timeout=timeout, socket_timeout=timeout
-        )
+    def __init__(self, url: str) -> None:
+        self._redis = connect(url)
 
     async def hit(self, key: str, window: int, now: float) -> int:
         full_key = f"{KEY_PREFIX}{key}:{window}"
@@ -128,7 +123,7 @@ class RedisCounter:
 def sender_key(sender: str) -> str:
     """Sender ids are hashed before they are counted, so Redis holds no ids a person could be
     traced by."""
-    return hashlib.sha256(sender.encode("utf-8", errors="surrogatepass")).hexdigest()[:32]
+    return hashed(sender)
 
 
 class RateLimiter:
@@ -144,25 +139,14 @@ class RateLimiter:
         self.shared = shared
         self.local = MemoryCounter()
         self.clock = clock
-        self._shared_down_until = 0.0
+        self._store = SharedOrLocal("rate limit store", clock)
 
     async def _count(self, key: str, window: int, now: float) -> int:
-        if self.shared is not None and now >= self._shared_down_until:
-            try:
-                count = await self.shared.hit(key, window, now)
-            except Exception as error:  # noqa: BLE001 - any Redis failure: count locally
-                if self._shared_down_until == 0.0:
-                    log.warning(
-                        "rate limit store unreachable (%s); counting per process until it is back",
-                        type(error).__name__,
-                    )
-                self._shared_down_until = now + REDIS_RETRY_SECONDS
-            else:
-                if self._shared_down_until:
-                    log.warning("rate limit store reachable again")
-                    self._shared_down_until = 0.0
-                return count
-        return await self.local.hit(key, window, now)
+        shared = self.shared
+        return await self._store.run(
+            (lambda: shared.hit(key, window, now)) if shared is not None else None,
+            lambda: self.local.hit(key, window, now),
+        )
 
     async def check(self, sender: str) -> Decision:
         """Count this message and say whether it may go on."""

@@ -40,7 +40,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from channels.guard import guarded
-from channels.recent import RecentIds
+from channels.shared import SeenIds, redis_url
 from channels.signatures import slack_request_is_authentic
 from channels.text import shorten, split_text
 
@@ -56,6 +56,10 @@ BUTTON_VALUE_LIMIT = 2000
 BUTTONS_PER_BLOCK = 25
 EMERGENCY_MARK = ":rotating_light:"
 # Message subtypes that are still a person writing; the others (edits, joins, bots) are not.
+# Slack delivers one message twice within seconds (mention and channel message); a person may
+# come back to a thread the bot answers in days later.
+SEEN_TTL_SECONDS = 3600
+THREAD_TTL_SECONDS = 30 * 24 * 3600
 USER_SUBTYPES = {None, "file_share", "thread_broadcast"}
 SEND_ERRORS = (SlackApiError, aiohttp.ClientError, asyncio.TimeoutError)
 
@@ -209,8 +213,10 @@ class ClinicSlackInput(SlackInput):
     ) -> None:
         self.configured = bool(slack_token and slack_signing_secret)
         self.api_url = api_url
-        self.seen = RecentIds()
-        self.threads = RecentIds()  # "channel:thread_ts" the bot answers in
+        # deliveries answered, and "channel:thread_ts" the bot answers in: shared by the
+        # replicas when REDIS_URL is set (channels/shared.py)
+        self.seen = SeenIds("slack-seen", SEEN_TTL_SECONDS, redis_url())
+        self.threads = SeenIds("slack-threads", THREAD_TTL_SECONDS, redis_url())
         super().__init__(
             slack_token,
             slack_channel,
@@ -263,14 +269,14 @@ class ClinicSlackInput(SlackInput):
                 return response.text("", headers={"X-Slack-No-Retry": "1"})
             kind = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
             if kind == "application/json":
-                return self._on_event(request, on_new_message)
+                return await self._on_event(request, on_new_message)
             if kind == "application/x-www-form-urlencoded":
-                return self._on_interaction(request, on_new_message)
+                return await self._on_interaction(request, on_new_message)
             return response.text("unsupported content type", status=415)
 
         return hook
 
-    def _on_event(
+    async def _on_event(
         self, request: Request, on_new_message: Callable[[UserMessage], Awaitable[Any]]
     ) -> HTTPResponse:
         try:
@@ -286,7 +292,8 @@ class ClinicSlackInput(SlackInput):
             return response.text("not a person's message")
         channel, is_dm = event.get("channel") or "", event.get("channel_type") == "im"
         thread = event.get("thread_ts") or (None if is_dm else event.get("ts"))
-        known_thread = f"{channel}:{event.get('thread_ts')}" in self.threads
+        thread_ts = event.get("thread_ts")
+        known_thread = bool(thread_ts) and await self.threads.contains(f"{channel}:{thread_ts}")
         wanted = is_dm or self._is_app_mention(payload) or known_thread
         if not (wanted or (channel and channel == self.slack_channel)):
             return response.text("not for the bot")
@@ -295,16 +302,16 @@ class ClinicSlackInput(SlackInput):
             f"message:{channel}:{event.get('ts') or ''}",
             f"client:{event.get('client_msg_id') or ''}",
         ]
-        if not self.seen.first_time(k for k in keys if not k.endswith(":")):
+        if not await self.seen.first_time(k for k in keys if not k.endswith(":")):
             return response.text("already answered")
         users = [a.get("user_id") for a in payload.get("authorizations") or [] if a.get("user_id")]
         users += payload.get("authed_users") or []
         text = unescape(self._sanitize_user_message(event.get("text", ""), users))
         metadata = {"out_channel": channel, "thread_id": thread, "users": users}
         metadata["slack_user"] = event.get("user")
-        return self._hand_over(on_new_message, text, channel, thread, metadata)
+        return await self._hand_over(on_new_message, text, channel, thread, metadata)
 
-    def _on_interaction(
+    async def _on_interaction(
         self, request: Request, on_new_message: Callable[[UserMessage], Awaitable[Any]]
     ) -> HTTPResponse:
         try:
@@ -321,7 +328,7 @@ class ClinicSlackInput(SlackInput):
             return response.text("not an answer")  # a link button, or nowhere to answer
         # A question's buttons answer it once: a second click (or a second delivery) is dropped.
         key = message.get("ts") or payload.get("trigger_id") or ""
-        if not self.seen.first_time([f"buttons:{channel}:{key}"]):
+        if not await self.seen.first_time([f"buttons:{channel}:{key}"]):
             return response.text("already answered")
         thread = message.get("thread_ts")
         user = (payload.get("user") or {}).get("id")
@@ -329,12 +336,12 @@ class ClinicSlackInput(SlackInput):
         title = (action.get("text") or {}).get("text") or text
         if message.get("ts"):
             self._in_background(self._output(channel, thread).show_answer(channel, message, title))
-        return self._hand_over(on_new_message, text, channel, thread, metadata)
+        return await self._hand_over(on_new_message, text, channel, thread, metadata)
 
     def _output(self, channel: str, thread: str | None) -> ClinicSlackBot:
         return ClinicSlackBot(self.slack_token, channel, thread, self.proxy, self.api_url)
 
-    def _hand_over(
+    async def _hand_over(
         self,
         on_new_message: Callable[[UserMessage], Awaitable[Any]],
         text: str,
@@ -344,7 +351,7 @@ class ClinicSlackInput(SlackInput):
     ) -> HTTPResponse:
         """Rasa answers in the background: Slack wants its acknowledgement within 3 seconds."""
         if thread:
-            self.threads.add(f"{channel}:{thread}")
+            await self.threads.add(f"{channel}:{thread}")
         message = UserMessage(
             text,
             self._output(channel, thread),

@@ -205,3 +205,21 @@ def assistant(channel_environment: None, limits_environment: None) -> Iterator[A
         stack.wait_ready(timeout=180)
         rasa = next(s.process for s in stack.services if s.name == "rasa")
         yield Assistant(stack.rasa_url, stack.web_url, stack.token, rasa.pid if rasa else None)
+
+
+# The machine's Redis, a database of its own (keys are namespaced and expire anyway)
+TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+@pytest.fixture
+def redis_url() -> str:
+    """Redis for tests of what replicas share: skipped when it does not answer, failed on CI."""
+    import redis
+
+    try:
+        redis.Redis.from_url(TEST_REDIS_URL, socket_connect_timeout=1).ping()
+    except redis.RedisError as error:
+        if os.environ.get("CI"):
+            pytest.fail(f"Redis does not answer on CI ({error})")
+        pytest.skip(f"Redis does not answer ({error}); on CI this fails")
+    return TEST_REDIS_URL

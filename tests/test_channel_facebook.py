@@ -246,6 +246,26 @@ async def test_every_event_of_a_batch_once_and_quick_replies_as_payload(hook):
     assert hook.fake.actions(psid)[:2] == ["mark_seen", "typing_on"]
 
 
+async def test_two_replicas_hand_a_redelivered_batch_over_once(meta_api, redis_url, monkeypatch):
+    monkeypatch.setenv("REDIS_URL", redis_url)
+    one, other = (
+        MessengerHook(
+            ClinicFacebookInput(
+                meta_api.verify_token, meta_api.app_secret, meta_api.token, meta_api.url
+            ),
+            meta_api,
+        )
+        for _ in range(2)
+    )
+    psid = new_psid()
+    body = meta_api.event_body(meta_api.text_event(psid, "hello"))
+    assert (await one.send(body)).status == 200
+    assert (await other.send(body)).status == 200  # redelivered, to the other replica
+    assert [m.text for m in one.received + other.received] == ["hello"]
+    await one.channel.seen.close()
+    await other.channel.seen.close()
+
+
 # --- end to end: signed requests to the running assistant -------------------------------------
 
 

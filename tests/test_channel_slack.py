@@ -265,6 +265,39 @@ async def test_a_mention_starts_a_thread_and_the_thread_needs_no_mention(hook):
     assert {m.output_channel.thread_id for m in hook.received} == {thread}
 
 
+def replica(slack_api) -> SlackHook:
+    return SlackHook(
+        ClinicSlackInput(
+            slack_token=slack_api.token,
+            slack_channel=slack_api.front_desk_channel,
+            slack_signing_secret=slack_api.signing_secret,
+            api_url=slack_api.url,
+        ),
+        slack_api,
+    )
+
+
+async def test_two_replicas_answer_a_thread_and_a_message_once(slack_api, redis_url, monkeypatch):
+    """The cluster: each delivery reaches whichever Rasa replica the balancer picks."""
+    monkeypatch.setenv("REDIS_URL", redis_url)
+    one, other = replica(slack_api), replica(slack_api)
+    channel = f"C{uuid.uuid4().hex[:8]}"
+    mention = message_event(
+        channel, "<@UBOT> check my headache", type="app_mention", channel_type="channel"
+    )
+    await one.event(mention)
+    await other.event(mention | {"type": "message"})  # the same message as a channel message
+    reply = message_event(channel, "no", channel_type="channel", thread_ts=mention["ts"])
+    await other.event(reply)  # the thread goes on at the other replica, without a mention
+    assert [m.text for m in one.received] == ["check my headache"]
+    assert [m.text for m in other.received] == ["no"]
+    assert {m.sender_id for m in one.received + other.received} == {f"{channel}_{mention['ts']}"}
+    await one.channel.seen.close()
+    await one.channel.threads.close()
+    await other.channel.seen.close()
+    await other.channel.threads.close()
+
+
 async def test_every_message_in_the_front_desk_channel_gets_its_own_thread(hook):
     desk = hook.fake.front_desk_channel
     first = message_event(desk, "caller with a headache", channel_type="channel")

@@ -9,6 +9,7 @@ import os
 import shutil
 import threading
 import time
+import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -55,6 +56,10 @@ def services() -> Iterator[tuple[PrivatePostgres, PrivateRedis]]:
     postgres.remove()
 
 
+# Messages per sender per minute on the cluster (above any other test's conversation here)
+CLUSTER_RATE_LIMIT = 20
+
+
 @pytest.fixture(scope="module")
 def cluster(services: tuple[PrivatePostgres, PrivateRedis]) -> Iterator[Cluster]:
     postgres, redis = services
@@ -70,7 +75,7 @@ def cluster(services: tuple[PrivatePostgres, PrivateRedis]) -> Iterator[Cluster]
         model=ensure_model(), ports=ports, stores=stores, token="cluster-token",
         run_dir=ROOT / "run" / "cluster-test",
         # a killed replica's conversation locks expire sooner than Rasa's 60 s default
-        extra_env={"TICKET_LOCK_LIFETIME": "15"},
+        extra_env={"TICKET_LOCK_LIFETIME": "15", "RATE_LIMIT_PER_MINUTE": str(CLUSTER_RATE_LIMIT)},
     )  # fmt: skip
     cluster.stop()  # a run interrupted before
     cluster.start()
@@ -152,6 +157,21 @@ def test_rest_turns_are_spread_over_both_replicas(cluster, assistant):
     log = (cluster.run_dir / "nginx-access.log").read_text()
     for port in cluster.ports.rasa:
         assert f"127.0.0.1:{port}" in log
+
+
+def test_the_rate_limit_counts_a_senders_messages_on_both_replicas(cluster):
+    """The per-minute count lives in the cluster's Redis (REDIS_URL): one person whose messages
+    the balancer spreads over two replicas is not allowed twice the limit."""
+    from tests.test_limits_server import say, seconds_to_wait_for_a_fresh_window
+
+    entry = Assistant(cluster.entry_url, cluster.web_url, cluster.token)
+    sender = f"fast-{uuid.uuid4().hex[:8]}"
+    time.sleep(seconds_to_wait_for_a_fresh_window())
+    statuses = [say(entry, sender, "hi")[0] for _ in range(CLUSTER_RATE_LIMIT)]
+    assert set(statuses) == {200}
+    assert say(entry, sender, "hello again")[0] == 429
+    log = (cluster.run_dir / "nginx-access.log").read_text()
+    assert all(f"127.0.0.1:{port}" in log for port in cluster.ports.rasa)
 
 
 def test_replies_still_come_with_an_action_server_killed(cluster, assistant):

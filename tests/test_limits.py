@@ -3,8 +3,6 @@ one process and in Redis (the machine's, 127.0.0.1:6379: skipped when it does no
 on CI), and failing open when Redis is down."""
 
 import logging
-import os
-import socket
 import uuid
 
 import pytest
@@ -19,8 +17,7 @@ from channels.limits import (
     text_bytes,
     too_long,
 )
-
-REDIS_URL = os.environ.get("LIMITS_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+from tests.private_services import free_port
 
 
 class Clock:
@@ -29,25 +26,6 @@ class Clock:
 
     def __call__(self) -> float:
         return self.now
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture
-def redis_url() -> str:
-    import redis
-
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
-    except redis.RedisError as error:
-        if os.environ.get("CI"):
-            pytest.fail(f"Redis does not answer on CI ({error})")
-        pytest.skip(f"Redis does not answer ({error}); on CI this fails")
-    return REDIS_URL
 
 
 def test_defaults_and_environment():

@@ -4,7 +4,6 @@ failures reported rather than raised, and nothing about the patient in the messa
 from __future__ import annotations
 
 import json
-import socket
 import threading
 from collections.abc import Iterator
 from email import message_from_bytes
@@ -16,6 +15,7 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from headache_core.handoff.model import Contact, HandoffRecord
 from headache_core.handoff.notify import Notifier, SmtpSettings, notify_in_background
+from tests.private_services import free_port
 
 PUBLIC_URL = "https://clinic.example/"
 RECORD = HandoffRecord(
@@ -38,12 +38,6 @@ PRIVATE = (
     "daughter",
     "conv-9",
 )
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class SlackReceiver:

@@ -17,6 +17,7 @@ import string
 import subprocess
 import sys
 import time
+import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -72,6 +73,14 @@ class Stores:
     redis_password: str = field(
         default_factory=lambda: os.environ.get("CLUSTER_REDIS_PASSWORD", "")
     )
+
+    @property
+    def redis_url(self) -> str:
+        """The same Redis as a URL: the rate limits and the channels' delivery memory
+        (channels/shared.py) read REDIS_URL."""
+        password = urllib.parse.quote(self.redis_password, safe="")
+        password = f":{password}@" if password else ""
+        return f"redis://{password}{self.redis_host}:{self.redis_port}/{self.redis_db}"
 
 
 def ensure_database(url: str) -> None:
@@ -181,6 +190,7 @@ class Cluster:
                 "REDIS_PORT": str(stores.redis_port),
                 "REDIS_DB": str(stores.redis_db),
                 "REDIS_PASSWORD": stores.redis_password,
+                "REDIS_URL": stores.redis_url,
                 "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{self.ports.action_entry}/webhook",
                 "RASA_PUBLIC_URL": self.entry_url,
                 "RASA_INTERNAL_URL": self.entry_url,
