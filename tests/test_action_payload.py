@@ -89,11 +89,93 @@ def test_the_call_is_written_as_the_same_json():
     tracker = _long_conversation(40)
     domain = Domain.load(ROOT / "domain.yml")
     call = action_payload.action_call_format(
-        RemoteAction("action_answer_question", EndpointConfig("http://actions")), tracker, domain
+        RemoteAction("action_answer_education", EndpointConfig("http://actions")), tracker, domain
     )
     assert json.loads(action_payload.dumps(call)) == json.loads(json.dumps(call))
     huge = {"value": 2**70, "text": "a/b é"}  # beyond ujson's integers: the standard library
     assert json.loads(action_payload.dumps(huge)) == huge
+
+
+class Unreadable(list):
+    """A conversation's events that fail the test when an action reads them."""
+
+    def _fail(self, *_: object) -> None:
+        raise AssertionError("the action read the conversation's events")
+
+    __iter__ = __len__ = __getitem__ = __reversed__ = __contains__ = __bool__ = _fail
+
+
+def _asked(turns: int, intent: str, entities: list[dict], outcome: str | None):
+    """A conversation of `turns` answered questions, then one about `intent`."""
+    tracker = _long_conversation(turns)
+    tracker.update(ActiveLoop(None))
+    tracker.update(SlotSet("triage_outcome", outcome))
+    tracker.update(ActionExecuted("action_listen"))
+    tracker.update(UserUttered("a question", {"name": intent, "confidence": 0.9}, entities))
+    return tracker
+
+
+def test_the_answer_is_sent_no_events_and_everything_else_as_rasa_sends_it():
+    domain = Domain.load(ROOT / "domain.yml")
+    action = RemoteAction("action_answer_question", EndpointConfig("http://actions"))
+    tracker = _asked(30, "ask_posture", [{"entity": "posture", "value": "desk"}], None)
+    rasas = action_payload._original_format(action, tracker, domain)
+    ours = action_payload.action_call_format(action, tracker, domain)
+    assert ours["tracker"].pop("events") == []
+    del rasas["tracker"]["events"]
+    assert ours == rasas
+    assert Tracker.from_dict(ours["tracker"]).latest_message["intent"]["name"] == "ask_posture"
+
+
+async def test_actions_sent_no_events_answer_without_reading_them():
+    """Each action in WITHOUT_EVENTS, run by the real action server code for every intent with
+    every entity an answer narrows by and every red-flag outcome: its events are never read and
+    it answers exactly as with the whole conversation."""
+    from rasa_sdk.executor import ActionExecutor
+
+    from actions.clinic_info import TOPIC_MESSAGES
+    from actions.fallback import PROBLEM_MESSAGES
+    from headache_core.content import topics
+
+    executor = ActionExecutor()
+    executor.register_package("actions")
+    domain = Domain.load(ROOT / "domain.yml")
+    narrowing = {
+        (label, value) for t in topics() for label, vs in t.entities.items() for value in vs
+    }
+    narrowing |= {("clinic_topic", topic) for topic in TOPIC_MESSAGES}
+    narrowing |= {("input_problem", problem) for problem in PROBLEM_MESSAGES}
+    asked = [
+        (intent, [{"entity": label, "value": value}] if label else [])
+        for intent in domain.intents
+        for label, value in sorted(narrowing) + [(None, None)]
+    ]
+    assert len(narrowing) > 20
+    for name in sorted(action_payload.WITHOUT_EVENTS):
+        action = RemoteAction(name, EndpointConfig("http://actions"))
+        for outcome in (None, "routine", "emergency"):
+            for intent, entities in asked:
+                tracker = _asked(5, intent, entities, outcome)
+                lean = action_payload.action_call_format(action, tracker, domain)
+                lean["tracker"]["events"] = Unreadable()
+                whole = action_payload._original_format(action, tracker, domain)
+                assert await executor.run(lean) == await executor.run(whole), (intent, entities)
+
+
+async def test_the_unreadable_events_catch_an_action_that_reads_them():
+    """The check above can fail: a red-flag hint makes the escalation read earlier answers."""
+    from rasa_sdk.executor import ActionExecutor
+
+    executor = ActionExecutor()
+    executor.register_package("actions")
+    domain = Domain.load(ROOT / "domain.yml")
+    action = RemoteAction("action_escalate_red_flag", EndpointConfig("http://actions"))
+    hint = [{"entity": "red_flag_hint", "value": "cervical_artery_dissection"}]
+    tracker = _asked(5, "report_emergency_symptoms", hint, None)
+    call = action_payload._original_format(action, tracker, domain)
+    call["tracker"]["events"] = Unreadable()
+    with pytest.raises(AssertionError, match="read the conversation's events"):
+        await executor.run(call)
 
 
 async def test_the_endpoint_session_writes_bodies_with_it():
