@@ -10,10 +10,11 @@ the slots to validate, go whole. `user_featurization` events are Rasa's own book
 not sent at all.
 
 The education answer (`action_answer_question`, most turns of a question-and-answer chat), the
-clinic details and the "not sure I understood" reply read nothing of the events: only the latest
-message (intent, entities) and a slot, which a call carries apart from the events. They are sent
-none (`WITHOUT_EVENTS`), so their calls cost the same at turn 80 as at turn 1 (10% less Rasa CPU
-a message under the bench's 10-user load, measured against the whole copy);
+clinic details, the "not sure I understood" reply and the forms' questions (`action_ask_*`) read
+nothing of the events: only the latest message (intent, entities) and slots, which a call
+carries apart from the events. They are sent none (`sent_without_events`), so their calls cost
+the same at turn 80 as at turn 1 (10% less Rasa CPU a message under the bench's 10-user load
+for the first three, measured against the whole copy);
 `tests/test_action_payload.py` runs them through the action server on conversations whose
 events fail when read.
 
@@ -51,6 +52,13 @@ NOT_SENT = {"user_featurization"}
 WITHOUT_EVENTS = frozenset(
     {"action_answer_question", "action_answer_clinic_info", "action_handle_unclear"}
 )
+# ... and every form question (`action_ask_<slot>`, one call each form turn): slots only
+ASK_PREFIX = "action_ask_"
+
+
+def sent_without_events(name: str) -> bool:
+    return name in WITHOUT_EVENTS or name.startswith(ASK_PREFIX)
+
 
 _original_format = RemoteAction._action_call_format
 
@@ -86,7 +94,7 @@ class _WithoutEvents:
 def action_call_format(
     self: RemoteAction, tracker: DialogueStateTracker, domain: Domain
 ) -> dict[str, Any]:
-    if self.name() in WITHOUT_EVENTS:
+    if sent_without_events(self.name()):
         return _original_format(self, _WithoutEvents(tracker), domain)  # type: ignore[arg-type]
     call = _original_format(self, tracker, domain)
     state = call.get("tracker") or {}

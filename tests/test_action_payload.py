@@ -162,6 +162,43 @@ async def test_actions_sent_no_events_answer_without_reading_them():
                 assert await executor.run(lean) == await executor.run(whole), (intent, entities)
 
 
+async def test_form_questions_are_asked_without_reading_events():
+    """Every `action_ask_*` of the domain, in every slot state its question depends on (asked
+    again, an earlier answer to confirm, a red flag to clarify, times offered, a recap)."""
+    from rasa_sdk.executor import ActionExecutor
+
+    executor = ActionExecutor()
+    executor.register_package("actions")
+    domain = Domain.load(ROOT / "domain.yml")
+    asks = [a for a in domain.user_actions if a.startswith(action_payload.ASK_PREFIX)]
+    assert len(asks) > 10 and all(action_payload.sent_without_events(a) for a in asks)
+    offered = [{"label": "Mon 10:00", "start": "2030-01-07T10:00:00"}]
+    states = [
+        {},
+        {"repeated_validation_failures": 1, "red_flag_pending": "unnamed"},
+        {"repeated_validation_failures": 2, "red_flag_pending": "giant_cell_arteritis"},
+        {"screening_prefill": {"age": {"value": 52}, "pain_side": {"value": "left"}}},
+        {"offered_times": offered, "appointment_choice": offered[0]["start"],
+         "contact_name": "Sam", "contact_details": {"phone": "0400 000 000"},
+         "preferred_times": "mornings", "handoff_note": "stiff neck"},
+    ]  # fmt: skip
+    spoken: set[str] = set()
+    for name in asks:
+        action = RemoteAction(name, EndpointConfig("http://actions"))
+        for slots in states:
+            tracker = _asked(5, "deny", [], None)
+            for slot, value in slots.items():
+                tracker.update(SlotSet(slot, value))
+            lean = action_payload.action_call_format(action, tracker, domain)
+            lean["tracker"]["events"] = Unreadable()
+            whole = action_payload._original_format(action, tracker, domain)
+            answer = await executor.run(lean)
+            assert answer == await executor.run(whole), (name, slots)
+            if answer["responses"]:
+                spoken.add(name)
+    assert set(asks) - spoken == {"action_ask_human_handoff"}  # staff answer: a silent question
+
+
 async def test_the_unreadable_events_catch_an_action_that_reads_them():
     """The check above can fail: a red-flag hint makes the escalation read earlier answers."""
     from rasa_sdk.executor import ActionExecutor
