@@ -6,7 +6,6 @@ Redis, or while Redis is down, each process counts on its own (failing open: the
 answering, one log line per outage says so).
 """
 
-import logging
 import math
 import os
 import time
@@ -17,8 +16,6 @@ from typing import Any, Protocol
 from channels.shared import SharedOrLocal, connect, hashed
 from channels.shared import redis_url as shared_redis_url
 from headache_core.env_numbers import env_int
-
-log = logging.getLogger(__name__)
 
 WINDOW_SECONDS = 60
 KEY_PREFIX = "clinic:rate:"

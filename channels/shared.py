@@ -102,13 +102,10 @@ class SeenIds:
         self._redis = connect(url) if url else None
         self._store = SharedOrLocal(f"shared {namespace} store", clock)
 
-    def _keys(self, keys: Iterable[str | None]) -> list[str]:
-        return [k for k in keys if k]
-
     async def first_time(self, keys: Iterable[str | None]) -> bool:
         """True if none of `keys` (empty ones ignored) was seen before; remembers them all.
         Two processes asking at once: exactly one hears True (`SET NX` is atomic)."""
-        present = self._keys(keys)
+        present = [k for k in keys if k]
 
         async def shared() -> bool:
             async with self._redis.pipeline(transaction=False) as pipe:

@@ -55,11 +55,11 @@ BUTTON_TITLE_LIMIT = 75
 BUTTON_VALUE_LIMIT = 2000
 BUTTONS_PER_BLOCK = 25
 EMERGENCY_MARK = ":rotating_light:"
-# Message subtypes that are still a person writing; the others (edits, joins, bots) are not.
 # Slack delivers one message twice within seconds (mention and channel message); a person may
 # come back to a thread the bot answers in days later.
 SEEN_TTL_SECONDS = 3600
 THREAD_TTL_SECONDS = 30 * 24 * 3600
+# Message subtypes that are still a person writing; the others (edits, joins, bots) are not.
 USER_SUBTYPES = {None, "file_share", "thread_broadcast"}
 SEND_ERRORS = (SlackApiError, aiohttp.ClientError, asyncio.TimeoutError)
 

@@ -302,8 +302,8 @@ def _caught_up(
         or not tracker.events
     ):
         return False
-    rows = connection.execute(_FROM, {"sender_id": tracker.sender_id, "first": known.newest_id})
-    rows = rows.fetchall()
+    query = {"sender_id": tracker.sender_id, "first": known.newest_id}
+    rows = connection.execute(_FROM, query).fetchall()
     if not rows or rows[0][0] != known.newest_id:
         return False
     if json.loads(rows[0][1]) != tracker.events[-1].as_dict():

@@ -6,7 +6,6 @@ import socket
 import pytest
 from aiohttp import web
 from rasa.core.actions.action import RemoteAction
-from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import (
     ActionExecuted,
     ActiveLoop,
@@ -21,7 +20,7 @@ from rasa_sdk import Tracker
 
 from actions.handoff_records import channel_of, transcript
 from components import action_payload
-from tests.conftest import ROOT
+from tests.dialogue import DOMAIN
 
 
 def _long_conversation(turns: int) -> DialogueStateTracker:
@@ -45,10 +44,9 @@ def _long_conversation(turns: int) -> DialogueStateTracker:
 
 def _calls(turns: int) -> tuple[dict, dict]:
     action = RemoteAction("action_answer_education", EndpointConfig("http://localhost:1"))
-    domain = Domain.load(ROOT / "domain.yml")
     tracker = _long_conversation(turns)
-    full = action_payload._original_format(action, tracker, domain)
-    lean = action_payload.action_call_format(action, tracker, domain)
+    full = action_payload._original_format(action, tracker, DOMAIN)
+    lean = action_payload.action_call_format(action, tracker, DOMAIN)
     return full, lean
 
 
@@ -87,13 +85,22 @@ def test_a_short_conversation_goes_whole():
 
 def test_the_call_is_written_as_the_same_json():
     tracker = _long_conversation(40)
-    domain = Domain.load(ROOT / "domain.yml")
     call = action_payload.action_call_format(
-        RemoteAction("action_answer_education", EndpointConfig("http://actions")), tracker, domain
+        RemoteAction("action_answer_education", EndpointConfig("http://actions")), tracker, DOMAIN
     )
     assert json.loads(action_payload.dumps(call)) == json.loads(json.dumps(call))
     huge = {"value": 2**70, "text": "a/b é"}  # beyond ujson's integers: the standard library
     assert json.loads(action_payload.dumps(huge)) == huge
+
+
+@pytest.fixture(scope="module")
+def executor():
+    """The action server's own executor with the project's actions."""
+    from rasa_sdk.executor import ActionExecutor
+
+    executor = ActionExecutor()
+    executor.register_package("actions")
+    return executor
 
 
 class Unreadable(list):
@@ -116,30 +123,24 @@ def _asked(turns: int, intent: str, entities: list[dict], outcome: str | None):
 
 
 def test_the_answer_is_sent_no_events_and_everything_else_as_rasa_sends_it():
-    domain = Domain.load(ROOT / "domain.yml")
     action = RemoteAction("action_answer_question", EndpointConfig("http://actions"))
     tracker = _asked(30, "ask_posture", [{"entity": "posture", "value": "desk"}], None)
-    rasas = action_payload._original_format(action, tracker, domain)
-    ours = action_payload.action_call_format(action, tracker, domain)
+    rasas = action_payload._original_format(action, tracker, DOMAIN)
+    ours = action_payload.action_call_format(action, tracker, DOMAIN)
     assert ours["tracker"].pop("events") == []
     del rasas["tracker"]["events"]
     assert ours == rasas
     assert Tracker.from_dict(ours["tracker"]).latest_message["intent"]["name"] == "ask_posture"
 
 
-async def test_actions_sent_no_events_answer_without_reading_them():
+async def test_actions_sent_no_events_answer_without_reading_them(executor):
     """Each action in WITHOUT_EVENTS, run by the real action server code for every intent with
     every entity an answer narrows by and every red-flag outcome: its events are never read and
     it answers exactly as with the whole conversation."""
-    from rasa_sdk.executor import ActionExecutor
-
     from actions.clinic_info import TOPIC_MESSAGES
     from actions.fallback import PROBLEM_MESSAGES
     from headache_core.content import topics
 
-    executor = ActionExecutor()
-    executor.register_package("actions")
-    domain = Domain.load(ROOT / "domain.yml")
     narrowing = {
         (label, value) for t in topics() for label, vs in t.entities.items() for value in vs
     }
@@ -147,7 +148,7 @@ async def test_actions_sent_no_events_answer_without_reading_them():
     narrowing |= {("input_problem", problem) for problem in PROBLEM_MESSAGES}
     asked = [
         (intent, [{"entity": label, "value": value}] if label else [])
-        for intent in domain.intents
+        for intent in DOMAIN.intents
         for label, value in sorted(narrowing) + [(None, None)]
     ]
     assert len(narrowing) > 20
@@ -156,21 +157,16 @@ async def test_actions_sent_no_events_answer_without_reading_them():
         for outcome in (None, "routine", "emergency"):
             for intent, entities in asked:
                 tracker = _asked(5, intent, entities, outcome)
-                lean = action_payload.action_call_format(action, tracker, domain)
+                lean = action_payload.action_call_format(action, tracker, DOMAIN)
                 lean["tracker"]["events"] = Unreadable()
-                whole = action_payload._original_format(action, tracker, domain)
+                whole = action_payload._original_format(action, tracker, DOMAIN)
                 assert await executor.run(lean) == await executor.run(whole), (intent, entities)
 
 
-async def test_form_questions_are_asked_without_reading_events():
+async def test_form_questions_are_asked_without_reading_events(executor):
     """Every `action_ask_*` of the domain, in every slot state its question depends on (asked
     again, an earlier answer to confirm, a red flag to clarify, times offered, a recap)."""
-    from rasa_sdk.executor import ActionExecutor
-
-    executor = ActionExecutor()
-    executor.register_package("actions")
-    domain = Domain.load(ROOT / "domain.yml")
-    asks = [a for a in domain.user_actions if a.startswith(action_payload.ASK_PREFIX)]
+    asks = [a for a in DOMAIN.user_actions if a.startswith(action_payload.ASK_PREFIX)]
     assert len(asks) > 10 and all(action_payload.sent_without_events(a) for a in asks)
     offered = [{"label": "Mon 10:00", "start": "2030-01-07T10:00:00"}]
     states = [
@@ -189,9 +185,9 @@ async def test_form_questions_are_asked_without_reading_events():
             tracker = _asked(5, "deny", [], None)
             for slot, value in slots.items():
                 tracker.update(SlotSet(slot, value))
-            lean = action_payload.action_call_format(action, tracker, domain)
+            lean = action_payload.action_call_format(action, tracker, DOMAIN)
             lean["tracker"]["events"] = Unreadable()
-            whole = action_payload._original_format(action, tracker, domain)
+            whole = action_payload._original_format(action, tracker, DOMAIN)
             answer = await executor.run(lean)
             assert answer == await executor.run(whole), (name, slots)
             if answer["responses"]:
@@ -199,17 +195,12 @@ async def test_form_questions_are_asked_without_reading_events():
     assert set(asks) - spoken == {"action_ask_human_handoff"}  # staff answer: a silent question
 
 
-async def test_the_unreadable_events_catch_an_action_that_reads_them():
+async def test_the_unreadable_events_catch_an_action_that_reads_them(executor):
     """The check above can fail: a red-flag hint makes the escalation read earlier answers."""
-    from rasa_sdk.executor import ActionExecutor
-
-    executor = ActionExecutor()
-    executor.register_package("actions")
-    domain = Domain.load(ROOT / "domain.yml")
     action = RemoteAction("action_escalate_red_flag", EndpointConfig("http://actions"))
     hint = [{"entity": "red_flag_hint", "value": "cervical_artery_dissection"}]
     tracker = _asked(5, "report_emergency_symptoms", hint, None)
-    call = action_payload._original_format(action, tracker, domain)
+    call = action_payload._original_format(action, tracker, DOMAIN)
     call["tracker"]["events"] = Unreadable()
     with pytest.raises(AssertionError, match="read the conversation's events"):
         await executor.run(call)
