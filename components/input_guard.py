@@ -59,16 +59,20 @@ class InputProblemRouter(StatelessComponent):
             unreadable = [p for p in problems if p in ("empty", "no_words", "not_english")]
             if not unreadable:
                 continue
-            message.set(
-                INTENT,
-                {"name": DEFAULT_NLU_FALLBACK_INTENT_NAME, "confidence": 1.0},
-                add_to_output=True,
-            )
-            message.set(INTENT_RANKING_KEY, [], add_to_output=True)
-            entity = {
-                ENTITY_ATTRIBUTE_TYPE: PROBLEM_ENTITY,
-                ENTITY_ATTRIBUTE_VALUE: unreadable[0],
-                EXTRACTOR: type(self).__name__,
-            }
-            message.set(ENTITIES, [entity], add_to_output=True)
+            route_to_fallback(message, unreadable[0], type(self).__name__)
         return messages
+
+
+def route_to_fallback(message: Message, problem: str, extractor: str) -> None:
+    """The message becomes `nlu_fallback` (sure) with `problem` as its only entity, for the
+    fallback action to say what went wrong."""
+    message.set(
+        INTENT, {"name": DEFAULT_NLU_FALLBACK_INTENT_NAME, "confidence": 1.0}, add_to_output=True
+    )
+    message.set(INTENT_RANKING_KEY, [], add_to_output=True)
+    entity = {
+        ENTITY_ATTRIBUTE_TYPE: PROBLEM_ENTITY,
+        ENTITY_ATTRIBUTE_VALUE: problem,
+        EXTRACTOR: extractor,
+    }
+    message.set(ENTITIES, [entity], add_to_output=True)

@@ -90,6 +90,16 @@ def test_forget_me_mid_screening_typed_yes(assistant):
     assert talk.slots()["requested_slot"] is None
 
 
+def test_keyboard_mash_after_the_question_deletes_nothing(assistant):
+    # the classifier once read "ghfjdk" as a yes (affirm, 0.37) and deleted the chat
+    talk = Conversation(assistant, "forget-mash")
+    talk.say("what causes headaches")
+    before = stored_events(talk.sender)
+    assert CONFIRM in talk.say("delete my data please")
+    assert "not sure I understood" in talk.say("ghfjdk")
+    assert stored_events(talk.sender) > before
+
+
 def test_forget_me_while_staff_have_the_conversation(assistant):
     talk = Conversation(assistant, "forget-waiting")
     talk.say("can i talk to a real person")

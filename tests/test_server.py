@@ -58,6 +58,13 @@ def test_unreadable_input_says_why(assistant):
     assert "English" in texts(assistant.say(new_sender(), BAD_INPUTS["spanish"]))
 
 
+@pytest.mark.parametrize("mash", ["asdkjh qwe", "lkjlkj asd", "fjfjfj fjfj"])
+def test_keyboard_mash_is_not_understood_as_a_yes(assistant, mash):
+    sender = new_sender()
+    assistant.say(sender, "what causes headaches")
+    assert "not sure I understood" in texts(assistant.say(sender, mash))
+
+
 def test_question_with_an_entity_gets_the_narrow_answer(assistant):
     parsed = assistant.parse("how is my upper trapezius involved in my headaches")
     assert parsed["intent"]["name"] == "ask_neck_anatomy"

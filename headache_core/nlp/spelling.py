@@ -16,7 +16,9 @@ A token is repaired only when all of these hold, so ordinary words and names are
   undoubled letter ("comming" for "coming", not "combing") is nearer than other edits.
 
 The clinical vocabulary is every word of the red-flag phrases and the entity patterns, so a
-clinician adding a phrase also teaches the repair its words. The known-word list and the
+clinician adding a phrase also teaches the repair its words. Every token it knows (an English
+word, or a typo it repaired) gets `token._.english_word`, which tells keyboard mash ("ghfjdk")
+from words (components/unknown_words.py). The known-word list and the
 vocabulary are saved with the pipeline (`build/spacy`), built once by `make spacy`.
 """
 
@@ -28,7 +30,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 FACTORY = "clinical_spelling"
 FILE_NAME = "spelling.json"
@@ -39,6 +41,9 @@ LOOKUP_TABLES = ("en_lemma_lookup.json.gz", "en_lemma_index.json.gz")
 PROB_TABLE = "en_lexeme_prob.json.gz"  # log frequency of words on the web (spaCy's lexemes)
 RARE = -20.0  # the log frequency of a word the table lacks
 CLEAR_WIN = 1.1  # ln 3: the clinical word must be three times as common as the runner-up
+ENGLISH_WORD = "english_word"  # token._.english_word: a known word, or a typo of one repaired
+if not Token.has_extension(ENGLISH_WORD):
+    Token.set_extension(ENGLISH_WORD, default=False)
 
 
 def edit_distance(a: str, b: str, limit: int) -> int:
@@ -187,9 +192,13 @@ class ClinicalSpelling:
 
     def __call__(self, doc: Doc) -> Doc:
         for token in doc:
-            lemma = self.meant(token.lower_)
+            word = token.lower_
+            lemma = self.meant(word)
             if lemma is not None:
                 token.lemma_ = lemma
+                token._.set(ENGLISH_WORD, True)
+            elif word in self.known:
+                token._.set(ENGLISH_WORD, True)
         return doc
 
     def to_disk(self, path: Path, *, exclude: Iterable[str] = ()) -> None:
