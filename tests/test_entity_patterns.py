@@ -29,6 +29,7 @@ def test_every_phrase_is_recognised_in_a_sentence(phrase):
         ("hunched over my laptop all day", ("posture", "desk")),
         ("Is this a Migraine?", ("headache_type", "migraine")),
         ("how much does it cost", ("clinic_topic", "prices")),
+        ("how long are the appointments usually", ("clinic_topic", "prices")),  # they say
     ],
 )
 def test_patient_wording_maps_to_canonical_values(text, expected):

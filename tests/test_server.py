@@ -58,6 +58,11 @@ def test_unreadable_input_says_why(assistant):
     assert "English" in texts(assistant.say(new_sender(), BAD_INPUTS["spanish"]))
 
 
+def test_how_long_a_session_lasts_is_answered_from_the_prices(assistant):
+    reply = texts(assistant.say(new_sender(), "how long do the appointments last?"))
+    assert "minutes" in reply and "Example Street" not in reply  # not the clinic overview
+
+
 @pytest.mark.parametrize("mash", ["asdkjh qwe", "lkjlkj asd", "fjfjfj fjfj"])
 def test_keyboard_mash_is_not_understood_as_a_yes(assistant, mash):
     sender = new_sender()
