@@ -167,14 +167,14 @@ async def test_a_question_with_a_hint_is_answered_before_the_clarifying_question
     assert events == [SlotSet("red_flag_pending", "cervical_artery_dissection")]
     answer, question = dispatcher.messages
     assert "physio" in answer["text"].lower() and not answer.get("buttons")
-    assert "after the neck treatment" in question["text"]
+    assert "neck was cracked or manipulated" in question["text"]
 
 
 async def test_an_unsure_reading_under_a_hint_gets_only_the_question(dispatcher):
     tracker = _hint_on_a_question()
     tracker.latest_message["intent_ranking"][1]["confidence"] = 0.3
     await ActionEscalateRedFlag().run(dispatcher, tracker, DOMAIN)
-    assert len(dispatcher.messages) == 1 and "after the neck treatment" in texts(dispatcher)
+    assert len(dispatcher.messages) == 1 and "neck was cracked or manipulated" in texts(dispatcher)
 
 
 def _asked_and_denied(flag_id: str) -> list[dict]:
@@ -190,7 +190,7 @@ async def test_a_no_is_remembered_and_the_question_is_not_asked_again(dispatcher
     tracker = _hint_on_a_question(events=_asked_and_denied("cervical_artery_dissection"))
     events = await ActionEscalateRedFlag().run(dispatcher, tracker, DOMAIN)
     assert events == [] and len(dispatcher.messages) == 1
-    assert "after the neck treatment" not in texts(dispatcher)
+    assert "neck was cracked or manipulated" not in texts(dispatcher)
 
 
 async def test_a_no_to_another_flag_does_not_silence_this_one(dispatcher):

@@ -95,10 +95,10 @@ def test_a_question_with_a_red_flag_hint_is_answered_and_asked_once(assistant):
     treatment?", and after a "no" the same question came back each time it was asked."""
     sender = new_sender()
     first = texts(assistant.say(sender, "is neck manipulation safe?"))
-    assert "manipulation" in first.lower() and "after the neck treatment" in first
+    assert "manipulation" in first.lower() and "neck was cracked or manipulated" in first
     assistant.say(sender, "no")
     again = texts(assistant.say(sender, "but is neck manipulation safe?"))
-    assert "manipulation" in again.lower() and "after the neck treatment" not in again
+    assert "manipulation" in again.lower() and "neck was cracked or manipulated" not in again
     assert assistant.tracker(sender)["slots"]["triage_outcome"] is None
 
 
