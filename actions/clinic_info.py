@@ -17,6 +17,7 @@ TOPIC_MESSAGES = {
     "prices": "clinic_prices",
     "insurance": "clinic_insurance",
     "parking": "clinic_parking",
+    "referral": "clinic_referral",
     "contact": "clinic_contact",
 }
 
@@ -30,6 +31,8 @@ def send_clinic_info(dispatcher: CollectingDispatcher, tracker: Tracker) -> None
     """The clinic details the latest message asks about (all of them when it names none)."""
     asked = entities_by_label(tracker).get("clinic_topic", set())
     keys = [key for topic, key in TOPIC_MESSAGES.items() if topic in asked]
+    if "clinic_referral" in keys and not load_clinic().referral:  # the clinic did not say
+        keys[keys.index("clinic_referral")] = "clinic_referral_unknown"
     for key in keys or ["clinic_overview"]:
         send(dispatcher, key)
     _placeholder_note(dispatcher)

@@ -42,6 +42,7 @@ class Clinic:
     prices: str
     insurance: str
     parking: str
+    referral: str = ""  # whether patients need a GP's referral; optional
     email: str = ""
     booking_link: str = ""
     timezone: str = "UTC"
@@ -91,7 +92,7 @@ def parse_clinic(data: dict, regions: dict[str, Region]) -> Clinic:
             raise ClinicConfigError(f"hours: {day} is missing")
         if value != "closed" and not HOURS_RE.match(value):
             raise ClinicConfigError(f"hours: {day} must be HH:MM-HH:MM or closed, not {value!r}")
-    known = set(REQUIRED) | {"email", "booking_link", "timezone", "placeholder"}
+    known = set(REQUIRED) | {"referral", "email", "booking_link", "timezone", "placeholder"}
     return Clinic(
         name=str(data["name"]),
         phone=str(data["phone"]),
@@ -101,6 +102,7 @@ def parse_clinic(data: dict, regions: dict[str, Region]) -> Clinic:
         prices=str(data["prices"]).strip(),
         insurance=str(data["insurance"]).strip(),
         parking=str(data["parking"]).strip(),
+        referral=str(data.get("referral") or "").strip(),
         email=str(data.get("email") or ""),
         booking_link=str(data.get("booking_link") or ""),
         timezone=str(data.get("timezone") or "UTC"),

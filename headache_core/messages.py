@@ -45,6 +45,7 @@ def clinic_values(clinic: Clinic) -> dict[str, str]:
         "prices": clinic.prices,
         "insurance": clinic.insurance,
         "parking": clinic.parking,
+        "referral": clinic.referral,
         "emergency_number": clinic.region.emergency_number,
         "emergency_place": clinic.region.emergency_place,
         "urgent_route": clinic.region.urgent_route,

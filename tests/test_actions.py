@@ -3,6 +3,7 @@
 from datetime import datetime
 
 import pytest
+import yaml
 from rasa_sdk.events import SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -11,7 +12,7 @@ from actions.education import ActionAnswerQuestion
 from actions.fallback import ActionHandleUnclear
 from actions.red_flags import ActionEscalateRedFlag
 from actions.session import ActionSessionStart
-from tests.conftest import make_tracker
+from tests.conftest import ROOT, make_tracker
 
 DOMAIN: dict = {}
 
@@ -64,6 +65,7 @@ async def test_answer_for_an_intent_without_content_is_the_fallback(dispatcher):
         ("parking", "parking"),
         ("hours", "Monday-Thursday"),
         ("address", "1 Example Street"),
+        ("referral", "referral from your GP"),
     ],
 )
 async def test_clinic_info_answers_what_was_asked(dispatcher, topic, expected):
@@ -71,6 +73,20 @@ async def test_clinic_info_answers_what_was_asked(dispatcher, topic, expected):
     await ActionAnswerClinicInfo().run(dispatcher, tracker, DOMAIN)
     assert expected in texts(dispatcher)
     assert "examples" in dispatcher.messages[-1]["text"]  # the placeholder note
+
+
+async def test_a_clinic_that_does_not_say_about_referrals_asks_people_to_call(
+    dispatcher, monkeypatch, tmp_path
+):
+    details = yaml.safe_load((ROOT / "clinic.yml").read_text(encoding="utf-8"))
+    del details["referral"]
+    (tmp_path / "clinic.yml").write_text(yaml.safe_dump(details), encoding="utf-8")
+    monkeypatch.setenv("CLINIC_CONFIG", str(tmp_path / "clinic.yml"))
+    tracker = make_tracker("ask_clinic_info", [{"entity": "clinic_topic", "value": "referral"}])
+    await ActionAnswerClinicInfo().run(dispatcher, tracker, DOMAIN)
+    assert "call us on 020 7946 0000 and we will tell you if you need a referral" in texts(
+        dispatcher
+    )
 
 
 async def test_clinic_info_without_a_topic_gives_an_overview(dispatcher):
