@@ -1,9 +1,10 @@
 """ "Forget me" (issue 7): the person can have this conversation and its front-desk records
 deleted, from any state.
 
-`action_confirm_forget_me` asks first (deleting is final); "yes" runs `action_forget_me`, which
-deletes the conversation's handoffs here and leaves the tracker to Rasa's side: the tracker store
-deletes every stored event of the sender when it saves a turn that ran this action
+`action_confirm_forget_me` asks first (deleting is final); "yes" runs `action_forget_me`, which,
+when the yes is clear (`is_clear_yes`), deletes the conversation's handoffs here and leaves the
+tracker to Rasa's side: the tracker store deletes every stored event of the sender when it saves
+a turn in which this action set `conversation_forgotten`
 (stores/tracker_store.py says why it cannot be done from here). "No" runs
 `action_keep_conversation`, and a form that was running asks its question again. Inside a form
 the form's validation steps aside for these messages (`steps_aside_for_forget_me`), so the rules
@@ -28,6 +29,12 @@ CONFIRM_ACTION = "action_confirm_forget_me"
 FORGET_ACTION = "action_forget_me"  # stores/tracker_store.py deletes the tracker after it
 ANSWER_INTENTS = {"affirm", "deny", FORGET_INTENT}  # a reply to the confirmation
 FORGET_MIN_CONFIDENCE = 0.6  # form answers are free text: only a clear request counts
+# Deleting is final, so the answer to "delete?" must be a clear yes: the classifier sure of it
+# ("hmm" is affirm at 0.86, "hmm not sure" 0.58) and, for "forget me" again, not a question
+# ("what would that delete" is forget_me at 0.97).
+CLEAR_YES = 0.9
+QUESTION_STARTS = ("what", "which", "why", "how", "when", "where", "who", "is ", "does", "will")
+FORGOTTEN_SLOT = "conversation_forgotten"  # stores/tracker_store.py deletes when it is set
 
 
 def _previous_action(tracker: Tracker) -> str | None:
@@ -47,6 +54,18 @@ def asks_to_forget(tracker: Tracker) -> bool:
     return (
         intent.get("name") == FORGET_INTENT and intent.get("confidence", 0) >= FORGET_MIN_CONFIDENCE
     )
+
+
+def is_clear_yes(tracker: Tracker) -> bool:
+    """The latest message says yes to deleting beyond doubt (the "Yes, delete it" button is)."""
+    intent = tracker.latest_message.get("intent") or {}
+    if intent.get("confidence", 0.0) < CLEAR_YES:
+        return False
+    text = (tracker.latest_message.get("text") or "").strip().lower()
+    if intent.get("name") == "affirm":
+        return True
+    is_question = text.endswith("?") or text.startswith(QUESTION_STARTS)
+    return intent.get("name") == FORGET_INTENT and not is_question
 
 
 def answers_the_confirmation(tracker: Tracker) -> bool:
@@ -105,6 +124,9 @@ class ActionForgetMe(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
+        if not is_clear_yes(tracker):  # nothing deleted; a form asks its question again
+            send(dispatcher, "forget_unsure")
+            return _without_the_answer(tracker)
         try:
             deleted = store().delete_conversation(tracker.sender_id)
         except Exception as exc:  # noqa: BLE001 - the person is told; the chat is still deleted
@@ -115,7 +137,7 @@ class ActionForgetMe(Action):
             # kind "forgotten": a channel that keeps history on the device can drop it too
             send(dispatcher, "forget_done", kind="forgotten")
         # no form may come back this turn (Rasa would run it after this action)
-        return [ActiveLoop(None), SlotSet("requested_slot", None)]
+        return [ActiveLoop(None), SlotSet("requested_slot", None), SlotSet(FORGOTTEN_SLOT, True)]
 
 
 class ActionKeepConversation(Action):

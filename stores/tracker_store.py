@@ -39,9 +39,9 @@ from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import (
-    ActionExecuted,
     Event,
     SessionStarted,
+    SlotSet,
     UserUttered,
     deserialise_events,
 )
@@ -56,7 +56,7 @@ from stores.conversations import delete_sender, sqlite_pragmas  # noqa: F401 - r
 logger = logging.getLogger(__name__)
 
 # The custom action that erases a conversation (actions/privacy.py, ActionForgetMe).
-FORGET_ACTION = "action_forget_me"
+FORGOTTEN_SLOT = "conversation_forgotten"  # set by action_forget_me when it deletes
 DEFAULT_CACHE_SIZE = 200  # conversations kept loaded per Rasa process (TRACKER_CACHE_SIZE)
 POSTGRES_CONNECT_TIMEOUT_S = 3
 RETRY_FIRST_WAIT_S = 0.25
@@ -198,8 +198,8 @@ class ClinicTrackerStore(SQLTrackerStore):
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         """Rasa's save (only the events not yet stored), noting what is stored afterwards;
-        except when this turn ran the forget action: then every stored event of the sender
-        (all sessions) is deleted and nothing is written.
+        except when this turn is the forget action's deletion: then every stored event of the
+        sender (all sessions) is deleted and nothing is written.
 
         Why forgetting is here and not in the action: the action server cannot delete the
         conversation, because Rasa saves its in-memory tracker after the action, and counting
@@ -251,12 +251,14 @@ class ClinicTrackerStore(SQLTrackerStore):
 
     @staticmethod
     def _forgets(tracker: DialogueStateTracker) -> bool:
-        """This turn (the events after the latest user message) ran the forget action. It is
-        never stored, since its save deletes instead, so an older turn cannot have it."""
+        """This turn (the events after the latest user message) is the forget action's
+        deletion: it sets `conversation_forgotten` (it does not when the answer to "delete?"
+        was no clear yes). Such a turn is never stored, since its save deletes instead, so an
+        older turn cannot have it."""
         for event in reversed(tracker.events):
             if isinstance(event, UserUttered):
                 return False
-            if isinstance(event, ActionExecuted) and event.action_name == FORGET_ACTION:
+            if isinstance(event, SlotSet) and event.key == FORGOTTEN_SLOT and event.value:
                 return True
         return False
 

@@ -114,6 +114,7 @@ async def test_forget_me_deletes_every_event_of_the_sender_in_all_sessions(track
         ActionExecuted("action_forget_me"),
         BotUttered("Done. I've deleted this chat"),
         SlotSet("requested_slot", None),
+        SlotSet("conversation_forgotten", True),
         ActionExecuted("action_listen"),
     ]:
         tracker.update(event)
@@ -126,6 +127,22 @@ async def test_forget_me_deletes_every_event_of_the_sender_in_all_sessions(track
     # the next message is a new conversation, saved as usual
     await save_conversation(tracker_store, "forget-1", session(now + 5), turn("hi", now + 5))
     assert rows(tracker_store, "forget-1") == 6
+
+
+async def test_a_forget_action_that_deleted_nothing_keeps_the_conversation(tracker_store):
+    # "hmm not sure" to "delete?": the action ran, said so, and set no conversation_forgotten
+    now = time.time()
+    await save_conversation(tracker_store, "unsure-1", session(now), turn("delete my data", now))
+    tracker = await tracker_store.retrieve("unsure-1")
+    for event in [
+        UserUttered("hmm not sure", {"name": "affirm", "confidence": 0.58}),
+        ActionExecuted("action_forget_me"),
+        BotUttered("I haven't deleted anything"),
+        ActionExecuted("action_listen"),
+    ]:
+        tracker.update(event)
+    await tracker_store.save(tracker)
+    assert rows(tracker_store, "unsure-1") == 6 + 4
 
 
 async def test_deleting_rows_before_rasa_saves_would_bring_them_back(tracker_store):
@@ -332,6 +349,41 @@ async def test_yes_deletes_the_front_desk_records_and_ends_any_form(dispatcher):
     assert dispatcher.messages[0]["text"].startswith("Done. I've deleted this chat")
     assert dispatcher.messages[0]["kind"] == "forgotten"
     assert not kept.exists()
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "confidence"),
+    [
+        ("hmm", "affirm", 0.86),
+        ("hmm not sure", "affirm", 0.58),
+        ("i guess", "affirm", 0.52),
+        ("what would that delete", "forget_me", 0.97),  # the request again, as a question
+        ("it deletes everything?", "forget_me", 0.95),
+    ],
+)
+async def test_no_clear_yes_deletes_nothing(dispatcher, text, intent, confidence):
+    sender = f"unsure-{uuid.uuid4().hex[:6]}"
+    records.store().save(handoff(sender))
+    tracker = form_tracker("handoff_form", "contact_name", text, intent, confidence, sender=sender)
+    events = await ActionForgetMe().run(dispatcher, tracker, DOMAIN_DICT)
+    assert [h for h in records.store().list() if h.conversation_id == sender]
+    assert SdkSlotSet("conversation_forgotten", True) not in events  # the store keeps the chat
+    assert ActiveLoop(None) not in events  # the form asks its question again
+    assert "haven't deleted anything" in dispatcher.messages[0]["text"]
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "confidence"),
+    [
+        ("/affirm", "affirm", 1.0),
+        ("yes please", "affirm", 0.99),
+        ("just delete it", "forget_me", 0.97),
+    ],
+)
+async def test_a_clear_yes_deletes(dispatcher, text, intent, confidence):
+    tracker = form_tracker("handoff_form", "contact_name", text, intent, confidence)
+    events = await ActionForgetMe().run(dispatcher, tracker, DOMAIN_DICT)
+    assert SdkSlotSet("conversation_forgotten", True) in events
 
 
 async def test_with_the_handoff_store_down_the_person_is_told_to_call(dispatcher, tmp_path):

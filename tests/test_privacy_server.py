@@ -100,6 +100,18 @@ def test_keyboard_mash_after_the_question_deletes_nothing(assistant):
     assert stored_events(talk.sender) > before
 
 
+def test_a_hesitant_answer_to_the_question_deletes_nothing(assistant):
+    # "hmm not sure" was affirm (0.58), a yes, and the chat was gone
+    talk = Conversation(assistant, "forget-unsure")
+    talk.say("how should i sit at my desk")
+    assert CONFIRM in talk.say("can you delete my data")
+    assert "haven't deleted anything" in talk.say("hmm not sure")
+    assert stored_events(talk.sender) > 0
+    assert CONFIRM in talk.say("delete my chat")  # asked again, as the reply says
+    assert DONE in talk.say("yes")
+    assert stored_events(talk.sender) == 0
+
+
 def test_forget_me_while_staff_have_the_conversation(assistant):
     talk = Conversation(assistant, "forget-waiting")
     talk.say("can i talk to a real person")
