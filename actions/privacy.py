@@ -26,7 +26,7 @@ from actions.tracker_entities import latest_intent
 log = logging.getLogger(__name__)
 FORGET_INTENT = "forget_me"
 CONFIRM_ACTION = "action_confirm_forget_me"
-FORGET_ACTION = "action_forget_me"  # stores/tracker_store.py deletes the tracker after it
+FORGET_ACTION = "action_forget_me"
 ANSWER_INTENTS = {"affirm", "deny", FORGET_INTENT}  # a reply to the confirmation
 FORGET_MIN_CONFIDENCE = 0.6  # form answers are free text: only a clear request counts
 # Deleting is final, so the answer to "delete?" must be a clear yes: the classifier sure of it
