@@ -61,11 +61,12 @@ def is_clear_yes(tracker: Tracker) -> bool:
     intent = tracker.latest_message.get("intent") or {}
     if intent.get("confidence", 0.0) < CLEAR_YES:
         return False
-    text = (tracker.latest_message.get("text") or "").strip().lower()
     if intent.get("name") == "affirm":
         return True
-    is_question = text.endswith("?") or text.startswith(QUESTION_STARTS)
-    return intent.get("name") == FORGET_INTENT and not is_question
+    if intent.get("name") != FORGET_INTENT:
+        return False
+    text = (tracker.latest_message.get("text") or "").strip().lower()
+    return not (text.endswith("?") or text.startswith(QUESTION_STARTS))
 
 
 def answers_the_confirmation(tracker: Tracker) -> bool:

@@ -55,8 +55,9 @@ from stores.conversations import delete_sender, sqlite_pragmas  # noqa: F401 - r
 
 logger = logging.getLogger(__name__)
 
-# The custom action that erases a conversation (actions/privacy.py, ActionForgetMe).
-FORGOTTEN_SLOT = "conversation_forgotten"  # set by action_forget_me when it deletes
+# The slot (domain.yml) that actions/privacy.py's ActionForgetMe sets when it deletes: the turn
+# that sets it is erased instead of saved.
+FORGOTTEN_SLOT = "conversation_forgotten"
 DEFAULT_CACHE_SIZE = 200  # conversations kept loaded per Rasa process (TRACKER_CACHE_SIZE)
 POSTGRES_CONNECT_TIMEOUT_S = 3
 RETRY_FIRST_WAIT_S = 0.25
