@@ -246,6 +246,9 @@ def test_hand_back_and_screen_a_caller(page, console) -> None:
     sync_api.expect(log).to_contain_text("<b>How old</b> is the caller?")
     log.get_by_role("button", name="Over 18").click()
     sync_api.expect(log.locator(".line-user")).to_have_count(2)
+    # the caller's line shows on the click, before the request leaves; its reply comes after
+    # the stand-in has recorded the request
+    sync_api.expect(log.locator(".line-bot")).to_have_count(2)
     messages = [r["json"] for r in console.rasa.requests[1:]]
     assert [m["message"] for m in messages] == ["hello", "/adult"]
     assert messages[0]["sender"] == messages[1]["sender"]
