@@ -70,6 +70,29 @@ def test_keyboard_mash_is_not_understood_as_a_yes(assistant, mash):
     assert "not sure I understood" in texts(assistant.say(sender, mash))
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "so will this ever go away",  # "go away" was a goodbye
+        "does the pain just disappear by itself",
+        "i'm on blood thinners, does that matter?",  # "does that matter" was a yes
+        "is it going to keep coming back?",
+    ],
+)
+def test_a_question_is_not_answered_as_small_talk(assistant, question):
+    sender = new_sender()
+    assistant.say(sender, "why does my neck give me headaches?")
+    reply = texts(assistant.say(sender, question))
+    assert "Take care" not in reply and not reply.startswith("Great")
+    assert "You're welcome" not in reply
+
+
+@pytest.mark.parametrize("request_for_help", ["help", "menu"])
+def test_a_bare_help_gets_what_the_assistant_can_do(assistant, request_for_help):
+    reply = texts(assistant.say(new_sender(), request_for_help))
+    assert "I can explain" in reply
+
+
 def test_question_with_an_entity_gets_the_narrow_answer(assistant):
     parsed = assistant.parse("how is my upper trapezius involved in my headaches")
     assert parsed["intent"]["name"] == "ask_neck_anatomy"
