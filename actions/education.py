@@ -3,16 +3,41 @@
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.replies import send
 from actions.tracker_entities import entities_by_label, latest_intent
 from actions.triage_outcome import red_flag_level
 from headache_core.clinic import load_clinic
-from headache_core.content import select_topic
+from headache_core.content import Topic, select_topic
+from headache_core.messages import render
 
 AFTER_RED_FLAG_HIDDEN = {"/start_screening", "/book_appointment"}
+LAST_TOPIC_SLOT = "last_topic"
+
+
+def topic_buttons(topic: Topic, tracker: Tracker) -> list[dict[str, str]]:
+    """The topic's buttons; after red-flag advice, no screening or booking offers."""
+    buttons = [{"title": b.title, "payload": b.payload} for b in topic.buttons]
+    if red_flag_level(tracker):
+        buttons = [b for b in buttons if b["payload"] not in AFTER_RED_FLAG_HIDDEN]
+    return buttons
+
+
+def topic_for(tracker: Tracker, intent: str | None = None) -> Topic | None:
+    """The narrowest topic for the latest message's intent (or `intent`) and entities."""
+    return select_topic(intent or latest_intent(tracker) or "", entities_by_label(tracker))
+
+
+def utter_topic(
+    dispatcher: CollectingDispatcher, tracker: Tracker, topic: Topic | None, with_buttons: bool
+) -> None:
+    if topic is None:
+        send(dispatcher, "unclear")
+        return
+    buttons = topic_buttons(topic, tracker) if with_buttons else None
+    dispatcher.utter_message(text=topic.render(load_clinic()), buttons=buttons)
 
 
 def send_topic_answer(
@@ -21,26 +46,31 @@ def send_topic_answer(
     with_buttons: bool = True,
     intent: str | None = None,
 ) -> None:
-    """The topic for the latest message's intent (or `intent`) and entities (without its buttons
-    where a question with its own buttons follows: the screening form, a red-flag question)."""
-    topic = select_topic(intent or latest_intent(tracker) or "", entities_by_label(tracker))
-    if topic is None:
-        send(dispatcher, "unclear")
-        return
-    buttons = [{"title": b.title, "payload": b.payload} for b in topic.buttons]
-    if red_flag_level(tracker):  # after red-flag advice, no screening or booking offers
-        buttons = [b for b in buttons if b["payload"] not in AFTER_RED_FLAG_HIDDEN]
-    dispatcher.utter_message(
-        text=topic.render(load_clinic()), buttons=buttons if with_buttons else None
-    )
+    """The topic's answer (without its buttons where a question with its own buttons follows:
+    the screening form, a red-flag question)."""
+    utter_topic(dispatcher, tracker, topic_for(tracker, intent), with_buttons)
+
+
+def asked_again(topic: Topic, tracker: Tracker) -> bool:
+    """The answer given last, asked for again in words ("what about dehydration?" after the
+    causes answer, which has nothing narrower on it); a button asks for it on purpose."""
+    typed = not str(tracker.latest_message.get("text") or "").startswith("/")
+    return typed and tracker.get_slot(LAST_TOPIC_SLOT) == topic.id
 
 
 class ActionAnswerQuestion(Action):
+    """The answer, once: asked again in other words, a pointer to it and its buttons instead."""
+
     def name(self) -> str:
         return "action_answer_question"
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        send_topic_answer(dispatcher, tracker)
-        return []
+        topic = topic_for(tracker)
+        if topic is not None and asked_again(topic, tracker):
+            again = render("topic_again")
+            dispatcher.utter_message(text=again.text, buttons=topic_buttons(topic, tracker))
+            return []
+        utter_topic(dispatcher, tracker, topic, with_buttons=True)
+        return [SlotSet(LAST_TOPIC_SLOT, topic.id if topic else None)]

@@ -6,6 +6,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, ActiveLoop, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.education import LAST_TOPIC_SLOT
 from actions.human_handoff import LOOP as HUMAN_LOOP
 from actions.human_handoff import SLOT as HUMAN_SLOT
 from actions.replies import send
@@ -21,11 +22,12 @@ class ActionSessionStart(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         events: list[EventType] = [SessionStarted()]
-        # Slots carry over (domain session_config), so a red-flag outcome is never forgotten.
+        # Slots carry over (domain session_config), so a red-flag outcome is never forgotten; the
+        # last answer given does not: a new session may ask for it again.
         events += [
             SlotSet(name, value)
             for name, value in tracker.slots.items()
-            if value is not None and name != "requested_slot"
+            if value is not None and name not in ("requested_slot", LAST_TOPIC_SLOT)
         ]
         if (tracker.active_loop or {}).get("name") == HUMAN_LOOP:
             # staff still have this conversation: stay silent across the new session too

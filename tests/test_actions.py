@@ -53,6 +53,42 @@ async def test_when_to_see_doctor_names_the_clinic_region_number(dispatcher):
     assert "999" in texts(dispatcher) and "{" not in texts(dispatcher)
 
 
+async def test_an_answer_remembers_its_topic(dispatcher):
+    tracker = make_tracker("ask_headache_causes", text="why do i get headaches")
+    events = await ActionAnswerQuestion().run(dispatcher, tracker, DOMAIN)
+    assert events == [SlotSet("last_topic", "headache_causes_general")]
+    assert "many causes" in texts(dispatcher)
+
+
+async def test_the_same_answer_asked_again_in_words_is_not_sent_twice(dispatcher):
+    """'what about dehydration?' after the causes answer: nothing narrower, so a pointer back."""
+    slots = {"last_topic": "headache_causes_general"}
+    tracker = make_tracker("ask_headache_causes", text="what about dehydration", slots=slots)
+    events = await ActionAnswerQuestion().run(dispatcher, tracker, DOMAIN)
+    [message] = dispatcher.messages
+    assert "many causes" not in message["text"] and "answer above" in message["text"]
+    assert "/start_screening" in [b["payload"] for b in message["buttons"]]  # the topic's own
+    assert events == []
+
+
+async def test_a_button_or_another_topic_gets_the_answer(dispatcher):
+    slots = {"last_topic": "headache_causes_general"}
+    button = make_tracker("ask_headache_causes", text="/ask_headache_causes", slots=slots)
+    await ActionAnswerQuestion().run(dispatcher, button, DOMAIN)
+    assert "many causes" in texts(dispatcher)
+    narrower = make_tracker(
+        "ask_posture", [{"entity": "posture", "value": "phone"}], "and my phone?", slots
+    )
+    events = await ActionAnswerQuestion().run(dispatcher, narrower, DOMAIN)
+    assert events == [SlotSet("last_topic", "posture_phone")]
+
+
+async def test_a_new_session_does_not_carry_the_last_answer(dispatcher):
+    tracker = make_tracker(slots={"last_topic": "posture_general", "triage_outcome": None})
+    events = await ActionSessionStart().run(dispatcher, tracker, DOMAIN)
+    assert not [e for e in events if e.get("name") == "last_topic"]
+
+
 async def test_answer_for_an_intent_without_content_is_the_fallback(dispatcher):
     await ActionAnswerQuestion().run(dispatcher, make_tracker("greet"), DOMAIN)
     assert "not sure I understood" in texts(dispatcher)

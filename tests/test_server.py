@@ -87,6 +87,16 @@ def test_a_question_is_not_answered_as_small_talk(assistant, question):
     assert "You're welcome" not in reply
 
 
+def test_the_same_answer_is_not_sent_twice_in_a_row(assistant):
+    sender = new_sender()
+    first = texts(assistant.say(sender, "what usually sets off a headache?"))
+    assert "many causes" in first
+    again = texts(assistant.say(sender, "what about dehydration?"))
+    assert "many causes" not in again and "answer above" in again
+    on_purpose = texts(assistant.say(sender, "/ask_headache_causes"))  # its button
+    assert "many causes" in on_purpose
+
+
 @pytest.mark.parametrize("request_for_help", ["help", "menu"])
 def test_a_bare_help_gets_what_the_assistant_can_do(assistant, request_for_help):
     reply = texts(assistant.say(new_sender(), request_for_help))
