@@ -65,4 +65,6 @@ def test_question_shape():
     nlp = load_pipeline()
     assert is_question(nlp("isnt that bad for my neck"))  # apostrophe left out
     assert is_question(nlp("my neck clicks when i turn, normal?"))  # asked by the question mark
+    assert is_question(nlp("i had a baby last month, is that important"))  # its second clause
     assert not is_question(nlp("my neck clicks when i turn"))
+    assert not is_question(nlp("sounds good, thanks"))
