@@ -10,7 +10,7 @@ from actions.replies import send
 from actions.tracker_entities import entities_by_label, latest_intent
 from actions.triage_outcome import red_flag_level
 from headache_core.clinic import load_clinic
-from headache_core.content import Topic, select_topic
+from headache_core.content import Topic, select_follow_up, select_topic
 from headache_core.messages import render
 
 AFTER_RED_FLAG_HIDDEN = {"/start_screening", "/book_appointment"}
@@ -59,7 +59,8 @@ def asked_again(topic: Topic, tracker: Tracker) -> bool:
 
 
 class ActionAnswerQuestion(Action):
-    """The answer, once: asked again in other words, a pointer to it and its buttons instead."""
+    """The answer, once: asked again in other words, a pointer to it and its buttons instead; a
+    follow-up naming a narrower part of the last answer's topic gets that part."""
 
     def name(self) -> str:
         return "action_answer_question"
@@ -67,7 +68,12 @@ class ActionAnswerQuestion(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        topic = topic_for(tracker)
+        topic = select_follow_up(
+            latest_intent(tracker) or "",
+            entities_by_label(tracker),
+            str(tracker.latest_message.get("text") or ""),
+            tracker.get_slot(LAST_TOPIC_SLOT),
+        )
         if topic is not None and asked_again(topic, tracker):
             again = render("topic_again")
             dispatcher.utter_message(text=again.text, buttons=topic_buttons(topic, tracker))

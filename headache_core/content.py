@@ -115,3 +115,33 @@ def select_topic(intent: str, found: Mapping[str, set[str]]) -> Topic | None:
         if topic.entities and topic.matches(found):
             return topic
     return next((t for t in candidates if not t.entities), None)
+
+
+# How a follow-up to the last answer opens ("and for back sleepers?", "what about my phone?")
+FOLLOW_UP_OPENERS = ("and ", "what about ", "how about ", "what if ", "for ", "also ", "or ")
+
+
+def is_follow_up(text: str) -> bool:
+    return text.strip().lower().startswith(FOLLOW_UP_OPENERS)
+
+
+def topic_by_id(topic_id: str) -> Topic | None:
+    return next((t for t in topics() if t.id == topic_id), None)
+
+
+def select_follow_up(
+    intent: str, found: Mapping[str, set[str]], text: str, previous_id: str | None
+) -> Topic | None:
+    """The narrowest topic for the question; when the question gets only a general answer, is
+    worded as a follow-up and names a narrower topic of the previous answer's question, that
+    topic: "and for back sleepers?" after the phone posture answer is about sleeping posture,
+    though the classifier read "back" as the upper back."""
+    topic = select_topic(intent, found)
+    if (topic is not None and topic.entities) or not previous_id or not is_follow_up(text):
+        return topic
+    previous = topic_by_id(previous_id)
+    for earlier_intent in previous.intents if previous else ():
+        narrower = select_topic(earlier_intent, found)
+        if narrower is not None and narrower.entities:
+            return narrower
+    return topic

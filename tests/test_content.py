@@ -7,7 +7,7 @@ import textstat
 import yaml
 
 from headache_core.clinic import load_clinic
-from headache_core.content import load_topics, select_topic, topics
+from headache_core.content import load_topics, select_follow_up, select_topic, topics
 from headache_core.handoff.form import load_questions as load_handoff_questions
 from headache_core.messages import message_keys, render
 from headache_core.red_flags.rules import load_rules
@@ -116,3 +116,49 @@ def test_malformed_topic_is_rejected(tmp_path):
 def test_message_with_a_missing_value_is_an_error_not_a_gap():
     with pytest.raises(KeyError, match="closes"):
         render("handoff_human_open")
+
+
+SLEEPING = {"posture": {"sleeping"}}
+
+
+def test_a_follow_up_gets_the_narrower_part_of_the_last_answers_topic():
+    """'and for back sleepers?' after the phone answer, read as the upper back (general)."""
+    topic = select_follow_up(
+        "ask_thoracic_spine", SLEEPING, "and for back sleepers?", "posture_phone"
+    )
+    assert topic.id == "posture_sleeping"
+
+
+@pytest.mark.parametrize(
+    ("intent", "found", "text", "previous", "expected"),
+    [
+        # not worded as a follow-up: the question stands on its own
+        (
+            "ask_thoracic_spine",
+            SLEEPING,
+            "my upper back hurts when i sleep",
+            "posture_phone",
+            "thoracic_spine_general",
+        ),
+        # the question narrows itself
+        (
+            "ask_thoracic_spine",
+            {"body_part": {"upper_back"}},
+            "and my upper back?",
+            "posture_phone",
+            "upper_back_role",
+        ),
+        # nothing narrower in the last answer's topic for what it names
+        (
+            "ask_headache_causes",
+            {"trigger": {"alcohol"}},
+            "what about alcohol?",
+            "posture_phone",
+            "headache_causes_general",
+        ),
+        # no answer before
+        ("ask_thoracic_spine", SLEEPING, "and for back sleepers?", None, "thoracic_spine_general"),
+    ],
+)
+def test_otherwise_the_question_gets_its_own_topic(intent, found, text, previous, expected):
+    assert select_follow_up(intent, found, text, previous).id == expected

@@ -97,6 +97,12 @@ def test_the_same_answer_is_not_sent_twice_in_a_row(assistant):
     assert "many causes" in on_purpose
 
 
+def test_a_follow_up_is_read_with_the_last_answer(assistant):
+    sender = new_sender()
+    assert "text neck" in texts(assistant.say(sender, "is looking down at my phone bad for me"))
+    assert "How you sleep" in texts(assistant.say(sender, "and for back sleepers?"))
+
+
 @pytest.mark.parametrize("request_for_help", ["help", "menu"])
 def test_a_bare_help_gets_what_the_assistant_can_do(assistant, request_for_help):
     reply = texts(assistant.say(new_sender(), request_for_help))
