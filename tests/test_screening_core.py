@@ -40,6 +40,14 @@ NECK_PATTERN = {
         (read_neck_stiffness, "no, my neck moves fine", "no"),
         (read_shoulder_arm_pain, "my left shoulder blade aches too, same side", "same_side"),
         (read_shoulder_arm_pain, "nope", "no"),
+        # a hedged no is a no ("not that i've noticed" was asked three times, then "not sure")
+        (read_neck_provoked, "not that i've noticed", "no"),
+        (read_neck_provoked, "Not that I know of", "no"),
+        (read_neck_stiffness, "not as far as i know", "no"),  # not "not as far" (restricted)
+        (read_neck_stiffness, "it doesn't turn as far as it did", "yes"),
+        (read_neck_stiffness, "it turns as far as it should, no problem", "no"),
+        (read_shoulder_arm_pain, "i haven't noticed that", "no"),
+        (read_neck_provoked, "dunno maybe", "not_sure"),
         (read_other_symptoms, "throbbing, I have to lie in a dark room and I feel sick", "marked"),
         (read_other_symptoms, "a little queasy now and then, never actually sick", "mild"),
         (read_other_symptoms, "none", "none"),

@@ -101,3 +101,19 @@ def test_a_when_clause_about_the_person_is_an_answer(answer):
 )
 def test_when_questions_stay_questions(question):
     assert flow.looks_like_question(question)
+
+
+def test_the_answer_quoted_for_the_neck_is_the_one_that_decided():
+    """Neck involvement fitted by a stiff neck is not quoted with the unsure posture answer."""
+    answers = {
+        "pain_side": "left",
+        "pain_start": "neck",
+        "neck_provoked": "not_sure",
+        "neck_stiffness": "yes",
+        "shoulder_arm_pain": "no",
+        "other_symptoms": "none",
+    }
+    words = {"neck_provoked": "dunno maybe", "neck_stiffness": "a little bit"}
+    text = " ".join(r.text for r in outcome_replies(evaluate(answers), words, []))
+    assert 'your neck is involved (you said "a little bit")' in text
+    assert "dunno maybe" not in text

@@ -31,7 +31,8 @@ YES_RE = re.compile(
 NO_RE = re.compile(
     r"\b(no|nope|nup|nah|nada|zilch|not really|never|none|nothing|nothin|doesn'?t|don'?t|does not|"
     r"do not|not at all|not (by|from|with) (my )?neck|neither|fine|normal|normally|ok|okay|"
-    r"moves fine|all good)\b",
+    r"moves fine|all good|haven'?t noticed|not that i(['\u2019]?ve| have)? (noticed|know( of)?|"
+    r"can tell|remember|can think of)|not as far as i (know|can tell))\b",
     re.I,
 )
 SWAP_RE = re.compile(
@@ -196,7 +197,9 @@ def read_neck_provoked(text: str) -> str | None:
 def read_neck_stiffness(text: str) -> str | None:
     """yes when the neck does not move as far (CHISG I b), however mildly."""
     restricted = re.search(
-        r"\b(can'?t|cannot|hard to|struggle to|not as far|less|stiff|tight|restricted|limited)\b",
+        r"\b(can'?t|cannot|hard to|struggle to|not as far(?! as i)|less|stiff|tight|restricted|"
+        r"limited|(\w*n'?t|not|never)( \w+){0,3} as far as (it|they|before|the other|normal|"
+        r"usual))\b",
         text,
         re.I,
     )

@@ -7,12 +7,13 @@ with the emergency number every time.
 
 from headache_core.clinic import Clinic
 from headache_core.messages import Reply, render
+from headache_core.screening.answers import NOT_SURE
 from headache_core.screening.questions import ORDER, self_care_tips
-from headache_core.screening.rules import CONSISTENT, Criterion, Outcome
+from headache_core.screening.rules import CONSISTENT, NECK_SIGNS, Criterion, Outcome
 
 # Which answers stand behind each criterion, to quote the person's own words.
 CRITERION_SLOTS = {
-    "neck_involvement": ("neck_provoked", "neck_stiffness", "shoulder_arm_pain"),
+    "neck_involvement": tuple(NECK_SIGNS),
     "side_locked": ("pain_side",),
     "starts_in_neck": ("pain_start",),
     "migraine_features_mild": ("other_symptoms",),
@@ -37,10 +38,27 @@ def _quote(text: str) -> str:
     return text if len(text) <= MAX_QUOTE else text[: MAX_QUOTE - 3].rstrip() + "..."
 
 
-def _items(criteria: tuple[Criterion, ...], words: dict[str, str]) -> str:
+def deciding_slots(criterion_id: str, result: bool | None, answers: dict) -> tuple[str, ...]:
+    """The answers that decided a criterion: for the neck's involvement, the signs present when
+    it fitted, the ones answered "not sure" when unknown ("a little bit" stiff fits it, not the
+    "dunno maybe" about posture before it)."""
+    slots = CRITERION_SLOTS.get(criterion_id, ())
+    if criterion_id != "neck_involvement":
+        return slots
+    if result is True:
+        return tuple(s for s in slots if answers.get(s) == NECK_SIGNS[s])
+    if result is None:
+        return tuple(s for s in slots if answers.get(s) in (None, NOT_SURE))
+    return slots
+
+
+def _items(
+    criteria: tuple[Criterion, ...], result: bool | None, answers: dict, words: dict[str, str]
+) -> str:
     parts = []
     for criterion in criteria:
-        said = [words[s] for s in CRITERION_SLOTS.get(criterion.id, ()) if words.get(s)]
+        slots = deciding_slots(criterion.id, result, answers)
+        said = [words[s] for s in slots if words.get(s)]
         label = criterion.label[0].lower() + criterion.label[1:]
         parts.append(f'{label} (you said "{_quote(said[0])}")' if said else label)
     return "; ".join(parts) + "."
@@ -60,13 +78,14 @@ def outcome_replies(
             clinic,
         )  # fmt: skip
     ]
-    for key, criteria in (
-        ("screening_fitted", outcome.fitted),
-        ("screening_not_fitted", outcome.not_fitted),
-        ("screening_unknown", outcome.unknown),
+    for key, criteria, result in (
+        ("screening_fitted", outcome.fitted, True),
+        ("screening_not_fitted", outcome.not_fitted, False),
+        ("screening_unknown", outcome.unknown, None),
     ):
         if criteria:
-            replies.append(render(key, clinic, items=_items(criteria, words)))
+            items = _items(criteria, result, outcome.answers, words)
+            replies.append(render(key, clinic, items=items))
     replies.append(render("screening_clinic_only", clinic, items="; ".join(outcome.clinic_only)))
     for question in unsure_questions:
         replies.append(render("screening_unsure_flag", clinic, question=question))

@@ -63,16 +63,16 @@ def load_screening(path: Path = SCREENING_FILE) -> ScreeningRules:
     )
 
 
+# CHISG I: the answers that show the neck is involved, and the value of each that does
+NECK_SIGNS = {"neck_provoked": "yes", "neck_stiffness": "yes", "shoulder_arm_pain": "same_side"}
+
+
 def _neck_involvement(a: dict) -> bool | None:
     """CHISG I: any one of a1/a2 (provoked), b (restricted), c (same-side shoulder/arm)."""
-    signs = [a.get("neck_provoked"), a.get("neck_stiffness"), a.get("shoulder_arm_pain")]
-    if (
-        a.get("neck_provoked") == "yes"
-        or a.get("neck_stiffness") == "yes"
-        or a.get("shoulder_arm_pain") == "same_side"
-    ):
+    if any(a.get(slot) == value for slot, value in NECK_SIGNS.items()):
         return True
-    if any(s in (None, NOT_SURE) for s in signs) and a.get("neck_provoked") != "no":
+    unknown = any(a.get(slot) in (None, NOT_SURE) for slot in NECK_SIGNS)
+    if unknown and a.get("neck_provoked") != "no":
         return None
     return False
 
