@@ -10,7 +10,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.clinic_info import send_clinic_info
 from actions.education import send_topic_answer
 from actions.tracker_entities import latest_intent
-from headache_core.screening.flow import looks_like_question
+from headache_core.screening.flow import is_why_question, looks_like_question
+from headache_core.screening.questions import Question
 
 QUESTION_INTENTS_MIN_CONFIDENCE = 0.5
 
@@ -35,3 +36,14 @@ def answer_side_question(dispatcher: CollectingDispatcher, tracker: Tracker) -> 
         send_clinic_info(dispatcher, tracker)
     else:
         send_topic_answer(dispatcher, tracker, with_buttons=False)
+
+
+def explain_why_asked(
+    dispatcher: CollectingDispatcher, question: Question | None, text: str
+) -> bool:
+    """ "Why do you need my age?": says why the question is asked (its `why`), so the form can
+    ask it again; False when the text is not such a question or the question has no `why`."""
+    if question is None or not question.why or not is_why_question(text):
+        return False
+    dispatcher.utter_message(text=question.why)
+    return True

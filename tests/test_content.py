@@ -42,8 +42,10 @@ def all_reply_texts() -> list[tuple[str, str]]:
     questions = load_questions().values()
     texts += [(f"screening_question:{q.slot}", q.text) for q in questions]
     texts += [(f"screening_example:{q.slot}", q.example) for q in questions]
+    texts += [(f"screening_why:{q.slot}", q.why) for q in questions]
     handoff_questions = load_handoff_questions().values()
     texts += [(f"handoff_question:{q.slot}", q.text) for q in handoff_questions]
+    texts += [(f"handoff_why:{q.slot}", q.why) for q in handoff_questions]
     texts += [(f"handoff_example:{q.slot}", q.example) for q in handoff_questions]
     texts += [(f"screening_criterion:{c.id}", c.label) for c in load_screening().criteria.values()]
     for name, variants in DOMAIN["responses"].items():
@@ -162,3 +164,8 @@ def test_a_follow_up_gets_the_narrower_part_of_the_last_answers_topic():
 )
 def test_otherwise_the_question_gets_its_own_topic(intent, found, text, previous, expected):
     assert select_follow_up(intent, found, text, previous).id == expected
+
+
+def test_every_form_question_says_why_it_is_asked():
+    assert all(q.why for q in load_questions().values())
+    assert all(q.why for q in load_handoff_questions().values())

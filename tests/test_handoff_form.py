@@ -183,6 +183,19 @@ async def test_a_question_in_the_middle_is_answered_and_the_question_comes_back(
     assert said(dispatcher).endswith("Now, back to your details.")
 
 
+async def test_why_the_phone_number_is_needed_is_said_and_the_question_comes_back(dispatcher):
+    slots = await validate(
+        dispatcher,
+        "contact_details",
+        "why do you need my number?",
+        intent="request_human",
+        confidence=0.4,
+        slots={"contact_name": FILLED["contact_name"]},
+    )
+    assert slots == {"contact_details": None, "requested_slot": "contact_details"}
+    assert "reach you" in said(dispatcher)
+
+
 async def test_a_name_that_starts_like_a_question_is_a_name(dispatcher):
     slots = await validate(dispatcher, "contact_name", "Will Price", intent="ask_treatment",
                            confidence=0.6)  # fmt: skip

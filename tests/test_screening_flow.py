@@ -4,7 +4,12 @@ import pytest
 
 from headache_core.screening import flow
 from headache_core.screening.explain import outcome_replies, summary
-from headache_core.screening.flow import is_stop_request, prefill, red_flags_in_answers
+from headache_core.screening.flow import (
+    is_stop_request,
+    is_why_question,
+    prefill,
+    red_flags_in_answers,
+)
 from headache_core.screening.questions import ORDER, load_questions
 from headache_core.screening.rules import evaluate
 
@@ -117,3 +122,20 @@ def test_the_answer_quoted_for_the_neck_is_the_one_that_decided():
     text = " ".join(r.text for r in outcome_replies(evaluate(answers), words, []))
     assert 'your neck is involved (you said "a little bit")' in text
     assert "dunno maybe" not in text
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["why do you need my age", "why?", "how come", "but why are you asking that",
+     "why would that matter", "what's that got to do with anything", "what does it matter"],
+)  # fmt: skip
+def test_a_question_about_the_question_is_a_why_question(text):
+    assert is_why_question(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["why do i get headaches", "why is my neck so stiff", "no", "it starts in my neck, why?"],
+)
+def test_answers_and_questions_about_headaches_are_not(text):
+    assert not is_why_question(text)

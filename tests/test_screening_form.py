@@ -119,6 +119,31 @@ async def test_a_question_is_answered_and_the_same_question_comes_back(dispatche
     assert FAILURES_SLOT not in slots
 
 
+@pytest.mark.parametrize(
+    ("slot", "text", "reason"),
+    [
+        ("age", "why do you need my age", "after 50"),
+        ("pain_side", "why does that matter?", "one side"),
+        ("other_symptoms", "what's that got to do with my neck", "migraine"),
+    ],
+)
+async def test_why_a_question_is_asked_is_said_and_the_question_comes_back(
+    dispatcher, slot, text, reason
+):
+    # classified as a question about headaches with some confidence, as such messages often are
+    slots = await validate(dispatcher, slot, text, intent="ask_headache_causes", confidence=0.6)
+    assert reason in said(dispatcher) and "back to the check" not in said(dispatcher)
+    assert slots[slot] is None and slots["requested_slot"] == slot
+    assert FAILURES_SLOT not in slots  # not an unclear answer
+
+
+async def test_a_red_flag_wins_over_a_why_question(dispatcher):
+    slots = await validate(
+        dispatcher, "age", "why do you need that, i have a fever and a stiff neck"
+    )
+    assert slots["screening_exit"] == "red_flag"
+
+
 async def test_red_flags_across_answers_end_the_form_with_the_advice(dispatcher):
     slots = await validate(
         dispatcher, "headache_pattern", "they only started three weeks ago, never had them before",

@@ -35,6 +35,7 @@ class Question:
     example: str
     buttons: tuple[str, ...]
     source: str
+    why: str = ""  # why it is asked, for "why do you need that?"
 
     def button_titles(self, with_not_sure: bool) -> list[str]:
         titles = list(self.buttons)
@@ -54,7 +55,12 @@ def parse_questions(
         if missing:
             raise ValueError(f"{path}: question {slot} lacks {sorted(missing)}")
         questions[slot] = Question(
-            slot, " ".join(q["text"].split()), q["example"], tuple(q["buttons"]), q["source"]
+            slot,
+            " ".join(q["text"].split()),
+            q["example"],
+            tuple(q["buttons"]),
+            q["source"],
+            " ".join(str(q.get("why") or "").split()),
         )
     absent = set(required) - set(questions)
     if absent:
