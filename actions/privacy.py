@@ -22,6 +22,8 @@ from rasa_sdk.forms import REQUESTED_SLOT
 from actions.handoff_records import store
 from actions.replies import send
 from actions.tracker_entities import latest_intent
+from headache_core.forget import FORGOTTEN_SLOT
+from headache_core.question_shape import looks_like_question
 
 log = logging.getLogger(__name__)
 FORGET_INTENT = "forget_me"
@@ -33,8 +35,6 @@ FORGET_MIN_CONFIDENCE = 0.6  # form answers are free text: only a clear request 
 # ("hmm" is affirm at 0.86, "hmm not sure" 0.58) and, for "forget me" again, not a question
 # ("what would that delete" is forget_me at 0.97).
 CLEAR_YES = 0.9
-QUESTION_STARTS = ("what", "which", "why", "how", "when", "where", "who", "is ", "does", "will")
-FORGOTTEN_SLOT = "conversation_forgotten"  # stores/tracker_store.py deletes when it is set
 
 
 def _previous_action(tracker: Tracker) -> str | None:
@@ -65,8 +65,7 @@ def is_clear_yes(tracker: Tracker) -> bool:
         return True
     if intent.get("name") != FORGET_INTENT:
         return False
-    text = (tracker.latest_message.get("text") or "").strip().lower()
-    return not (text.endswith("?") or text.startswith(QUESTION_STARTS))
+    return not looks_like_question(tracker.latest_message.get("text") or "")
 
 
 def answers_the_confirmation(tracker: Tracker) -> bool:

@@ -50,14 +50,12 @@ from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from sqlalchemy.engine import Engine
 
 from headache_core.env_numbers import env_float, env_int
+from headache_core.forget import FORGOTTEN_SLOT
 from stores import conversations
 from stores.conversations import delete_sender, sqlite_pragmas  # noqa: F401 - re-exported
 
 logger = logging.getLogger(__name__)
 
-# The slot (domain.yml) that actions/privacy.py's ActionForgetMe sets when it deletes: the turn
-# that sets it is erased instead of saved.
-FORGOTTEN_SLOT = "conversation_forgotten"
 DEFAULT_CACHE_SIZE = 200  # conversations kept loaded per Rasa process (TRACKER_CACHE_SIZE)
 POSTGRES_CONNECT_TIMEOUT_S = 3
 RETRY_FIRST_WAIT_S = 0.25

@@ -467,3 +467,11 @@ def test_rasa_structured_logs_lose_patient_text(caplog):
         assert structlog.get_config()["processors"].count(log_redaction.redact) == 1
     finally:
         structlog.reset_defaults()
+
+
+def test_the_slot_the_store_deletes_on_is_declared_in_the_domain():
+    """Set by the action server, read by the Rasa process's store: one name (headache_core)."""
+    from headache_core.forget import FORGOTTEN_SLOT
+
+    domain = yaml.safe_load((Path(__file__).parent.parent / "domain.yml").read_text())
+    assert domain["slots"][FORGOTTEN_SLOT]["influence_conversation"] is False

@@ -10,6 +10,7 @@
 import re
 
 from headache_core.age import find_age
+from headache_core.question_shape import looks_like_question  # noqa: F401 - the forms read it here
 from headache_core.red_flags.detector import Detection, detect
 from headache_core.red_flags.rules import LEVELS
 from headache_core.screening.answers import NOT_SURE, read_age, read_pain_side, read_pain_start
@@ -31,14 +32,6 @@ STOP_RE = re.compile(
     r"appointment|request))\b"
     r"|\b(i('?d| would) rather not (do|carry on|continue|go on)|i don'?t want to (do|carry on|"
     r"continue|go on) (this|with)|no more questions)\b",
-    re.I,
-)
-# "When I'm on my phone it starts" answers "what brings it on?": "when" followed by the person
-# (I, my, we, it...) opens a clause of an answer, not a question ("when should I...?").
-QUESTION_START_RE = re.compile(
-    r"^\W*(what|what'?s|whats|why|how|where|"
-    r"when(?!\s+(i|i'?m|i'?ve|i'?d|my|we|we'?re|it|it'?s)\b)|"
-    r"who|which|is|are|can|could|does|do|should|will|would|tell me|explain)\b",
     re.I,
 )
 # Explicit words about where the pain starts, so "is my headache from my neck?" pre-fills nothing.
@@ -95,11 +88,6 @@ def is_why_question(text: str) -> bool:
 
 def is_stop_request(text: str) -> bool:
     return bool(STOP_RE.search(text or ""))
-
-
-def looks_like_question(text: str) -> bool:
-    text = (text or "").strip()
-    return text.endswith("?") or bool(QUESTION_START_RE.match(text))
 
 
 def prefill(texts: list[str]) -> dict[str, dict[str, object]]:
