@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.clinic_info import send_clinic_info
 from actions.education import send_topic_answer
 from actions.tracker_entities import latest_intent
-from headache_core.screening.flow import is_why_question, looks_like_question
+from headache_core.question_shape import is_why_question, looks_like_question
 from headache_core.screening.questions import Question
 
 QUESTION_INTENTS_MIN_CONFIDENCE = 0.5

@@ -19,7 +19,7 @@ from spacy.tokens import Doc
 
 from components.input_guard import route_to_fallback
 from components.stateless import StatelessComponent
-from headache_core.question_shape import looks_like_question, opens_like_question
+from headache_core.question_shape import opens_like_question
 
 PROBLEM = "question_read_as_small_talk"
 SOCIAL_INTENTS = frozenset({"greet", "goodbye", "thank", "affirm", "deny"})
@@ -43,7 +43,7 @@ def is_question(doc: Doc) -> bool:
     words = [token.lower_ for token in doc if token.is_alpha]
     if len(words) < MIN_WORDS or words[0] in ANSWER_OPENERS:
         return False
-    return looks_like_question(doc.text) or any(
+    return doc.text.rstrip().endswith("?") or any(
         opens_like_question(clause) for clause in CLAUSES_RE.split(doc.text)
     )
 

@@ -2,11 +2,10 @@
 
 import pytest
 
-from headache_core.screening import flow
+from headache_core.question_shape import is_why_question, looks_like_question
 from headache_core.screening.explain import outcome_replies, summary
 from headache_core.screening.flow import (
     is_stop_request,
-    is_why_question,
     prefill,
     red_flags_in_answers,
 )
@@ -92,7 +91,7 @@ def test_summary_lists_values_and_words():
     ],
 )
 def test_a_when_clause_about_the_person_is_an_answer(answer):
-    assert not flow.looks_like_question(answer)
+    assert not looks_like_question(answer)
 
 
 @pytest.mark.parametrize(
@@ -105,7 +104,7 @@ def test_a_when_clause_about_the_person_is_an_answer(answer):
     ],
 )
 def test_when_questions_stay_questions(question):
-    assert flow.looks_like_question(question)
+    assert looks_like_question(question)
 
 
 def test_the_answer_quoted_for_the_neck_is_the_one_that_decided():

@@ -10,7 +10,6 @@
 import re
 
 from headache_core.age import find_age
-from headache_core.question_shape import looks_like_question  # noqa: F401 - the forms read it here
 from headache_core.red_flags.detector import Detection, detect
 from headache_core.red_flags.rules import LEVELS
 from headache_core.screening.answers import NOT_SURE, read_age, read_pain_side, read_pain_start
@@ -67,23 +66,6 @@ def red_flags_in_answers(answers: dict[str, str], latest: str | None = None) -> 
     if alone and alone.flags and LEVELS.index(alone.level) < LEVELS.index(together.level):
         return alone
     return together
-
-
-# "why do you need my age?", "why?", "what's that got to do with it?": a question about the
-# question, answered with its `why` (knowledge/screening.yml) before it is asked again
-WHY_RE = re.compile(
-    r"^\W*(?:(?:but|and|so|ok|okay|um|hmm|sorry)\W+)*(?:"
-    r"(?:why|what for|how come)\W*$"
-    r"|(?:why|how come)\b.{0,40}\b(?:you|u|ya)\b.{0,30}\b(?:need|want|ask|asking|care|wanna)"
-    r"|why(?:'?s)?\b.{0,30}\b(?:matter|matters|important|relevant|needed)\b"
-    r"|what(?:'?s| is| has| does)\b.{0,25}\b(?:got )?to do with"
-    r"|what does (?:that|it|this|my \w+) matter)",
-    re.I,
-)
-
-
-def is_why_question(text: str) -> bool:
-    return bool(WHY_RE.search(text or ""))
 
 
 def is_stop_request(text: str) -> bool:
