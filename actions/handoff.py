@@ -30,7 +30,7 @@ from actions.forms import (
     one_line,
 )
 from actions.handoff_records import base_record, notify_front_desk, store
-from actions.interruptions import answer_side_question, explain_why_asked, is_side_question
+from actions.interruptions import answer_side_question, explain_the_question, is_side_question
 from actions.red_flags import escalate, repeat_advice_if_flagged
 from actions.replies import send
 from actions.tracker_entities import latest_intent
@@ -133,7 +133,7 @@ class ValidateHandoffForm(CountingFormValidationAction):
         if hints and not tracker.get_slot(PENDING) and slot != CLARIFY:
             # "it came on really suddenly": read the answer as usual, then ask about the flag
             return [SlotSet(PENDING, hints[0]), SlotSet(CLARIFY, None)], False
-        if explain_why_asked(dispatcher, load_handoff_questions().get(slot), text):
+        if explain_the_question(dispatcher, load_handoff_questions().get(slot), text):
             return [SlotSet(slot, None)], True  # then the same question again
         if is_side_question(tracker, text, needs_question_mark=slot in NEEDS_QUESTION_MARK):
             answer_side_question(dispatcher, tracker)

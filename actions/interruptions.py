@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.clinic_info import send_clinic_info
 from actions.education import send_topic_answer
 from actions.tracker_entities import latest_intent
-from headache_core.question_shape import is_why_question, looks_like_question
+from headache_core.question_shape import is_meaning_question, is_why_question, looks_like_question
 from headache_core.screening.questions import Question
 
 QUESTION_INTENTS_MIN_CONFIDENCE = 0.5
@@ -38,12 +38,18 @@ def answer_side_question(dispatcher: CollectingDispatcher, tracker: Tracker) -> 
         send_topic_answer(dispatcher, tracker, with_buttons=False)
 
 
-def explain_why_asked(
+def explain_the_question(
     dispatcher: CollectingDispatcher, question: Question | None, text: str
 ) -> bool:
-    """ "Why do you need my age?": says why the question is asked (its `why`), so the form can
-    ask it again; False when the text is not such a question or the question has no `why`."""
-    if question is None or not question.why or not is_why_question(text):
+    """ "Why do you need my age?" gets why the question is asked (its `why`); "what do you mean?"
+    gets the question in other words (its `means`, else its example). Then the form asks it
+    again. False when the text is neither, or the question has nothing to say to it."""
+    if question is None:
         return False
-    dispatcher.utter_message(text=question.why)
-    return True
+    if question.why and is_why_question(text):
+        dispatcher.utter_message(text=question.why)
+        return True
+    if is_meaning_question(text):
+        dispatcher.utter_message(text=question.explanation())
+        return True
+    return False

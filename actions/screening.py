@@ -25,7 +25,7 @@ from actions.forms import (
     one_line,
 )
 from actions.handoff_records import CRITERIA_SLOT, SUMMARY_SLOT
-from actions.interruptions import answer_side_question, explain_why_asked, is_side_question
+from actions.interruptions import answer_side_question, explain_the_question, is_side_question
 from actions.red_flags import UNNAMED, escalate, repeat_advice_if_flagged
 from actions.replies import send, send_reply
 from actions.tracker_entities import entities_by_label
@@ -135,7 +135,7 @@ class ValidateScreeningForm(CountingFormValidationAction):
             ], True
         if self._asks_for_the_front_desk(tracker, slot, text):
             return [SlotSet(EXIT, "handoff"), SlotSet(REQUESTED_SLOT, None)], True
-        if explain_why_asked(dispatcher, load_questions().get(slot), text):
+        if explain_the_question(dispatcher, load_questions().get(slot), text):
             return [SlotSet(slot, None)], True  # then the same question again
         if is_side_question(tracker, text):
             answer_side_question(dispatcher, tracker)

@@ -1,7 +1,7 @@
 """Whether a message is worded as a question: one home for the question words that the forms
 (a question in the middle of a form), the "forget me" confirmation (a question is not a yes) and
 the NLU's social-turn router (a question is not small talk) all read, and the question about a
-form's question that both forms answer with its `why`."""
+form's question that both forms answer with its `why` or its `means`."""
 
 import re
 
@@ -28,18 +28,77 @@ def looks_like_question(text: str) -> bool:
     return text.endswith("?") or opens_like_question(text)
 
 
-# "why do you need my age?", "why?", "what's that got to do with it?": a question about the
-# question, answered with its `why` (knowledge/screening.yml, handoff.yml) before it is asked again
-WHY_RE = re.compile(
-    r"^\W*(?:(?:but|and|so|ok|okay|um|hmm|sorry)\W+)*(?:"
-    r"(?:why|what for|how come)\W*$"
-    r"|(?:why|how come)\b.{0,40}\b(?:you|u|ya)\b.{0,30}\b(?:need|want|ask|asking|care|wanna)"
-    r"|why(?:'?s)?\b.{0,30}\b(?:matter|matters|important|relevant|needed)\b"
-    r"|what(?:'?s| is| has| does)\b.{0,25}\b(?:got )?to do with"
-    r"|what does (?:that|it|this|my \w+) matter)",
-    re.I,
+# A question about the form's question may open with a filler word ("ok so why...", "sorry, what
+# do you mean?"); the two kinds below differ in what follows it.
+ABOUT_THE_QUESTION_FILLER = r"^\W*(?:(?:but|and|so|ok|okay|um|erm|hmm|sorry|sry)\W+)*"
+
+
+def _about_the_question(*alternatives: str) -> re.Pattern[str]:
+    return re.compile(ABOUT_THE_QUESTION_FILLER + "(?:" + "|".join(alternatives) + ")", re.I)
+
+
+# "why do you need my age?", "why?", "what's that got to do with it?": answered with the
+# question's `why` (knowledge/screening.yml, handoff.yml) before it is asked again
+WHY_RE = _about_the_question(
+    r"(?:why|what for|how come)\W*$",
+    r"(?:why|how come)\b.{0,40}\b(?:you|u|ya)\b.{0,30}\b(?:need|want|ask|asking|care|wanna)",
+    r"why(?:'?s)?\b.{0,30}\b(?:matter|matters|important|relevant|needed)\b",
+    r"what(?:'?s| is| has| does)\b.{0,25}\b(?:got )?to do with",
+    r"what does (?:that|it|this|my \w+) matter",
+)
+# "what do you mean by worst headache?", "i don't get it", "huh?": the person did not follow the
+# question; answered with its `means` (or its example) before it is asked again. "I don't
+# understand why my neck hurts" goes on past the words, so it is not one of these.
+MEANING_RE = _about_the_question(
+    r"wh?at\s*(?:do|d'?)\s*(?:you|u|ya)\s+mean",
+    r"what\s+(?:does|do)\b.{1,40}\bmean\b",
+    r"what(?:'?s|\s+is)\s+(?:that|this|it)\s+mean",
+    r"(?:i\s+)?(?:don'?t|do\s+not|dont|didn'?t)\s+(?:understand|get|follow)"
+    r"(?:\s+(?:it|that|this|you|the\s+question|what\s+you\s+mean))?\W*$",
+    r"(?:i'?m\s+)?(?:not\s+sure|unsure)\s+what\s+(?:you|u)\s+mean",
+    r"(?:i'?m\s+)?confused\W*$",
+    r"(?:can|could)\s+(?:you|u)\s+(?:explain|clarify|rephrase|say\s+(?:that|it)\s+"
+    r"(?:again|another\s+way|differently))",
+    r"what\s+(?:should|do|can|am)\s+i\s+(?:supposed\s+to\s+)?(?:say|answer|put|write|type)",
+    r"(?:huh|eh|pardon|meaning|explain)\W*$",
+    r"(?:what|sorry)\s*\?+\s*$",
+    r"\?+\s*$",
 )
 
 
 def is_why_question(text: str) -> bool:
     return bool(WHY_RE.search(text or ""))
+
+
+def is_meaning_question(text: str) -> bool:
+    return bool(MEANING_RE.search(text or ""))
+
+
+# "thanks, and what about stretches?", "hiya, is it normal for my neck to click": a greeting or a
+# thanks in front of a question. Read alone, the opener's words outweigh the question's ("thank",
+# 0.46), and the question is dropped. Not "morning" alone: "morning headaches, why?" asks about
+# them; "ok" only before a thanks ("ok thank you, ..."): "ok, can we start?" answers the assistant.
+SOCIAL_OPENER_RE = re.compile(
+    r"^\W*(?:(?:ok|okay|oh|ah|great|lovely|cool|brilliant|perfect)[\s,.!]+)?"
+    r"(?:hi|hiya|hey|heya|hello|hallo|howdy|good\s+(?:morning|afternoon|evening|day)|"
+    r"thanks|thank\s+(?:you|u)|thankyou|thx|ty|ta|cheers|many\s+thanks)"
+    r"(?:\s+(?:there|again|so\s+much|very\s+much|a\s+lot|loads|"
+    r"for\s+(?:that|this|the\s+\w+|your\s+\w+)))*"
+    r"[\s,.!:;-]+",
+    re.I,
+)
+LETTERS_RE = re.compile(r"[^\W\d_]+")
+MIN_QUESTION_WORDS = 3
+
+
+def question_after_social_opener(text: str) -> int:
+    """Where the question after a greeting or thanks starts (8 in "thanks, what about it?"), or
+    0 when the message is not a greeting or thanks followed by a question of three words or more
+    ("thanks, that's really helpful" is a thanks)."""
+    match = SOCIAL_OPENER_RE.match(text or "")
+    if not match:
+        return 0
+    rest = text[match.end() :]
+    if len(LETTERS_RE.findall(rest)) < MIN_QUESTION_WORDS or not looks_like_question(rest):
+        return 0
+    return match.end()

@@ -43,6 +43,7 @@ def all_reply_texts() -> list[tuple[str, str]]:
     texts += [(f"screening_question:{q.slot}", q.text) for q in questions]
     texts += [(f"screening_example:{q.slot}", q.example) for q in questions]
     texts += [(f"screening_why:{q.slot}", q.why) for q in questions]
+    texts += [(f"screening_means:{q.slot}", q.means) for q in questions if q.means]
     handoff_questions = load_handoff_questions().values()
     texts += [(f"handoff_question:{q.slot}", q.text) for q in handoff_questions]
     texts += [(f"handoff_why:{q.slot}", q.why) for q in handoff_questions]

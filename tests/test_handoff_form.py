@@ -196,6 +196,19 @@ async def test_why_the_phone_number_is_needed_is_said_and_the_question_comes_bac
     assert "reach you" in said(dispatcher)
 
 
+async def test_what_do_you_mean_gets_the_example_and_the_question_comes_back(dispatcher):
+    slots = await validate(
+        dispatcher,
+        "contact_details",
+        "what do you mean?",
+        intent="bot_challenge",
+        confidence=0.5,
+        slots={"contact_name": FILLED["contact_name"]},
+    )
+    assert slots == {"contact_details": None, "requested_slot": "contact_details"}
+    assert "07700 900123" in said(dispatcher)
+
+
 async def test_a_name_that_starts_like_a_question_is_a_name(dispatcher):
     slots = await validate(dispatcher, "contact_name", "Will Price", intent="ask_treatment",
                            confidence=0.6)  # fmt: skip

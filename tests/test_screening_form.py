@@ -137,6 +137,29 @@ async def test_why_a_question_is_asked_is_said_and_the_question_comes_back(
     assert FAILURES_SLOT not in slots  # not an unclear answer
 
 
+@pytest.mark.parametrize(
+    ("slot", "text", "explained"),
+    [
+        ("red_flag_check", "what do you mean by worst headache?", "at its worst within a minute"),
+        ("neck_stiffness", "sorry i dont understand", "look over your shoulder"),
+        ("pain_side", "huh?", "on the left, on the right"),
+        ("age", "what do u mean", "Just the number"),  # no `means`: the example
+    ],
+)
+async def test_what_do_you_mean_gets_the_question_in_other_words_and_it_comes_back(
+    dispatcher, slot, text, explained
+):
+    slots = await validate(dispatcher, slot, text, intent="ask_headache_types", confidence=0.4)
+    assert explained in said(dispatcher) and "didn't quite get" not in said(dispatcher)
+    assert slots[slot] is None and slots["requested_slot"] == slot
+    assert FAILURES_SLOT not in slots  # not an unclear answer
+
+
+async def test_not_understanding_something_else_is_not_a_question_about_the_question(dispatcher):
+    await validate(dispatcher, "neck_stiffness", "i don't understand why my neck is so stiff")
+    assert "look over your shoulder" not in said(dispatcher)
+
+
 async def test_a_red_flag_wins_over_a_why_question(dispatcher):
     slots = await validate(
         dispatcher, "age", "why do you need that, i have a fever and a stiff neck"

@@ -36,6 +36,11 @@ class Question:
     buttons: tuple[str, ...]
     source: str
     why: str = ""  # why it is asked, for "why do you need that?"
+    means: str = ""  # what it asks, in other words, for "what do you mean?"
+
+    def explanation(self) -> str:
+        """What "what do you mean?" gets: the question in other words, else its example."""
+        return self.means or self.example
 
     def button_titles(self, with_not_sure: bool) -> list[str]:
         titles = list(self.buttons)
@@ -61,6 +66,7 @@ def parse_questions(
             tuple(q["buttons"]),
             q["source"],
             " ".join(str(q.get("why") or "").split()),
+            " ".join(str(q.get("means") or "").split()),
         )
     absent = set(required) - set(questions)
     if absent:

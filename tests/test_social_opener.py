@@ -1,0 +1,81 @@
+"""A greeting or a thanks in front of a question: the question is what the classifier reads, and
+the conversation keeps the whole text."""
+
+import pytest
+from rasa.nlu.constants import TOKENS_NAMES
+from rasa.nlu.tokenizers.tokenizer import Token
+from rasa.shared.nlu.constants import ENTITIES, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from components.social_opener import SocialOpenerRestorer, SocialOpenerTrimmer
+from headache_core.question_shape import question_after_social_opener
+
+
+@pytest.mark.parametrize(
+    ("text", "question"),
+    [
+        ("thanks, and what about stretches?", "and what about stretches?"),
+        ("hiya, is it normal for my neck to click", "is it normal for my neck to click"),
+        ("Thank you so much! How long does it take?", "How long does it take?"),
+        ("good morning, do you take insurance", "do you take insurance"),
+        ("hey there what's a cervicogenic headache", "what's a cervicogenic headache"),
+        ("cheers for that, where are you based?", "where are you based?"),
+        ("ok thank you, and are there exercises?", "and are there exercises?"),
+    ],
+)
+def test_the_question_after_a_greeting_or_thanks_is_found(text, question):
+    assert text[question_after_social_opener(text) :] == question
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "thanks, that's really helpful",  # a thanks, not a question
+        "hi there",
+        "thanks, bye?",  # too short to be a question of its own
+        "morning headaches, why do i get them?",  # "morning" describes the headaches
+        "history of migraines, is that relevant?",  # "hi" is not a word here
+        "this is a hi, can you help?",  # the opener must come first
+        "what about stretches?",
+        "ok, can we start now?",  # answers the assistant
+        "",
+    ],
+)
+def test_other_messages_are_not_split(text):
+    assert question_after_social_opener(text) == 0
+
+
+def test_the_classifier_reads_the_question_and_the_conversation_keeps_the_text():
+    text = "thanks, is it normal for my neck to click?"
+    msg = Message({TEXT: text})
+    SocialOpenerTrimmer().process([msg])
+    assert msg.get(TEXT) == "is it normal for my neck to click?"
+    start = msg.get(TEXT).index("neck")
+    msg.set(ENTITIES, [{"entity": "body_part", "value": "neck", "start": start, "end": start + 4}])
+    msg.set(TOKENS_NAMES[TEXT], [Token("neck", start)])
+
+    SocialOpenerRestorer().process([msg])
+
+    assert msg.get(TEXT) == text
+    entity = msg.get(ENTITIES)[0]
+    assert text[entity["start"] : entity["end"]] == "neck"
+    token = msg.get(TOKENS_NAMES[TEXT])[0]
+    assert text[token.start : token.end] == "neck"
+
+
+def test_training_examples_are_trimmed_the_same_way():
+    data = TrainingData(
+        [
+            Message({TEXT: "hi, is this the physio chat?", "intent": "greet"}),
+            Message({TEXT: "hi there", "intent": "greet"}),
+        ]
+    )
+    SocialOpenerTrimmer().process_training_data(data)
+    assert [m.get(TEXT) for m in data.training_examples] == ["is this the physio chat?", "hi there"]
+
+
+def test_buttons_and_plain_messages_pass_untouched():
+    messages = [Message({TEXT: "/greet"}), Message({TEXT: "what about stretches?"})]
+    SocialOpenerRestorer().process(SocialOpenerTrimmer().process(messages))
+    assert [m.get(TEXT) for m in messages] == ["/greet", "what about stretches?"]
