@@ -17,12 +17,16 @@ AFTER_RED_FLAG_HIDDEN = {"/start_screening", "/book_appointment"}
 LAST_TOPIC_SLOT = "last_topic"
 
 
-def topic_buttons(topic: Topic, tracker: Tracker) -> list[dict[str, str]]:
-    """The topic's buttons; after red-flag advice, no screening or booking offers."""
-    buttons = [{"title": b.title, "payload": b.payload} for b in topic.buttons]
+def offerable(buttons: list[dict[str, str]], tracker: Tracker) -> list[dict[str, str]]:
+    """After red-flag advice, no screening or booking offers."""
     if red_flag_level(tracker):
-        buttons = [b for b in buttons if b["payload"] not in AFTER_RED_FLAG_HIDDEN]
+        return [b for b in buttons if b["payload"] not in AFTER_RED_FLAG_HIDDEN]
     return buttons
+
+
+def topic_buttons(topic: Topic, tracker: Tracker) -> list[dict[str, str]]:
+    """The topic's buttons, as far as they may be offered."""
+    return offerable([{"title": b.title, "payload": b.payload} for b in topic.buttons], tracker)
 
 
 def topic_for(tracker: Tracker, intent: str | None = None) -> Topic | None:

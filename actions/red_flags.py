@@ -13,11 +13,12 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.education import send_topic_answer
+from actions.education import offerable, send_topic_answer
 from actions.handoff_records import record_red_flag
 from actions.replies import send
 from actions.tracker_entities import entities_by_label, latest_intent
 from actions.triage_outcome import OUTCOME, red_flag_level
+from headache_core.messages import render
 from headache_core.red_flags.rules import LEVELS, load_rules
 
 # The intent classifier alone read a red flag the detector cannot name: ask, don't alarm.
@@ -54,6 +55,14 @@ def hints_denied(tracker: Tracker) -> set[str]:
                 denied.add(asked)
             asked = None
     return denied
+
+
+def send_clarify_no(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+    """ "No" to the clarifying question: where to turn if it changes, and ways to go on (the
+    question the hint came in may have gone unanswered), none to screening or booking after
+    earlier red-flag advice."""
+    reply = render("red_flag_clarify_no")
+    dispatcher.utter_message(text=reply.text, buttons=offerable(reply.button_dicts(), tracker))
 
 
 def _highest(*levels: str | None) -> str | None:
@@ -124,7 +133,7 @@ class ActionEscalateRedFlag(Action):
         if pending and intent == "affirm":
             flags = [] if pending == UNNAMED else [pending]
         elif pending and intent == "deny":
-            send(dispatcher, "red_flag_clarify_no")
+            send_clarify_no(dispatcher, tracker)
             return [SlotSet("red_flag_pending", None)]
         elif not flags and hints and intent == "report_emergency_symptoms":
             asked = asked_question(tracker)
@@ -134,7 +143,7 @@ class ActionEscalateRedFlag(Action):
             unasked = [h for h in hints if h not in denied]
             if not unasked:
                 if not asked:  # nothing to answer: the "no" stands, say how to go on
-                    send(dispatcher, "red_flag_clarify_no")
+                    send_clarify_no(dispatcher, tracker)
                 return []
             question = load_rules().flag(unasked[0]).clarify
             send(dispatcher, "red_flag_clarify", question=question)

@@ -273,6 +273,21 @@ async def test_no_to_the_clarifying_question_goes_on(dispatcher):
     events = await ActionEscalateRedFlag().run(dispatcher, tracker, DOMAIN)
     assert events == [SlotSet("red_flag_pending", None)]
     assert "999" in texts(dispatcher)
+    # ways to go on: the question the hint came in may not have been answered
+    payloads = [b["payload"] for b in dispatcher.messages[-1]["buttons"]]
+    assert "/start_screening" in payloads and "/book_appointment" in payloads
+
+
+async def test_no_to_a_clarifying_question_after_red_flag_advice_offers_no_check_or_booking(
+    dispatcher,
+):
+    tracker = make_tracker(
+        "deny",
+        slots={"red_flag_pending": "thunderclap_onset", "triage_outcome": "red_flag_urgent"},
+    )
+    await ActionEscalateRedFlag().run(dispatcher, tracker, DOMAIN)
+    payloads = [b["payload"] for b in dispatcher.messages[-1]["buttons"] or []]
+    assert "/start_screening" not in payloads and "/book_appointment" not in payloads
 
 
 async def test_education_after_a_red_flag_offers_no_screening_or_booking(dispatcher):

@@ -49,6 +49,7 @@ def all_reply_texts() -> list[tuple[str, str]]:
     texts += [(f"handoff_why:{q.slot}", q.why) for q in handoff_questions]
     texts += [(f"handoff_example:{q.slot}", q.example) for q in handoff_questions]
     texts += [(f"screening_criterion:{c.id}", c.label) for c in load_screening().criteria.values()]
+    texts += [(f"screening_clinic_only:{i}", t) for i, t in enumerate(load_screening().clinic_only)]
     for name, variants in DOMAIN["responses"].items():
         texts += [(f"response:{name}", v["text"]) for v in variants]
     return texts

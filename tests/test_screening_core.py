@@ -1,6 +1,7 @@
 """The screening core (issue 4, not yet wired into a Rasa form): answer readers and the rules."""
 
 import pytest
+import yaml
 
 from headache_core.screening.answers import (
     read_age,
@@ -11,7 +12,13 @@ from headache_core.screening.answers import (
     read_pain_start,
     read_shoulder_arm_pain,
 )
-from headache_core.screening.rules import CONSISTENT, NOT_TYPICAL, evaluate, load_screening
+from headache_core.screening.rules import (
+    CONSISTENT,
+    NOT_TYPICAL,
+    SCREENING_FILE,
+    evaluate,
+    load_screening,
+)
 
 NECK_PATTERN = {
     "pain_side": "right",
@@ -107,3 +114,12 @@ def test_every_criterion_names_its_source_and_the_version_is_set():
     rules = load_screening()
     assert rules.version and rules.clinic_only
     assert all(c.source for c in rules.criteria.values())
+
+
+def test_a_clinic_only_item_without_a_source_is_an_error(tmp_path):
+    data = yaml.safe_load(SCREENING_FILE.read_text(encoding="utf-8"))
+    data["clinic_only"].append({"text": "how your jaw moves"})
+    path = tmp_path / "screening.yml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    with pytest.raises(ValueError, match="clinic_only items without a source"):
+        load_screening.__wrapped__(path)

@@ -58,8 +58,12 @@ def load_screening(path: Path = SCREENING_FILE) -> ScreeningRules:
     unknown = [c for c in required + must_not_fail if c not in criteria or c not in CHECKS]
     if unknown:
         raise ValueError(f"{path}: outcome rule names unknown criteria {unknown}")
+    unsourced = [item for item in data["clinic_only"] if not item.get("source")]
+    if unsourced:
+        raise ValueError(f"{path}: clinic_only items without a source: {unsourced}")
+    clinic_only = tuple(item["text"] for item in data["clinic_only"])
     return ScreeningRules(
-        str(data["rules_version"]), criteria, required, must_not_fail, tuple(data["clinic_only"])
+        str(data["rules_version"]), criteria, required, must_not_fail, clinic_only
     )
 
 
