@@ -1,4 +1,5 @@
-"""Unclear messages: say what went wrong when we know (empty, emoji, another language).
+"""Unclear messages: say what went wrong when we know (empty, emoji, another language), and
+ask which part to explain when the person did not follow the last answer ("what do you mean?").
 
 Serves both Rasa fallbacks: low NLU confidence (`nlu_fallback`) and no dialogue rule fitting
 (RulePolicy's core fallback action).
@@ -10,8 +11,12 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.education import LAST_TOPIC_SLOT, topic_buttons
 from actions.replies import send
 from actions.tracker_entities import entities_by_label
+from headache_core.content import topic_by_id
+from headache_core.messages import render
+from headache_core.question_shape import ASKED_WHAT_WE_MEANT
 
 PROBLEM_MESSAGES = {
     "empty": "input_empty",
@@ -28,6 +33,12 @@ class ActionHandleUnclear(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         problems = entities_by_label(tracker).get("input_problem", set())
+        last = topic_by_id(tracker.get_slot(LAST_TOPIC_SLOT) or "")
+        if ASKED_WHAT_WE_MEANT in problems and last is not None:
+            # "what do you mean?" after an answer: the parts of that answer to pick from
+            reply = render("which_part")
+            dispatcher.utter_message(text=reply.text, buttons=topic_buttons(last, tracker))
+            return []
         key = next((m for p, m in PROBLEM_MESSAGES.items() if p in problems), "unclear")
         send(dispatcher, key)
         return []

@@ -5,8 +5,15 @@ away" was `goodbye` (0.50, "go away") and got "Take care", which ends the chat; 
 that matter" was `affirm` (0.58) and got "Great". A social intent (greet, goodbye, thank, affirm,
 deny) on a question of three words or more becomes `nlu_fallback` unless the classifier is sure,
 so the person gets "I'm not sure I understood" with the topics and can say it another way. A
-question that opens with a yes or a no ("yes, can we start?") answers the assistant: left alone.
+question that opens with a yes or a no ("yes, can we start?") answers the assistant, and one after
+a greeting or thanks ("hey, how are you doing today?", read without its "hey") is small talk:
+both left alone.
 Forms read their answers from the text, so a question routed here still answers a form's question.
+
+A question about the last reply as a whole ("what do you mean?", "huh?") is routed the same way,
+whatever the classifier read ("huh?" was `affirm` and got "Great"; "what do you mean" was
+`bot_challenge`), with its own problem: the fallback action asks which part to explain, and a
+form explains its question.
 """
 
 import re
@@ -18,8 +25,13 @@ from rasa.shared.nlu.training_data.message import Message
 from spacy.tokens import Doc
 
 from components.input_guard import route_to_fallback
+from components.question_framing import ORIGINAL_KEY
 from components.stateless import StatelessComponent
-from headache_core.question_shape import opens_like_question
+from headache_core.question_shape import (
+    ASKED_WHAT_WE_MEANT,
+    is_bare_meaning_question,
+    opens_like_question,
+)
 
 PROBLEM = "question_read_as_small_talk"
 SOCIAL_INTENTS = frozenset({"greet", "goodbye", "thank", "affirm", "deny"})
@@ -50,15 +62,21 @@ def is_question(doc: Doc) -> bool:
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class SocialQuestionRouter(StatelessComponent):
-    """Routes an unsure social reading of a question to `nlu_fallback`."""
+    """Routes an unsure social reading of a question, and a question about the last reply, to
+    `nlu_fallback`."""
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
+            if is_bare_meaning_question(message.get(TEXT, "")):
+                route_to_fallback(message, ASKED_WHAT_WE_MEANT, type(self).__name__)
+                continue
             intent = message.get(INTENT) or {}
             doc = message.get(SPACY_DOCS[TEXT])
             if doc is None or intent.get("name") not in SOCIAL_INTENTS:
                 continue
             if intent.get("confidence", 0.0) >= SURE or message.get(TEXT, "").startswith("/"):
+                continue
+            if message.get(ORIGINAL_KEY):  # a greeting or thanks came first (FramingTrimmer)
                 continue
             if is_question(doc):
                 route_to_fallback(message, PROBLEM, type(self).__name__)

@@ -4,6 +4,7 @@ the NLU's social-turn router (a question is not small talk) all read, and the qu
 form's question that both forms answer with its `why` or its `means`."""
 
 import re
+from typing import NamedTuple
 
 # "When I'm on my phone it starts" answers "what brings it on?": "when" followed by the person
 # (I, my, we, it...) opens a clause of an answer, not a question ("when should I...?"). Words
@@ -66,6 +67,19 @@ MEANING_RE = _about_the_question(
 )
 
 
+# The words a question about the last reply is made of, with nothing in it named ("sorry, what
+# do you mean by that?"); anything else names what the person asks about.
+BARE_MEANING_WORDS = frozenset(
+    {"but", "and", "so", "ok", "okay", "um", "erm", "hmm", "sorry", "sry", "what", "wat", "do",
+     "d", "you", "u", "ya", "mean", "meant", "by", "with", "when", "say", "does", "that", "this",
+     "it", "is", "s", "i", "don", "t", "dont", "didn", "not", "understand", "get", "follow",
+     "the", "question", "sure", "unsure", "m", "confused", "can", "could", "explain", "clarify",
+     "rephrase", "again", "another", "way", "differently", "should", "am", "supposed", "to",
+     "answer", "put", "write", "type", "huh", "eh", "pardon", "meaning", "there", "exactly",
+     "please", "pls"}
+)  # fmt: skip
+
+
 def is_why_question(text: str) -> bool:
     return bool(WHY_RE.search(text or ""))
 
@@ -102,3 +116,46 @@ def question_after_social_opener(text: str) -> int:
     if len(LETTERS_RE.findall(rest)) < MIN_QUESTION_WORDS or not looks_like_question(rest):
         return 0
     return match.end()
+
+
+# "what do you mean by referred pain?" asks what referred pain is; read whole, its "what do you
+# mean" outweighs the subject ("referred" then reads as a referral: the clinic's details). The
+# classifier reads "what is referred pain?". A bare "what do you mean?" has no subject.
+MEANING_BY_RE = re.compile(
+    ABOUT_THE_QUESTION_FILLER
+    + r"(?:wh?at\s*(?:do|d'?)\s*(?:you|u|ya)\s+mean\s+(?:by|with|when\s+you\s+say)"
+    r"|what(?:'?s|\s+is)\s+meant\s+by)\s+",
+    re.I,
+)
+THAT_WORDS = frozenset({"that", "this", "it", "there", "so", "exactly", "please", "pls", "again"})
+
+
+class Reframe(NamedTuple):
+    """The classifier reads `replacement` in place of the message's first `cut` characters."""
+
+    cut: int
+    replacement: str = ""
+
+
+def reframe_for_classifier(text: str) -> Reframe | None:
+    """What the classifier should read instead of the words that say nothing of the topic: a
+    greeting or thanks before a question is dropped, "what do you mean by X" becomes "what is
+    X"; None when the message is read as it is."""
+    cut = question_after_social_opener(text)
+    match = MEANING_BY_RE.match(text[cut:])
+    if match and set(LETTERS_RE.findall(text[cut + match.end() :].lower())) - THAT_WORDS:
+        return Reframe(cut + match.end(), "what is ")
+    return Reframe(cut) if cut else None
+
+
+# The NLU's name for such a question (an `input_problem`), read by the fallback action
+ASKED_WHAT_WE_MEANT = "asked_what_we_meant"
+
+
+def is_bare_meaning_question(text: str) -> bool:
+    """ "what do you mean?", "huh?", "what do you mean by that": about the last reply as a whole,
+    naming nothing in it."""
+    if not is_meaning_question(text):
+        return False
+    words = set(LETTERS_RE.findall((text or "").lower()))
+    return not (words - BARE_MEANING_WORDS)

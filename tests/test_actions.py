@@ -12,6 +12,7 @@ from actions.education import ActionAnswerQuestion
 from actions.fallback import ActionHandleUnclear
 from actions.red_flags import ActionEscalateRedFlag
 from actions.session import ActionSessionStart
+from headache_core.content import topic_by_id
 from tests.conftest import ROOT, make_tracker
 
 DOMAIN: dict = {}
@@ -147,6 +148,27 @@ async def test_unclear_input_gets_a_reply_that_says_why(dispatcher, problem, exp
 
 async def test_unclear_without_a_named_problem(dispatcher):
     await ActionHandleUnclear().run(dispatcher, make_tracker("nlu_fallback"), DOMAIN)
+    assert "not sure I understood" in texts(dispatcher)
+
+
+async def test_what_do_you_mean_after_an_answer_offers_the_parts_of_that_answer(dispatcher):
+    tracker = make_tracker(
+        "nlu_fallback",
+        [{"entity": "input_problem", "value": "asked_what_we_meant"}],
+        text="what do you mean?",
+        slots={"last_topic": "neck_anatomy_general"},
+    )
+    await ActionHandleUnclear().run(dispatcher, tracker, DOMAIN)
+    assert "Which part" in texts(dispatcher)
+    offered = [b["payload"] for b in dispatcher.messages[0]["buttons"]]
+    assert offered == [b.payload for b in topic_by_id("neck_anatomy_general").buttons]
+
+
+async def test_what_do_you_mean_with_no_answer_before_is_unclear(dispatcher):
+    tracker = make_tracker(
+        "nlu_fallback", [{"entity": "input_problem", "value": "asked_what_we_meant"}]
+    )
+    await ActionHandleUnclear().run(dispatcher, tracker, DOMAIN)
     assert "not sure I understood" in texts(dispatcher)
 
 

@@ -6,6 +6,7 @@ from rasa.nlu.constants import SPACY_DOCS
 from rasa.shared.nlu.constants import ENTITIES, INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from components.question_framing import ORIGINAL_KEY
 from components.social_questions import SocialQuestionRouter, is_question
 from headache_core.nlp.pipeline import load_pipeline
 
@@ -68,3 +69,27 @@ def test_question_shape():
     assert is_question(nlp("i had a baby last month, is that important"))  # its second clause
     assert not is_question(nlp("my neck clicks when i turn"))
     assert not is_question(nlp("sounds good, thanks"))
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"), [("huh?", "affirm"), ("what do you mean", "bot_challenge")]
+)
+def test_a_question_about_the_last_reply_is_routed_whatever_was_read(text, intent):
+    msg = routed(text, intent, confidence=0.95)
+    assert msg.get(INTENT)["name"] == "nlu_fallback"
+    assert msg.get(ENTITIES)[0]["value"] == "asked_what_we_meant"
+
+
+def test_a_question_about_a_named_thing_is_left_to_the_classifier():
+    msg = routed("what do you mean by referred pain?", "ask_neck_anatomy", confidence=0.6)
+    assert msg.get(INTENT)["name"] == "ask_neck_anatomy"
+
+
+def test_small_talk_after_a_greeting_is_left_alone():
+    # "hey, how are you doing today?": FramingTrimmer gives the classifier the question alone
+    text = "how are you doing today?"
+    msg = Message({TEXT: text, SPACY_DOCS[TEXT]: load_pipeline()(text)})
+    msg.set(ORIGINAL_KEY, ("hey, " + text, 5, ""))
+    msg.set(INTENT, {"name": "greet", "confidence": 0.5})
+    assert SocialQuestionRouter().process([msg])[0].get(INTENT)["name"] == "greet"
+    assert routed(text, "greet").get(INTENT)["name"] == "nlu_fallback"  # without the greeting

@@ -1,5 +1,5 @@
-"""A greeting or a thanks in front of a question: the question is what the classifier reads, and
-the conversation keeps the whole text."""
+"""What the classifier reads: a question without a greeting or thanks before it, "what do you
+mean by X" as "what is X"; the conversation keeps the person's text."""
 
 import pytest
 from rasa.nlu.constants import TOKENS_NAMES
@@ -8,8 +8,12 @@ from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from components.social_opener import SocialOpenerRestorer, SocialOpenerTrimmer
-from headache_core.question_shape import question_after_social_opener
+from components.question_framing import FramingRestorer, FramingTrimmer
+from headache_core.question_shape import (
+    is_bare_meaning_question,
+    question_after_social_opener,
+    reframe_for_classifier,
+)
 
 
 @pytest.mark.parametrize(
@@ -46,16 +50,22 @@ def test_other_messages_are_not_split(text):
     assert question_after_social_opener(text) == 0
 
 
-def test_the_classifier_reads_the_question_and_the_conversation_keeps_the_text():
-    text = "thanks, is it normal for my neck to click?"
+@pytest.mark.parametrize(
+    ("text", "read"),
+    [
+        ("thanks, is it normal for my neck to click?", "is it normal for my neck to click?"),
+        ("what do you mean by a stiff neck?", "what is a stiff neck?"),  # a replaced opening
+    ],
+)
+def test_the_classifier_reads_the_question_and_the_conversation_keeps_the_text(text, read):
     msg = Message({TEXT: text})
-    SocialOpenerTrimmer().process([msg])
-    assert msg.get(TEXT) == "is it normal for my neck to click?"
-    start = msg.get(TEXT).index("neck")
+    FramingTrimmer().process([msg])
+    assert msg.get(TEXT) == read
+    start = read.index("neck")
     msg.set(ENTITIES, [{"entity": "body_part", "value": "neck", "start": start, "end": start + 4}])
     msg.set(TOKENS_NAMES[TEXT], [Token("neck", start)])
 
-    SocialOpenerRestorer().process([msg])
+    FramingRestorer().process([msg])
 
     assert msg.get(TEXT) == text
     entity = msg.get(ENTITIES)[0]
@@ -71,11 +81,44 @@ def test_training_examples_are_trimmed_the_same_way():
             Message({TEXT: "hi there", "intent": "greet"}),
         ]
     )
-    SocialOpenerTrimmer().process_training_data(data)
+    FramingTrimmer().process_training_data(data)
     assert [m.get(TEXT) for m in data.training_examples] == ["is this the physio chat?", "hi there"]
 
 
 def test_buttons_and_plain_messages_pass_untouched():
     messages = [Message({TEXT: "/greet"}), Message({TEXT: "what about stretches?"})]
-    SocialOpenerRestorer().process(SocialOpenerTrimmer().process(messages))
+    FramingRestorer().process(FramingTrimmer().process(messages))
     assert [m.get(TEXT) for m in messages] == ["/greet", "what about stretches?"]
+
+
+@pytest.mark.parametrize(
+    ("text", "read"),
+    [
+        ("what do you mean by referred pain?", "what is referred pain?"),
+        ("thanks, what do u mean by sub-occipital", "what is sub-occipital"),
+        ("ok so what's meant by cervicogenic?", "what is cervicogenic?"),
+        ("what do you mean by that?", None),  # names nothing: a question about the last reply
+        ("what do you mean it could be my neck", None),  # not "by X"
+    ],
+)
+def test_what_do_you_mean_by_x_is_read_as_what_is_x(text, read):
+    frame = reframe_for_classifier(text)
+    assert (frame.replacement + text[frame.cut :] if frame else None) == read
+
+
+@pytest.mark.parametrize(
+    ("text", "bare"),
+    [
+        ("what do you mean?", True),
+        ("huh?", True),
+        ("sorry, what do you mean by that", True),
+        ("i don't get it", True),
+        ("what does that mean", True),
+        ("what do you mean by referred pain?", False),
+        ("what does cervicogenic mean", False),
+        ("what about stretches?", False),
+        ("i don't get why my neck hurts", False),
+    ],
+)
+def test_a_question_about_the_last_reply_as_a_whole_is_bare(text, bare):
+    assert is_bare_meaning_question(text) is bare
