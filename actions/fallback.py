@@ -32,13 +32,18 @@ class ActionHandleUnclear(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        problems = entities_by_label(tracker).get("input_problem", set())
-        last = topic_by_id(tracker.get_slot(LAST_TOPIC_SLOT) or "")
-        if ASKED_WHAT_WE_MEANT in problems and last is not None:
-            # "what do you mean?" after an answer: the parts of that answer to pick from
-            reply = render("which_part")
-            dispatcher.utter_message(text=reply.text, buttons=topic_buttons(last, tracker))
-            return []
-        key = next((m for p, m in PROBLEM_MESSAGES.items() if p in problems), "unclear")
-        send(dispatcher, key)
+        reply_unclear(dispatcher, tracker)
         return []
+
+
+def reply_unclear(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+    """What an unclear message gets (also after red-flag advice: actions/red_flags.py)."""
+    problems = entities_by_label(tracker).get("input_problem", set())
+    last = topic_by_id(tracker.get_slot(LAST_TOPIC_SLOT) or "")
+    if ASKED_WHAT_WE_MEANT in problems and last is not None:
+        # "what do you mean?" after an answer: the parts of that answer to pick from
+        reply = render("which_part")
+        dispatcher.utter_message(text=reply.text, buttons=topic_buttons(last, tracker))
+        return
+    key = next((m for p, m in PROBLEM_MESSAGES.items() if p in problems), "unclear")
+    send(dispatcher, key)

@@ -14,6 +14,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.education import offerable, send_topic_answer
+from actions.fallback import reply_unclear
 from actions.handoff_records import record_red_flag
 from actions.replies import send
 from actions.tracker_entities import entities_by_label, latest_intent
@@ -130,6 +131,18 @@ class ActionEscalateRedFlag(Action):
         pending = tracker.get_slot("red_flag_pending")
         intent = latest_intent(tracker)
 
+        if intent == "nlu_fallback":
+            if not pending:
+                reply_unclear(dispatcher, tracker)
+                return []
+            # "huh?", "what do you mean?" or no readable answer to the clarifying question (or to
+            # the checklist): no escalation on it, no dropping it; the question again
+            send(dispatcher, "red_flag_unclear")
+            if pending == UNNAMED:
+                send(dispatcher, "red_flag_check")
+            else:
+                dispatcher.utter_message(text=load_rules().flag(pending).clarify)
+            return []
         if pending and intent == "affirm":
             flags = [] if pending == UNNAMED else [pending]
         elif pending and intent == "deny":

@@ -312,6 +312,30 @@ async def test_no_to_a_clarifying_question_after_red_flag_advice_offers_no_check
     assert "/start_screening" not in payloads and "/book_appointment" not in payloads
 
 
+@pytest.mark.parametrize("pending", ["thunderclap_onset", "unnamed"])
+async def test_an_unclear_reply_to_a_clarifying_question_gets_the_question_again(
+    dispatcher, pending
+):
+    # "huh?" was read as a yes here, which escalated
+    tracker = make_tracker(
+        "nlu_fallback",
+        [{"entity": "input_problem", "value": "asked_what_we_meant"}],
+        text="huh?",
+        slots={"red_flag_pending": pending},
+    )
+    events = await ActionEscalateRedFlag().run(dispatcher, tracker, DOMAIN)
+    assert events == []  # still pending, nothing escalated
+    said = texts(dispatcher)
+    assert "answer yes or no" in said and "call 999" not in said.lower()
+    assert ("Do you have any of these now?" in said) is (pending == "unnamed")
+
+
+async def test_an_unclear_message_after_red_flag_advice_is_unclear(dispatcher):
+    tracker = make_tracker("nlu_fallback", slots={"triage_outcome": "red_flag_urgent"})
+    assert await ActionEscalateRedFlag().run(dispatcher, tracker, DOMAIN) == []
+    assert "not sure I understood" in texts(dispatcher)
+
+
 async def test_education_after_a_red_flag_offers_no_screening_or_booking(dispatcher):
     tracker = make_tracker("ask_posture", slots={"triage_outcome": "red_flag_emergency"})
     await ActionAnswerQuestion().run(dispatcher, tracker, DOMAIN)
