@@ -31,7 +31,7 @@ def looks_like_question(text: str) -> bool:
 
 # A question about the form's question may open with a filler word ("ok so why...", "sorry, what
 # do you mean?"); the two kinds below differ in what follows it.
-ABOUT_THE_QUESTION_FILLER = r"^\W*(?:(?:but|and|so|ok|okay|um|erm|hmm|sorry|sry)\W+)*"
+ABOUT_THE_QUESTION_FILLER = r"^\W*(?:(?:but|and|so|ok|okay|um|erm|hmm|huh|eh|sorry|sry)\W+)*"
 
 
 def _about_the_question(*alternatives: str) -> re.Pattern[str]:

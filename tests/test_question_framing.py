@@ -111,6 +111,7 @@ def test_what_do_you_mean_by_x_is_read_as_what_is_x(text, read):
     [
         ("what do you mean?", True),
         ("huh?", True),
+        ("huh? what do u mean", True),
         ("sorry, what do you mean by that", True),
         ("i don't get it", True),
         ("what does that mean", True),

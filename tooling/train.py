@@ -23,6 +23,7 @@ INPUTS = (
     "config.yml",
     "components",
     "headache_core/input_check.py",
+    "headache_core/question_shape.py",  # FramingTrimmer reshapes the training examples with it
     "headache_core/nlp/subword_vectors.py",  # the vectors' pins
 )
 
