@@ -79,10 +79,21 @@ def test_training_examples_are_trimmed_the_same_way():
         [
             Message({TEXT: "hi, is this the physio chat?", "intent": "greet"}),
             Message({TEXT: "hi there", "intent": "greet"}),
+            Message(
+                {
+                    TEXT: "hi, is my neck the problem?",
+                    "intent": "start_screening",
+                    ENTITIES: [{"entity": "body_part", "value": "neck", "start": 10, "end": 14}],
+                }
+            ),
         ]
     )
     FramingTrimmer().process_training_data(data)
-    assert [m.get(TEXT) for m in data.training_examples] == ["is this the physio chat?", "hi there"]
+    assert [m.get(TEXT) for m in data.training_examples] == [
+        "is this the physio chat?",
+        "hi there",
+        "hi, is my neck the problem?",  # annotated: offsets point into the text as written
+    ]
 
 
 def test_buttons_and_plain_messages_pass_untouched():
