@@ -159,3 +159,23 @@ def is_bare_meaning_question(text: str) -> bool:
         return False
     words = set(LETTERS_RE.findall((text or "").lower()))
     return not (words - BARE_MEANING_WORDS)
+
+
+# Labelling guide rule 3: whether MY headache is a neck headache ("is this a neck headache?",
+# "could mine be cervicogenic?", "do I have a cervicogenic headache?") asks for the check, not for
+# what a neck headache is (rule 14); the classifier reads the topic words and gives rule 14.
+# Over the 3,900 training examples both parts match 25, all labelled start_screening.
+OWN_HEADACHE_RE = re.compile(
+    r"\b(?:is|could|might|would|can)\s+(?:this|mine|my\s+(?:headache|headaches|head\s*ache|pain))\b"
+    r"|\b(?:do|could|might|would|am)\s+i\s+(?:have|be\s+getting|getting|get|suffer)"
+    r"|\bdo\s+(?:you|u)\s+think\s+(?:i|mine|my|it|this)\b"
+    r"|\b(?:i\s+think\s+i|maybe\s+i)\s+(?:have|get|fit|might)",
+    re.I,
+)
+NECK_HEADACHE_RE = re.compile(
+    r"cervicogenic|neck\s*headache|neck[- ]related|(?:coming\s+)?from\s+(?:my|the)\s+neck", re.I
+)
+
+
+def asks_if_own_headache_is_from_the_neck(text: str) -> bool:
+    return bool(OWN_HEADACHE_RE.search(text or "") and NECK_HEADACHE_RE.search(text or ""))
