@@ -1,7 +1,13 @@
-"""Whether a message is worded as a question: one home for the question words that the forms
-(a question in the middle of a form), the "forget me" confirmation (a question is not a yes) and
-the NLU's social-turn router (a question is not small talk) all read, and the question about a
-form's question that both forms answer with its `why` or its `means`."""
+"""How a message is worded as a question: one home for the shapes that the forms, the NLU
+components and the "forget me" confirmation read (pure Python, no Rasa).
+
+- a question at all (a question mark, a question word first): side questions in the forms, a
+  question is not a yes to "forget me", a question is not small talk (SocialQuestionRouter);
+- a question about the question or the last reply ("why do you need that?", "what do you mean?",
+  "huh?"): the forms' `why` and `means`, the fallback's "which part?";
+- what the classifier should read (a greeting or thanks before a question, "what do you mean by
+  X"): FramingTrimmer;
+- whether my own headache is a neck headache (labelling guide rule 3): OwnHeadacheRouter."""
 
 import re
 from typing import NamedTuple
