@@ -183,30 +183,26 @@ async def test_a_question_in_the_middle_is_answered_and_the_question_comes_back(
     assert said(dispatcher).endswith("Now, back to your details.")
 
 
-async def test_why_the_phone_number_is_needed_is_said_and_the_question_comes_back(dispatcher):
+@pytest.mark.parametrize(
+    ("text", "intent", "confidence", "answer"),
+    [
+        ("why do you need my number?", "request_human", 0.4, "reach you"),  # its `why`
+        ("what do you mean?", "bot_challenge", 0.5, "07700 900123"),  # its example
+    ],
+)
+async def test_a_question_about_the_contact_question_is_answered_and_it_comes_back(
+    dispatcher, text, intent, confidence, answer
+):
     slots = await validate(
         dispatcher,
         "contact_details",
-        "why do you need my number?",
-        intent="request_human",
-        confidence=0.4,
+        text,
+        intent=intent,
+        confidence=confidence,
         slots={"contact_name": FILLED["contact_name"]},
     )
     assert slots == {"contact_details": None, "requested_slot": "contact_details"}
-    assert "reach you" in said(dispatcher)
-
-
-async def test_what_do_you_mean_gets_the_example_and_the_question_comes_back(dispatcher):
-    slots = await validate(
-        dispatcher,
-        "contact_details",
-        "what do you mean?",
-        intent="bot_challenge",
-        confidence=0.5,
-        slots={"contact_name": FILLED["contact_name"]},
-    )
-    assert slots == {"contact_details": None, "requested_slot": "contact_details"}
-    assert "07700 900123" in said(dispatcher)
+    assert answer in said(dispatcher)
 
 
 async def test_a_name_that_starts_like_a_question_is_a_name(dispatcher):

@@ -119,38 +119,30 @@ async def test_a_question_is_answered_and_the_same_question_comes_back(dispatche
     assert FAILURES_SLOT not in slots
 
 
+# A question about the question: why it is asked (its `why`), or what it means (its `means`, else
+# its example). Such messages are classified as a question about headaches with some confidence.
 @pytest.mark.parametrize(
-    ("slot", "text", "reason"),
+    ("slot", "text", "intent", "confidence", "answer"),
     [
-        ("age", "why do you need my age", "after 50"),
-        ("pain_side", "why does that matter?", "one side"),
-        ("other_symptoms", "what's that got to do with my neck", "migraine"),
+        ("age", "why do you need my age", "ask_headache_causes", 0.6, "after 50"),
+        ("pain_side", "why does that matter?", "ask_headache_causes", 0.6, "one side"),
+        ("other_symptoms", "what's that got to do with my neck", "ask_headache_causes", 0.6,
+         "migraine"),
+        ("red_flag_check", "what do you mean by worst headache?", "ask_headache_types", 0.4,
+         "at its worst within a minute"),
+        ("neck_stiffness", "sorry i dont understand", "ask_headache_types", 0.4,
+         "look over your shoulder"),
+        ("pain_side", "huh?", "ask_headache_types", 0.4, "on the left, on the right"),
+        ("age", "what do u mean", "ask_headache_types", 0.4, "Just the number"),  # the example
     ],
-)
-async def test_why_a_question_is_asked_is_said_and_the_question_comes_back(
-    dispatcher, slot, text, reason
+)  # fmt: skip
+async def test_a_question_about_the_question_is_answered_and_the_question_comes_back(
+    dispatcher, slot, text, intent, confidence, answer
 ):
-    # classified as a question about headaches with some confidence, as such messages often are
-    slots = await validate(dispatcher, slot, text, intent="ask_headache_causes", confidence=0.6)
-    assert reason in said(dispatcher) and "back to the check" not in said(dispatcher)
-    assert slots[slot] is None and slots["requested_slot"] == slot
-    assert FAILURES_SLOT not in slots  # not an unclear answer
-
-
-@pytest.mark.parametrize(
-    ("slot", "text", "explained"),
-    [
-        ("red_flag_check", "what do you mean by worst headache?", "at its worst within a minute"),
-        ("neck_stiffness", "sorry i dont understand", "look over your shoulder"),
-        ("pain_side", "huh?", "on the left, on the right"),
-        ("age", "what do u mean", "Just the number"),  # no `means`: the example
-    ],
-)
-async def test_what_do_you_mean_gets_the_question_in_other_words_and_it_comes_back(
-    dispatcher, slot, text, explained
-):
-    slots = await validate(dispatcher, slot, text, intent="ask_headache_types", confidence=0.4)
-    assert explained in said(dispatcher) and "didn't quite get" not in said(dispatcher)
+    slots = await validate(dispatcher, slot, text, intent=intent, confidence=confidence)
+    assert answer in said(dispatcher)
+    assert "back to the check" not in said(dispatcher)  # not a side question
+    assert "didn't quite get" not in said(dispatcher)
     assert slots[slot] is None and slots["requested_slot"] == slot
     assert FAILURES_SLOT not in slots  # not an unclear answer
 
