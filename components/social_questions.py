@@ -8,6 +8,9 @@ so the person gets "I'm not sure I understood" with the topics and can say it an
 question that opens with a yes or a no ("yes, can we start?") answers the assistant, and one after
 a greeting or thanks ("hey, how are you doing today?", read without its "hey") is small talk:
 both left alone.
+A statement read as a greeting is routed the same way: "it's been really bad since this morning"
+was `greet` (0.46, "morning") and got "Hello!". Every greeting of four words or more in the
+training data opens with one ("good morning, hope you're well", "hey, mum of two here").
 Forms read their answers from the text, so a question routed here still answers a form's question.
 
 A question about the last reply as a whole ("what do you mean?", "huh?") is routed the same way,
@@ -34,6 +37,7 @@ from headache_core.question_shape import (
 )
 
 PROBLEM = "question_read_as_small_talk"
+STATEMENT_PROBLEM = "statement_read_as_greeting"
 SOCIAL_INTENTS = frozenset({"greet", "goodbye", "thank", "affirm", "deny"})
 # On the cross-validation predictions (3,831 examples), 0.7, 0.8 and 0.9 routed the same 4
 # messages, all misread, and no rightly read one; 0.8 keeps a margin both ways.
@@ -46,6 +50,20 @@ ANSWER_OPENERS = frozenset(
      "hello", "hey", "bye", "goodbye"}
 )  # fmt: skip
 CLAUSES_RE = re.compile(r"[,;.!:]+")
+# The words a greeting opens with ("hiii", "heyy", "g'day", "morning all", "top of the mornin")
+GREETING_START_RE = re.compile(
+    r"^\W*(?:h+i+y*a*|h+e+y+a*|hel+o+|hal+o+|howdy|yo+|oi|sup|greetings|good|g'?day|"
+    r"morning|mornin|afternoon|evening|top|kia)\b",
+    re.I,
+)
+MIN_STATEMENT_WORDS = 4
+
+
+def is_statement_not_greeting(doc: Doc) -> bool:
+    """Four words or more that do not open with a greeting ("it's been really bad since this
+    morning"); "morning, how are you" and "hey, mum of two here" open with one."""
+    words = [token for token in doc if token.is_alpha]
+    return len(words) >= MIN_STATEMENT_WORDS and not GREETING_START_RE.match(doc.text)
 
 
 def is_question(doc: Doc) -> bool:
@@ -62,8 +80,8 @@ def is_question(doc: Doc) -> bool:
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class SocialQuestionRouter(StatelessComponent):
-    """Routes an unsure social reading of a question, and a question about the last reply, to
-    `nlu_fallback`."""
+    """Routes an unsure social reading of a question, an unsure greeting that does not greet, and
+    a question about the last reply, to `nlu_fallback`."""
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
@@ -80,4 +98,6 @@ class SocialQuestionRouter(StatelessComponent):
                 continue
             if is_question(doc):
                 route_to_fallback(message, PROBLEM, type(self).__name__)
+            elif intent["name"] == "greet" and is_statement_not_greeting(doc):
+                route_to_fallback(message, STATEMENT_PROBLEM, type(self).__name__)
         return messages

@@ -93,3 +93,40 @@ def test_small_talk_after_a_greeting_is_left_alone():
     msg.set(INTENT, {"name": "greet", "confidence": 0.5})
     assert SocialQuestionRouter().process([msg])[0].get(INTENT)["name"] == "greet"
     assert routed(text, "greet").get(INTENT)["name"] == "nlu_fallback"  # without the greeting
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "it's been really bad since this morning",  # was greet (0.46) -> "Hello!"
+        "the pain came back this evening after work",
+        "been like this all afternoon tbh",
+    ],
+)
+def test_an_unsure_greeting_that_does_not_greet_is_unclear(text):
+    msg = routed(text, "greet", confidence=0.46)
+    assert msg.get(INTENT)["name"] == "nlu_fallback"
+    assert msg.get(ENTITIES)[0]["value"] == "statement_read_as_greeting"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "good morning, hope you're well",
+        "morning all, quick one",
+        "hiii there my friend",
+        "heyy its me again",
+        "g'day from sunny brisbane",
+        "hey, mum of two here",
+        "hi",  # short
+        "hello there",
+    ],
+)
+def test_greetings_keep_their_intent(text):
+    assert routed(text, "greet", confidence=0.46).get(INTENT)["name"] == "greet"
+
+
+def test_only_an_unsure_greeting_statement_is_routed():
+    text = "it's been really bad since this morning"
+    assert routed(text, "greet", confidence=0.9).get(INTENT)["name"] == "greet"
+    assert routed(text, "goodbye").get(INTENT)["name"] == "goodbye"  # not a greeting reading
