@@ -1,10 +1,11 @@
 """The handoff form: booking an appointment or asking for a person (issue 5).
 
 `ValidateHandoffForm` reads each free-text answer with `headache_core.handoff.contact`; before
-reading, it ends the form on "cancel", escalates a red flag in any answer (issue 3) and answers
-a question asked in the middle. `ActionSubmitHandoff` books through the configured booking
-system (front-desk queue, or Cliniko with real free times) and saves the record for the console;
-a request for a person then hands the conversation to staff (`actions.human_handoff`).
+reading, it ends the form on "cancel" or "I don't want to book", escalates a red flag in any
+answer (issue 3) and answers a question asked in the middle. `ActionSubmitHandoff` books through
+the configured booking system (front-desk queue, or Cliniko with real free times) and saves the
+record for the console; a request for a person then hands the conversation to staff
+(`actions.human_handoff`).
 """
 
 import asyncio
@@ -48,6 +49,7 @@ from headache_core.handoff.contact import (
 from headache_core.handoff.form import (
     BOOKING_ORDER,
     CALL_BACK,
+    is_not_wanted,
     long_time_label,
     read_choice,
     recap,
@@ -64,7 +66,7 @@ from headache_core.screening.flow import is_stop_request
 
 FORM = "handoff_form"
 KIND = "handoff_kind"  # "booking" or "human"
-EXIT = "handoff_exit"  # why the form ended early: cancelled, red_flag, refused, gave_up
+EXIT = "handoff_exit"  # why the form ended early: cancelled, not_wanted, red_flag, refused, gave_up
 OFFERED = "offered_times"  # [{"label": ..., "start": ISO}] free times a booking system offered
 CONSENT_AT = "consent_at"
 FORM_SLOTS = BOOKING_ORDER  # every question a handoff may ask
@@ -124,6 +126,8 @@ class ValidateHandoffForm(CountingFormValidationAction):
     ) -> tuple[list[EventType], bool]:
         if is_stop_request(text):
             return [SlotSet(EXIT, "cancelled"), SlotSet(REQUESTED_SLOT, None)], True
+        if is_not_wanted(text):  # "no, I don't want to book": we misread the request
+            return [SlotSet(EXIT, "not_wanted"), SlotSet(REQUESTED_SLOT, None)], True
         detection = detect(text)
         if detection.flags:
             events = escalate(dispatcher, tracker, detection.flag_ids)
@@ -273,7 +277,7 @@ class ActionSubmitHandoff(Action):
         reason = tracker.get_slot(EXIT)
         kind = tracker.get_slot(KIND) or "booking"
         reset = [SlotSet(s, None) for s in (*FORM_SLOTS, *STATE_SLOTS)]
-        if reason in ("cancelled", "refused", "gave_up"):
+        if reason in ("cancelled", "not_wanted", "refused", "gave_up"):
             send(dispatcher, f"handoff_{reason}")
             return reset
         if reason == "red_flag" or tracker.get_slot("handoff_consent") != "yes":

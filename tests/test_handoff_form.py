@@ -158,6 +158,40 @@ async def test_cancel_works_at_every_step(dispatcher, slot):
     assert slots["handoff_exit"] == "cancelled" and slots["requested_slot"] is None
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["no i don't want to book", "i didnt ask for an appointment",
+     "im not trying to book anything, i just had a question",
+     "i don't need an appointment, just some advice", "i'm not looking to talk to anyone"],
+)  # fmt: skip
+async def test_a_handoff_not_wanted_ends_the_form_as_our_misreading(dispatcher, text):
+    # "my head has been killing me all week, what can i do about it?" was read as a booking
+    # (0.33) and got "What is your name?"; "no i don't want to book" then got the question again
+    slots = await validate(dispatcher, "contact_name", text)
+    assert slots["handoff_exit"] == "not_wanted" and slots["requested_slot"] is None
+
+
+@pytest.mark.parametrize(
+    ("slot", "text"),
+    [("preferred_times", "i don't want to book on a monday, tuesday is better"),
+     ("preferred_times", "i dont want an appointment in the morning"),
+     ("handoff_note", "i don't want a call, email is better")],
+)  # fmt: skip
+async def test_a_preference_is_an_answer_not_a_refusal(dispatcher, slot, text):
+    slots = await validate(dispatcher, slot, text)
+    assert slots.get("handoff_exit") is None
+
+
+async def test_a_misread_handoff_says_sorry_and_offers_the_topics(dispatcher):
+    sender = "not-wanted"
+    slots = FILLED | {"handoff_exit": "not_wanted", "handoff_consent": None}
+    tracker = tracker_for(None, "no i don't want to book", slots=slots, sender=sender)
+    await ActionSubmitHandoff().run(dispatcher, tracker, DOMAIN)
+    assert stored(sender) == []
+    assert "my mistake" in said(dispatcher) and "Nothing was saved" in said(dispatcher)
+    assert dispatcher.messages[-1]["buttons"]
+
+
 async def test_a_red_flag_in_an_answer_escalates_and_ends_the_form(dispatcher):
     text = "tuesday, though I have had the worst headache of my life since this morning"
     slots = await validate(dispatcher, "preferred_times", text, sender="flag-in-booking")

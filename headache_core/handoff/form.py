@@ -37,6 +37,16 @@ NONE_RE = re.compile(
     r"don'?t suit|doesn'?t suit|not (these|those|them)|no thanks?)\b|^\W*no\W*$",
     re.I,
 )
+# "no i don't want to book", "i didn't ask for an appointment", "i'm not looking to talk to
+# anyone": the handoff was not wanted (the classifier may have read a booking that was not one).
+# Not "i don't want to book on a monday": that answers when to come.
+NOT_WANTED_RE = re.compile(
+    r"\bi(\s+do\s*n'?o?t|\s+did\s*n'?o?t|\s+am\s+not|'?m\s+not)\s+(want(ing)?|need(ing)?|"
+    r"mean(ing)?|ask(ing)?|trying|looking)\s+(to\s+|for\s+)?(book|make\s+an?\s+(booking|"
+    r"appointment)|an?\s+(booking|appointment)|(talk|speak)\s+to\s+(any|some)(one|body))\b(?!\s+(on|for|at|in|before|after|until|till|with|between|"
+    r"this|next|any\s*time|mornings?|afternoons?|evenings?|today|tomorrow)\b)",
+    re.I,
+)
 ORDINALS = {"first": 0, "1st": 0, "1": 0, "second": 1, "2nd": 1, "2": 1, "third": 2,
             "3rd": 2, "3": 2, "fourth": 3, "4th": 3, "4": 3}  # fmt: skip
 
@@ -49,6 +59,11 @@ def _data(path: Path = HANDOFF_FILE) -> dict[str, Any]:
 @lru_cache(maxsize=2)
 def load_questions(path: Path = HANDOFF_FILE) -> dict[str, Question]:
     return parse_questions(_data(path)["questions"], path, BOOKING_ORDER)
+
+
+def is_not_wanted(text: str) -> bool:
+    """The person says they did not want a booking or a person at all."""
+    return bool(NOT_WANTED_RE.search(text or ""))
 
 
 def required_slots(kind: str, offered: bool) -> list[str]:
