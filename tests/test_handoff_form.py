@@ -74,7 +74,9 @@ def stored(sender: str) -> list:
 
 # ---------------------------------------------------------------------------- starting the form
 async def test_booking_starts_with_an_intro_and_the_name(dispatcher):
-    tracker = tracker_for(None, "can i book an appointment", intent="book_appointment")
+    tracker = tracker_for(
+        None, "can i book an appointment", intent="book_appointment", confidence=0.9
+    )
     events = await ValidateHandoffForm().run(dispatcher, tracker, DOMAIN)
     slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
     assert slots["handoff_kind"] == "booking"
@@ -90,7 +92,9 @@ async def test_booking_starts_with_an_intro_and_the_name(dispatcher):
     ],
 )
 async def test_a_person_is_told_who_answers_and_when(dispatcher, status, expected):
-    tracker = tracker_for(None, "can I talk to a real person", intent="request_human")
+    tracker = tracker_for(
+        None, "can I talk to a real person", intent="request_human", confidence=0.9
+    )
     with mock.patch("actions.handoff.opening_status", return_value=status):
         events = await ValidateHandoffForm().run(dispatcher, tracker, DOMAIN)
     assert SlotSet("handoff_kind", "human") in events
@@ -102,12 +106,67 @@ async def test_booking_after_a_red_flag_repeats_the_advice_first(dispatcher):
         None,
         "book me in",
         intent="book_appointment",
+        confidence=0.9,
         slots={"triage_outcome": "red_flag_urgent", "red_flags": ["papilloedema"]},
     )
     await ValidateHandoffForm().run(dispatcher, tracker, DOMAIN)
     assert "need a doctor" in dispatcher.messages[0]["text"]
     assert "NHS 111" in dispatcher.messages[1]["text"]
     assert "front desk" in dispatcher.messages[2]["text"]
+
+
+# ------------------------------------------------------------ an unsure reading is confirmed
+UNSURE_START = "my head has been killing me all week, what can i do about it?"  # booking, 0.33
+
+
+async def test_an_unsure_booking_reading_asks_before_any_details(dispatcher):
+    tracker = tracker_for(None, UNSURE_START, intent="book_appointment", confidence=0.33)
+    events = await ValidateHandoffForm().run(dispatcher, tracker, DOMAIN)
+    slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    assert slots["handoff_unsure"] is True and slots["requested_slot"] == "handoff_confirm"
+    assert "front desk" not in said(dispatcher)  # the intro comes after a yes
+    ask = ASK_ACTIONS["handoff_confirm"]()
+    await ask.run(dispatcher, tracker_for(None, UNSURE_START, slots=slots), DOMAIN)
+    assert "Just to check" in said(dispatcher)
+    assert [b["title"] for b in dispatcher.messages[-1]["buttons"]][0] == "Yes, please"
+
+
+@pytest.mark.parametrize(("text", "confidence"), [("/book_appointment", 0.3), ("book me in", 0.5)])
+async def test_a_button_or_a_sure_reading_goes_straight_to_the_details(
+    dispatcher, text, confidence
+):
+    tracker = tracker_for(None, text, intent="book_appointment", confidence=confidence)
+    events = await ValidateHandoffForm().run(dispatcher, tracker, DOMAIN)
+    slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    assert slots["handoff_unsure"] is None and slots["requested_slot"] == "contact_name"
+
+
+async def test_yes_to_the_check_gives_the_intro_and_asks_the_name(dispatcher):
+    slots = await validate(dispatcher, "handoff_confirm", "Yes, please",
+                           slots={"handoff_unsure": True})  # fmt: skip
+    assert slots["handoff_confirm"] == "yes" and slots["requested_slot"] == "contact_name"
+    assert "front desk" in said(dispatcher) and "cancel" in said(dispatcher)
+
+
+@pytest.mark.parametrize("text", ["No, I had a question", "no", "nope not at all"])
+async def test_no_to_the_check_ends_it_as_our_misreading(dispatcher, text):
+    slots = await validate(dispatcher, "handoff_confirm", text, slots={"handoff_unsure": True})
+    assert slots["handoff_exit"] == "not_wanted" and slots["requested_slot"] is None
+
+
+async def test_a_third_unclear_answer_to_the_check_passes_nothing_on(dispatcher):
+    slots = await validate(dispatcher, "handoff_confirm", "hmm maybe",
+                           slots={"handoff_unsure": True, FAILURES_SLOT: 2})  # fmt: skip
+    assert slots["handoff_exit"] == "not_wanted" and slots["requested_slot"] is None
+
+
+async def test_a_question_at_the_check_is_answered_and_the_check_asked_again(dispatcher):
+    tracker = tracker_for("handoff_confirm", "what can i do about it?", intent="ask_self_care",
+                          confidence=0.8, slots={"handoff_unsure": True})  # fmt: skip
+    events = await ValidateHandoffForm().run(dispatcher, tracker, DOMAIN)
+    slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    assert slots["handoff_confirm"] is None and "handoff_exit" not in slots
+    assert dispatcher.messages and "back to your details" not in said(dispatcher)
 
 
 # ---------------------------------------------------------------------------- the answers
@@ -169,6 +228,19 @@ async def test_a_handoff_not_wanted_ends_the_form_as_our_misreading(dispatcher, 
     # (0.33) and got "What is your name?"; "no i don't want to book" then got the question again
     slots = await validate(dispatcher, "contact_name", text)
     assert slots["handoff_exit"] == "not_wanted" and slots["requested_slot"] is None
+
+
+@pytest.mark.parametrize("text", ["no", "Nope.", "no thanks"])
+async def test_a_bare_no_to_the_name_is_a_handoff_not_wanted(dispatcher, text):
+    # "i'd like to know what i can do for my sore neck this week" reads as a booking (0.56)
+    slots = await validate(dispatcher, "contact_name", text)
+    assert slots["handoff_exit"] == "not_wanted"
+
+
+@pytest.mark.parametrize(("slot", "text"), [("handoff_note", "no"), ("contact_name", "Noa")])
+async def test_a_no_elsewhere_is_an_answer(dispatcher, slot, text):
+    slots = await validate(dispatcher, slot, text)
+    assert slots.get("handoff_exit") is None
 
 
 @pytest.mark.parametrize(

@@ -61,6 +61,14 @@ def load_questions(path: Path = HANDOFF_FILE) -> dict[str, Question]:
     return parse_questions(_data(path)["questions"], path, BOOKING_ORDER)
 
 
+BARE_NO_RE = re.compile(r"^\W*(no+|nope|nah|nay|no thanks?( you)?|not really|no way)\W*$", re.I)
+
+
+def is_bare_no(text: str) -> bool:
+    """ "no", "nope", "no thanks" and nothing else."""
+    return bool(BARE_NO_RE.match(text or ""))
+
+
 def is_not_wanted(text: str) -> bool:
     """The person says they did not want a booking or a person at all."""
     return bool(NOT_WANTED_RE.search(text or ""))
