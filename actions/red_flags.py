@@ -13,13 +13,20 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.education import offerable, send_topic_answer
+from actions.education import LAST_TOPIC_SLOT, offerable, send_topic_answer, utter_topic
 from actions.fallback import reply_unclear
 from actions.handoff_records import record_red_flag
 from actions.replies import send
-from actions.tracker_entities import entities_by_label, latest_intent
+from actions.tracker_entities import (
+    entities_by_label,
+    labelled,
+    latest_intent,
+    message_before_latest,
+)
 from actions.triage_outcome import OUTCOME, red_flag_level
+from headache_core.content import select_topic
 from headache_core.messages import render
+from headache_core.question_shape import looks_like_question
 from headache_core.red_flags.rules import LEVELS, load_rules
 
 # The intent classifier alone read a red flag the detector cannot name: ask, don't alarm.
@@ -37,6 +44,26 @@ def asked_question(tracker: Tracker) -> str | None:
     below = [r for r in ranking if r.get("name") != "report_emergency_symptoms"]
     sure = below and below[0].get("confidence", 0.0) >= QUESTION_CONFIDENCE
     return below[0]["name"] if sure and below[0]["name"].startswith("ask_") else None
+
+
+# A question asked in a message the classifier read as an emergency with no flag named ("my head
+# has been pounding since yesterday, could it be my pillow?": emergency 0.50, posture 0.38) gets
+# the checklist; after "no, none of those" it is answered if an education reading came second
+# with at least the fallback's confidence.
+QUESTION_AFTER_CHECK_CONFIDENCE = 0.25
+
+
+def question_before_the_check(tracker: Tracker) -> tuple[str, dict[str, set[str]]] | None:
+    """The education intent and entities of the question the checklist interrupted, if any."""
+    earlier = message_before_latest(tracker)
+    if not earlier or not looks_like_question(earlier["text"]):
+        return None
+    ranking = earlier.get("intent_ranking") or []
+    below = [r for r in ranking if r.get("name") != "report_emergency_symptoms"]
+    if not below or below[0].get("confidence", 0.0) < QUESTION_AFTER_CHECK_CONFIDENCE:
+        return None
+    name = below[0]["name"]
+    return (name, labelled(earlier)) if name.startswith("ask_") else None
 
 
 def _intent_of(user_event: dict[str, Any]) -> str | None:
@@ -146,8 +173,14 @@ class ActionEscalateRedFlag(Action):
         if pending and intent == "affirm":
             flags = [] if pending == UNNAMED else [pending]
         elif pending and intent == "deny":
-            send_clarify_no(dispatcher, tracker)
-            return [SlotSet("red_flag_pending", None)]
+            question = question_before_the_check(tracker) if pending == UNNAMED else None
+            if question is None:
+                send_clarify_no(dispatcher, tracker)
+                return [SlotSet("red_flag_pending", None)]
+            send(dispatcher, "red_flag_check_no_then_answer")
+            topic = select_topic(*question)
+            utter_topic(dispatcher, tracker, topic, with_buttons=True)
+            return [SlotSet("red_flag_pending", None), SlotSet(LAST_TOPIC_SLOT, topic and topic.id)]
         elif not flags and hints and intent == "report_emergency_symptoms":
             asked = asked_question(tracker)
             if asked:

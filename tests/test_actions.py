@@ -4,6 +4,7 @@ from datetime import datetime
 
 import pytest
 import yaml
+from rasa_sdk import Tracker
 from rasa_sdk.events import SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -368,6 +369,58 @@ async def test_classifier_alone_asks_the_safety_question_and_yes_escalates(dispa
     )
     assert SlotSet("triage_outcome", "red_flag_emergency") in events
     assert "999" in texts(yes)
+
+
+def _after_the_checklist(question: str, ranking: list[tuple[str, float]], entities=()) -> Tracker:
+    """'No, none of those' to the checklist that `question` (read as an emergency) raised."""
+    parse = {
+        "intent": {"name": ranking[0][0], "confidence": ranking[0][1]},
+        "intent_ranking": [{"name": n, "confidence": c} for n, c in ranking],
+        "entities": [{"entity": e, "value": v} for e, v in entities],
+    }
+    events = [
+        {"event": "user", "text": question, "parse_data": parse},
+        {"event": "slot", "name": "red_flag_pending", "value": "unnamed"},
+        {"event": "user", "text": "No, none of those", "parse_data": {}},
+    ]
+    return make_tracker("deny", text="No, none of those", events=events,
+                        slots={"red_flag_pending": "unnamed"})  # fmt: skip
+
+
+async def test_no_to_the_checklist_then_answers_the_question_it_interrupted(dispatcher):
+    question = "my head has been pounding since yesterday, could it be my pillow?"
+    ranking = [
+        ("report_emergency_symptoms", 0.50),
+        ("ask_posture", 0.38),
+        ("start_screening", 0.05),
+    ]
+    tracker = _after_the_checklist(question, ranking, [("posture", "sleeping")])
+    events = await ActionEscalateRedFlag().run(dispatcher, tracker, DOMAIN)
+    assert (
+        "999" in dispatcher.messages[0]["text"]
+        and "your question" in dispatcher.messages[0]["text"]
+    )
+    assert "pillow" in dispatcher.messages[1]["text"].lower() and dispatcher.messages[1]["buttons"]
+    assert SlotSet("red_flag_pending", None) in events
+    assert SlotSet("last_topic", "posture_sleeping") in events
+
+
+@pytest.mark.parametrize(
+    ("question", "ranking"),
+    [
+        ("i have a headache", [("report_emergency_symptoms", 0.8), ("start_screening", 0.11)]),
+        ("my head has been pounding since yesterday",  # no question in it
+         [("report_emergency_symptoms", 0.5), ("ask_posture", 0.38)]),
+        ("my head is pounding, could it be my pillow?",  # too unsure to answer
+         [("report_emergency_symptoms", 0.7), ("ask_posture", 0.2)]),
+    ],
+)  # fmt: skip
+async def test_no_to_the_checklist_with_no_question_to_answer_asks_what_next(
+    dispatcher, question, ranking
+):
+    await ActionEscalateRedFlag().run(dispatcher, _after_the_checklist(question, ranking), DOMAIN)
+    assert len(dispatcher.messages) == 1
+    assert "What would you like to know?" in dispatcher.messages[0]["text"]
 
 
 def test_opening_status_is_used_with_the_clinic_timezone():
