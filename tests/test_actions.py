@@ -13,6 +13,7 @@ from actions.education import ActionAnswerQuestion
 from actions.fallback import ActionHandleUnclear
 from actions.red_flags import ActionEscalateRedFlag
 from actions.session import ActionSessionStart
+from actions.small_talk import ActionAcknowledgeSmallTalk
 from headache_core.content import topic_by_id
 from tests.conftest import ROOT, make_tracker
 
@@ -428,3 +429,27 @@ def test_opening_status_is_used_with_the_clinic_timezone():
     from headache_core.clinic import load_clinic, opening_status
 
     assert isinstance(opening_status(load_clinic(), datetime(2026, 11, 23, 10)).is_open, bool)
+
+
+@pytest.mark.parametrize(
+    ("intent", "response"),
+    [("affirm", "utter_affirm_no_context"), ("deny", "utter_deny_no_context"),
+     ("thank", "utter_thank")],
+)  # fmt: skip
+async def test_a_bare_yes_no_or_thanks_gets_what_next(dispatcher, intent, response):
+    await ActionAcknowledgeSmallTalk().run(dispatcher, make_tracker(intent, text="ok"), DOMAIN)
+    assert [m.get("response") for m in dispatcher.messages] == [response]
+
+
+@pytest.mark.parametrize("intent", ["affirm", "deny", "thank"])
+async def test_a_bare_yes_no_or_thanks_after_red_flag_advice_gets_the_advice_again(
+    dispatcher, intent
+):
+    # "yes" to the screening's safety question, then "ok": it got "Great. What would you like to
+    # know next?" and a "Check my headache" button
+    slots = {"triage_outcome": "red_flag_emergency", "red_flags": []}
+    await ActionAcknowledgeSmallTalk().run(dispatcher, make_tracker(intent, slots=slots), DOMAIN)
+    said = texts(dispatcher)
+    assert "999" in said and "Great" not in said
+    assert not any(m.get("response") for m in dispatcher.messages)
+    assert not any(m.get("buttons") for m in dispatcher.messages)
