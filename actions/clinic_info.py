@@ -18,6 +18,7 @@ TOPIC_MESSAGES = {
     "insurance": "clinic_insurance",
     "parking": "clinic_parking",
     "referral": "clinic_referral",
+    "first_visit": "clinic_first_visit",
     "contact": "clinic_contact",
 }
 
@@ -31,8 +32,13 @@ def send_clinic_info(dispatcher: CollectingDispatcher, tracker: Tracker) -> None
     """The clinic details the latest message asks about (all of them when it names none)."""
     asked = entities_by_label(tracker).get("clinic_topic", set())
     keys = [key for topic, key in TOPIC_MESSAGES.items() if topic in asked]
-    if "clinic_referral" in keys and not load_clinic().referral:  # the clinic did not say
-        keys[keys.index("clinic_referral")] = "clinic_referral_unknown"
+    clinic = load_clinic()
+    for key, said in (
+        ("clinic_referral", clinic.referral),
+        ("clinic_first_visit", clinic.first_visit),
+    ):
+        if key in keys and not said:  # the clinic did not say
+            keys[keys.index(key)] = f"{key}_unknown"
     for key in keys or ["clinic_overview"]:
         send(dispatcher, key)
     _placeholder_note(dispatcher)

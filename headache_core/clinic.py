@@ -43,6 +43,7 @@ class Clinic:
     insurance: str
     parking: str
     referral: str = ""  # whether patients need a GP's referral; optional
+    first_visit: str = ""  # what to wear and bring to the first visit; optional
     email: str = ""
     booking_link: str = ""
     timezone: str = "UTC"
@@ -92,7 +93,9 @@ def parse_clinic(data: dict, regions: dict[str, Region]) -> Clinic:
             raise ClinicConfigError(f"hours: {day} is missing")
         if value != "closed" and not HOURS_RE.match(value):
             raise ClinicConfigError(f"hours: {day} must be HH:MM-HH:MM or closed, not {value!r}")
-    known = set(REQUIRED) | {"referral", "email", "booking_link", "timezone", "placeholder"}
+    known = set(REQUIRED) | {
+        "referral", "first_visit", "email", "booking_link", "timezone", "placeholder"
+    }  # fmt: skip
     return Clinic(
         name=str(data["name"]),
         phone=str(data["phone"]),
@@ -103,6 +106,7 @@ def parse_clinic(data: dict, regions: dict[str, Region]) -> Clinic:
         insurance=str(data["insurance"]).strip(),
         parking=str(data["parking"]).strip(),
         referral=str(data.get("referral") or "").strip(),
+        first_visit=str(data.get("first_visit") or "").strip(),
         email=str(data.get("email") or ""),
         booking_link=str(data.get("booking_link") or ""),
         timezone=str(data.get("timezone") or "UTC"),

@@ -105,6 +105,7 @@ async def test_answer_for_an_intent_without_content_is_the_fallback(dispatcher):
         ("hours", "Monday-Thursday"),
         ("address", "1 Example Street"),
         ("referral", "referral from your GP"),
+        ("first_visit", "comfy clothes"),
     ],
 )
 async def test_clinic_info_answers_what_was_asked(dispatcher, topic, expected):
@@ -114,18 +115,21 @@ async def test_clinic_info_answers_what_was_asked(dispatcher, topic, expected):
     assert "examples" in dispatcher.messages[-1]["text"]  # the placeholder note
 
 
-async def test_a_clinic_that_does_not_say_about_referrals_asks_people_to_call(
-    dispatcher, monkeypatch, tmp_path
+@pytest.mark.parametrize(
+    ("field", "said"),
+    [("referral", "and we will tell you if you need a referral"),
+     ("first_visit", "and we will tell you what to wear and bring to your first visit")],
+)  # fmt: skip
+async def test_a_clinic_that_does_not_say_asks_people_to_call(
+    dispatcher, monkeypatch, tmp_path, field, said
 ):
     details = yaml.safe_load((ROOT / "clinic.yml").read_text(encoding="utf-8"))
-    del details["referral"]
+    del details[field]
     (tmp_path / "clinic.yml").write_text(yaml.safe_dump(details), encoding="utf-8")
     monkeypatch.setenv("CLINIC_CONFIG", str(tmp_path / "clinic.yml"))
-    tracker = make_tracker("ask_clinic_info", [{"entity": "clinic_topic", "value": "referral"}])
+    tracker = make_tracker("ask_clinic_info", [{"entity": "clinic_topic", "value": field}])
     await ActionAnswerClinicInfo().run(dispatcher, tracker, DOMAIN)
-    assert "call us on 020 7946 0000 and we will tell you if you need a referral" in texts(
-        dispatcher
-    )
+    assert f"call us on 020 7946 0000 {said}" in texts(dispatcher)
 
 
 async def test_clinic_info_without_a_topic_gives_an_overview(dispatcher):
