@@ -123,6 +123,9 @@ def test_a_hint_asks_instead_of_escalating():
         "is chiropractic ok for tension headaches",
         "chiropractor versus physio for a stiff neck and headache",
         "are chiropractors any good for neck headaches or should i avoid them",
+        "is neck manipulation safe for headaches?",  # was an emergency ("call 999 now")
+        "can spinal manipulation cause headaches",
+        "is cracking good for a stiff neck and headache",
     ],
 )
 def test_asking_about_neck_manipulation_is_not_an_emergency(question):
@@ -134,6 +137,8 @@ def test_asking_about_neck_manipulation_is_not_an_emergency(question):
     [
         "my chiro cracked my neck yesterday and now i have a headache and feel dizzy",
         "went to a chiropractor vs my usual physio this week and since then a bad headache",
+        "is neck manipulation safe? i had it done yesterday and now i have a terrible headache",
+        "i had neck manipulation on monday and the headache started that night",
     ],
 )
 def test_a_manipulation_that_happened_still_fires(report):
