@@ -32,6 +32,7 @@ from components.question_framing import ORIGINAL_KEY
 from components.stateless import StatelessComponent
 from headache_core.question_shape import (
     ASKED_WHAT_WE_MEANT,
+    GREETING_WORD,
     is_bare_meaning_question,
     opens_like_question,
 )
@@ -52,7 +53,7 @@ ANSWER_OPENERS = frozenset(
 CLAUSES_RE = re.compile(r"[,;.!:]+")
 # The words a greeting opens with ("hiii", "heyy", "g'day", "morning all", "top of the mornin")
 GREETING_START_RE = re.compile(
-    r"^\W*(?:h+i+y*a*|h+e+y+a*|hel+o+|hal+o+|howdy|yo+|oi|sup|greetings|good|g'?day|"
+    r"^\W*(?:" + GREETING_WORD + r"|yo+|oi|sup|greetings|good|g'?day|"
     r"morning|mornin|afternoon|evening|top|kia)\b",
     re.I,
 )

@@ -26,6 +26,8 @@ from headache_core.question_shape import (
         ("hey there what's a cervicogenic headache", "what's a cervicogenic headache"),
         ("cheers for that, where are you based?", "where are you based?"),
         ("ok thank you, and are there exercises?", "and are there exercises?"),
+        ("heyy, is heat or ice better?", "is heat or ice better?"),  # greetings typed long
+        ("hiii is this where i ask about neck pain", "is this where i ask about neck pain"),
     ],
 )
 def test_the_question_after_a_greeting_or_thanks_is_found(text, question):
@@ -40,6 +42,7 @@ def test_the_question_after_a_greeting_or_thanks_is_found(text, question):
         "thanks, bye?",  # too short to be a question of its own
         "morning headaches, why do i get them?",  # "morning" describes the headaches
         "history of migraines, is that relevant?",  # "hi" is not a word here
+        "his neck is stiff, should he stretch?",  # nor here
         "this is a hi, can you help?",  # the opener must come first
         "what about stretches?",
         "ok, can we start now?",  # answers the assistant
