@@ -94,15 +94,15 @@ def is_meaning_question(text: str) -> bool:
     return bool(MEANING_RE.search(text or ""))
 
 
-# "thanks, and what about stretches?", "hiya, is it normal for my neck to click": a greeting or a
-# thanks in front of a question. Read alone, the opener's words outweigh the question's ("thank",
-# 0.46), and the question is dropped. Not "morning" alone: "morning headaches, why?" asks about
-# them; "ok" only before a thanks ("ok thank you, ..."): "ok, can we start?" answers the assistant.
 # A greeting word, stretched as people type it ("hiii", "heyy", "helloo"); also read by
 # components/social_questions.py, which adds the looser openers a greeting may start with.
 GREETING_WORD = (
     r"(?:h+i+y*a*|h+e+y+a*|hel+o+|hal+o+|howdy|good\s+(?:morning|afternoon|evening|day))"
 )
+# "thanks, and what about stretches?", "hiya, is it normal for my neck to click": a greeting or a
+# thanks in front of a question. Read alone, the opener's words outweigh the question's ("thank",
+# 0.46), and the question is dropped. Not "morning" alone: "morning headaches, why?" asks about
+# them; "ok" only before a thanks ("ok thank you, ..."): "ok, can we start?" answers the assistant.
 SOCIAL_OPENER_RE = re.compile(
     r"^\W*(?:(?:ok|okay|oh|ah|great|lovely|cool|brilliant|perfect)[\s,.!]+)?"
     r"(?:" + GREETING_WORD + r"|"

@@ -41,10 +41,12 @@ NONE_RE = re.compile(
 # anyone": the handoff was not wanted (the classifier may have read a booking that was not one).
 # Not "i don't want to book on a monday": that answers when to come.
 NOT_WANTED_RE = re.compile(
-    r"\bi(\s+do\s*n'?o?t|\s+did\s*n'?o?t|\s+am\s+not|'?m\s+not)\s+(want(ing)?|need(ing)?|"
-    r"mean(ing)?|ask(ing)?|trying|looking)\s+(to\s+|for\s+)?(book|make\s+an?\s+(booking|"
-    r"appointment)|an?\s+(booking|appointment)|(talk|speak)\s+to\s+(any|some)(one|body))\b(?!\s+(on|for|at|in|before|after|until|till|with|between|"
-    r"this|next|any\s*time|mornings?|afternoons?|evenings?|today|tomorrow)\b)",
+    r"\bi(\s+do\s*n'?o?t|\s+did\s*n'?o?t|\s+am\s+not|'?m\s+not)\s+"
+    r"(want(ing)?|need(ing)?|mean(ing)?|ask(ing)?|trying|looking)\s+(to\s+|for\s+)?"
+    r"(book|make\s+an?\s+(booking|appointment)|an?\s+(booking|appointment)|"
+    r"(talk|speak)\s+to\s+(any|some)(one|body))\b"
+    r"(?!\s+(on|for|at|in|before|after|until|till|with|between|this|next|any\s*time|mornings?|"
+    r"afternoons?|evenings?|today|tomorrow)\b)",
     re.I,
 )
 ORDINALS = {"first": 0, "1st": 0, "1": 0, "second": 1, "2nd": 1, "2": 1, "third": 2,
