@@ -15,7 +15,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export RASA_TELEMETRY_ENABLED ?= false
 
 .PHONY: help install spacy train run shell validate lint format test test-unit test-server \
-        test-stories bench bench-load lock clean browser migrate widget audit retention \
+        test-stories bench bench-load safety lock clean browser migrate widget audit retention \
         nginx cluster-up cluster-down
 
 help:
@@ -27,6 +27,7 @@ help:
 	@echo "make lint      ruff check and format check;  make format  fixes formatting"
 	@echo "make bench     benchmark against a stock 'rasa init' assistant (bench/results.md)"
 	@echo "make bench-load  concurrent realistic conversations: one replica, stock, cluster"
+	@echo "make safety    every red-flag, follow-up and vignette set against the assistant"
 	@echo "make lock      re-pin requirements.lock from requirements.in"
 	@echo "make migrate   create or upgrade the handoff store (DATABASE_URL, default SQLite)"
 	@echo "make widget    build the website chat widget (webapp/static/widget.js) with npm"
@@ -156,6 +157,11 @@ cluster-down:
 
 bench: train
 	$(PY) -m tooling.bench
+
+# Red-flag recall per level and flag, under-triage, follow-ups, vignettes (bench/safety.md);
+# starts its own assistant unless SAFETY_URL names a running one.
+safety: train widget
+	$(PY) -m tooling.safety $(if $(SAFETY_URL),--url $(SAFETY_URL) --token "$$RASA_API_TOKEN")
 
 # One replica and the stock baseline always; the cluster when `tooling/cluster.py` can start it.
 bench-load: train widget
