@@ -84,9 +84,12 @@ def notify_front_desk(handoff_id: int | None, record: HandoffRecord) -> None:
         )
 
 
-def record_red_flag(tracker: Tracker, outcome: str, flags: list[str]) -> SaveResult | None:
+def record_red_flag(
+    tracker: Tracker, outcome: str, flags: list[str], found: list[str] | None = None
+) -> SaveResult | None:
     """The front-desk record of a red flag: one per conversation, updated when the level rises
-    or more flags are named. Never raises: the advice has already been given."""
+    or more flags are named; `found` says which detector fired on which words. Never raises:
+    the advice has already been given."""
     record = base_record(tracker, f"red_flag:{tracker.sender_id}", "human")
     record.triage_outcome = outcome
     record.red_flags = list(flags)
@@ -97,6 +100,8 @@ def record_red_flag(tracker: Tracker, outcome: str, flags: list[str]) -> SaveRes
     lines += [f"- {f}: {rules.flag(f).reason}" for f in flags if f in known]
     if not flags:
         lines.append("- no flag named: the person answered yes or not sure to the warning signs")
+    if found:
+        lines += ["How it was found:", *(f"- {line}" for line in found)]
     if record.summary:
         lines += ["", record.summary]
     record.summary = "\n".join(lines)

@@ -10,7 +10,7 @@ once per flag: a "no" is remembered for the conversation).
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.education import LAST_TOPIC_SLOT, offerable, send_topic_answer, utter_topic
@@ -27,6 +27,8 @@ from actions.triage_outcome import OUTCOME, red_flag_level
 from headache_core.content import select_topic
 from headache_core.messages import render
 from headache_core.question_shape import looks_like_question
+from headache_core.red_flags.evaluation import Detection
+from headache_core.red_flags.evidence import describe, evaluate_findings, findings_in_events
 from headache_core.red_flags.rules import LEVELS, load_rules
 
 # The intent classifier alone read a red flag the detector cannot name: ask, don't alarm.
@@ -118,6 +120,27 @@ def repeat_advice_if_flagged(dispatcher: CollectingDispatcher, tracker: Tracker)
     return True
 
 
+def conversation_evidence(tracker: Tracker) -> Detection:
+    """The flags everything said so far makes together (headache_core/red_flags/evidence.py)."""
+    return evaluate_findings(findings_in_events(tracker.events))
+
+
+def unadvised_flags(tracker: Tracker) -> list[str]:
+    """Flags of the conversation's evidence the person has not been advised on yet."""
+    advised = set(tracker.get_slot("red_flags") or [])
+    return [f for f in conversation_evidence(tracker).flag_ids if f not in advised]
+
+
+def end_form(tracker: Tracker) -> list[EventType]:
+    """A red flag ends whatever form was running (clinical-reference §3: it ends the flow)."""
+    if not tracker.active_loop.get("name"):
+        return []
+    events: list[EventType] = [ActiveLoop(None), SlotSet("requested_slot", None)]
+    if tracker.active_loop.get("name") == "screening_form":
+        events.append(SlotSet("screening_exit", "red_flag"))
+    return events
+
+
 def escalate(
     dispatcher: CollectingDispatcher,
     tracker: Tracker,
@@ -126,8 +149,9 @@ def escalate(
     lead: str | None = None,
 ) -> list[EventType]:
     """Send the advice of the highest level seen (flags' levels, `new_level`, earlier ones) and
-    set the contract slots; the front desk gets a record (issue 3). `lead` is a message key sent
-    first (e.g. why an unsure answer escalates). Every form and the escalation action share this."""
+    set the contract slots; the front desk gets a record (issue 3) that says which detector
+    found each flag on which words. `lead` is a message key sent first (e.g. why an unsure
+    answer escalates). Every form and the escalation action share this."""
     rules = load_rules()
     known = {f.id for f in rules.flags}
     flags = [f for f in flags if f in known]
@@ -137,7 +161,8 @@ def escalate(
     if lead:
         send(dispatcher, lead)
     send_advice(dispatcher, level, flags if new_level == level else all_flags)
-    record_red_flag(tracker, OUTCOME[level], all_flags)
+    found = [line for line in describe(conversation_evidence(tracker)) if line.split()[0] in flags]
+    record_red_flag(tracker, OUTCOME[level], all_flags, found)
     return [
         SlotSet("triage_outcome", OUTCOME[level]),
         SlotSet("red_flags", all_flags),
@@ -157,6 +182,10 @@ class ActionEscalateRedFlag(Action):
         hints = sorted(found.get("red_flag_hint", set()))
         pending = tracker.get_slot("red_flag_pending")
         intent = latest_intent(tracker)
+        together = unadvised_flags(tracker)
+        if together:  # what this message adds to what was said before makes a red flag
+            flags = list(dict.fromkeys(flags + together))
+            return escalate(dispatcher, tracker, flags) + end_form(tracker)
 
         if intent == "nlu_fallback":
             if not pending:
@@ -204,4 +233,6 @@ class ActionEscalateRedFlag(Action):
         if not flags and intent in ("affirm", "deny") and red_flag_level(tracker):
             return escalate(dispatcher, tracker, [], None)  # a yes/no after the advice: repeat it
         # no flags: the model read a red flag the detector did not name, the safer level
-        return escalate(dispatcher, tracker, flags, None if flags else "emergency")
+        return escalate(dispatcher, tracker, flags, None if flags else "emergency") + end_form(
+            tracker
+        )

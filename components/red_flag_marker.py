@@ -7,6 +7,8 @@ only hints at a flag ("it came on suddenly") gets a `red_flag_hint` entity and t
 and the escalation action asks one clarifying question; the classifier's ranking stays below the
 emergency intent, so a question under the hint ("is neck manipulation safe?") is answered too.
 The classifier's own `report_emergency_symptoms` is left as it is: either one escalates.
+Every message also carries the concepts it affirms (`red_flag_concept` entities), the
+conversation's evidence that `RedFlagEvidencePolicy` reads across messages.
 """
 
 from typing import Any
@@ -18,6 +20,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from components.stateless import StatelessComponent
 from headache_core.red_flags.detector import default_detector, detect
+from headache_core.red_flags.evidence import concept_entities
 
 INTENT_NAME = "report_emergency_symptoms"
 
@@ -38,13 +41,20 @@ class RedFlagMarker(StatelessComponent):
                 continue
             # the doc SpacyNLP made from the same saved pipeline, when there is one
             detection = detect(message.get(SPACY_DOCS[TEXT]) or text)
+            # every message's findings, for the conversation's evidence (evidence.py)
+            findings = concept_entities(detection.concepts)
             if detection.flags:
                 added = [_entity("red_flag", flag_id) for flag_id in detection.flag_ids]
                 added.append(_entity("red_flag_level", detection.level))
             elif detection.hints:
                 added = [_entity("red_flag_hint", h.flag_id) for h in detection.hints]
             else:
+                if findings:
+                    message.set(
+                        ENTITIES, (message.get(ENTITIES) or []) + findings, add_to_output=True
+                    )
                 continue
+            added += findings
             ranking = [{"name": INTENT_NAME, "confidence": 1.0}]
             if not detection.flags:  # what the person asked, for the answer before the question
                 ranking += [

@@ -2,10 +2,11 @@
 
 Concepts are matched with a spaCy Matcher (phrases from the YAML, by lemma), each match is
 checked for negation, distant history and hypotheticals, and flags fire when all concepts of
-one of their lines are present in the message (across sentences too).
+one of their lines are present in the message (across sentences too): `evaluation.py`.
 """
 
-from dataclasses import dataclass, field
+__all__ = ["Detection", "FlagHit", "Hint", "RedFlagDetector", "default_detector", "detect"]
+
 from functools import lru_cache
 
 from spacy.language import Language
@@ -16,41 +17,11 @@ from headache_core.age import find_age
 from headache_core.nlp.pipeline import load_pipeline
 from headache_core.nlp.safe import spacy_safe
 from headache_core.red_flags.context import ContextCues
+from headache_core.red_flags.evaluation import Detection, FlagHit, Hint, evaluate
 from headache_core.red_flags.phrases import compile_phrase
-from headache_core.red_flags.rules import FLAG_PREFIX, LEVELS, RuleSet, load_rules
+from headache_core.red_flags.rules import RuleSet, load_rules
 
 COMPUTED_CHECKS = {"age_at_least_50": lambda doc: (find_age(doc.text) or 0) >= 50}
-
-
-@dataclass(frozen=True)
-class FlagHit:
-    id: str
-    level: str
-    reason: str
-    source: str
-    evidence: tuple[str, ...]  # the words that made it fire
-
-
-@dataclass(frozen=True)
-class Hint:
-    flag_id: str
-    clarify: str
-
-
-@dataclass(frozen=True)
-class Detection:
-    flags: tuple[FlagHit, ...] = ()
-    hints: tuple[Hint, ...] = ()
-    concepts: dict[str, tuple[str, ...]] = field(default_factory=dict)  # present: their words
-
-    @property
-    def level(self) -> str | None:
-        """The most serious level among the flags, or None."""
-        return next((lvl for lvl in LEVELS if any(f.level == lvl for f in self.flags)), None)
-
-    @property
-    def flag_ids(self) -> list[str]:
-        return [f.id for f in self.flags]
 
 
 class RedFlagDetector:
@@ -97,38 +68,7 @@ class RedFlagDetector:
         return {k: tuple(dict.fromkeys(v)) for k, v in present.items()}
 
     def detect_doc(self, doc: Doc) -> Detection:
-        present = self.present_concepts(doc)
-        fired: dict[str, FlagHit] = {}
-        changed = True
-        while changed:  # flags may depend on flags ("flag:giant_cell_arteritis")
-            changed = False
-            for flag in self.rules.flags:
-                if flag.id in fired:
-                    continue
-                for line in flag.when:
-                    if all(self._holds(name, present, fired) for name in line):
-                        evidence = tuple(w for n in line if n in present for w in present[n])
-                        fired[flag.id] = FlagHit(
-                            flag.id, flag.level, flag.reason, flag.source, evidence
-                        )
-                        changed = True
-                        break
-        hints = ()
-        if not fired:
-            hints = tuple(
-                Hint(f.id, f.clarify)
-                for f in self.rules.flags
-                if f.hint and all(self._holds(n, present, fired) for n in f.hint)
-            )
-        order = {f.id: i for i, f in enumerate(self.rules.flags)}
-        flags = sorted(fired.values(), key=lambda h: (LEVELS.index(h.level), order[h.id]))
-        return Detection(tuple(flags), hints, present)
-
-    @staticmethod
-    def _holds(name: str, present: dict, fired: dict) -> bool:
-        if name.startswith(FLAG_PREFIX):
-            return name[len(FLAG_PREFIX) :] in fired
-        return name in present
+        return evaluate(self.rules, self.present_concepts(doc))
 
     def detect(self, text: str) -> Detection:
         return self.detect_doc(self.nlp(spacy_safe(text)))

@@ -1,0 +1,78 @@
+"""Escalates a red flag that the conversation makes together, in any state.
+
+`RedFlagMarker` judges each message alone; this policy judges everything said so far
+(headache_core/red_flags/evidence.py): a fever in one message and a neck that cannot bend in the
+next, a pregnancy mentioned before the neck check and blurred sight in one of its answers. When
+the findings of the whole conversation meet a flag that has not been advised yet (not in the
+`red_flags` slot), it predicts `action_escalate_red_flag`, which gives the advice and ends any
+form. It outranks the rules (priority 7 > RulePolicy's 6) and, inside a form, the form's own
+continuation (a "no user" prediction, which Rasa's ensemble prefers), because the advice must
+not wait for the next question.
+"""
+
+from typing import Any
+
+from rasa.core.policies.policy import Policy, PolicyPrediction
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.shared.core.constants import ACTION_LISTEN_NAME
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActiveLoop, Restarted, SessionStarted, UserUttered
+from rasa.shared.core.generator import TrackerWithCachedStates
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from headache_core.red_flags.evidence import evaluate_findings, findings_in_events
+
+ESCALATE = "action_escalate_red_flag"
+
+
+def _event_dicts(tracker: DialogueStateTracker) -> list[dict[str, Any]]:
+    """The events the evidence reads, as the action server sees them (the rest are skipped:
+    converting every event of a long conversation at each message would cost for nothing)."""
+    wanted = (UserUttered, ActiveLoop, SessionStarted, Restarted)
+    return [e.as_dict() for e in tracker.applied_events() if isinstance(e, wanted)]
+
+
+def unadvised_flags(tracker: DialogueStateTracker) -> list[str]:
+    """Flags the conversation's findings meet that the person has not been advised on."""
+    detection = evaluate_findings(findings_in_events(_event_dicts(tracker)))
+    advised = set(tracker.get_slot("red_flags") or [])
+    return [f for f in detection.flag_ids if f not in advised]
+
+
+@DefaultV1Recipe.register(
+    [DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT], is_trainable=True
+)
+class RedFlagEvidencePolicy(Policy):
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        return {"priority": 7}
+
+    def train(
+        self, training_trackers: list[TrackerWithCachedStates], domain: Domain, **kwargs: Any
+    ) -> Resource:
+        """Nothing to learn: the rules are the clinicians' file."""
+        with self._model_storage.write_to(self._resource):
+            pass
+        return self._resource
+
+    def predict_action_probabilities(
+        self,
+        tracker: DialogueStateTracker,
+        domain: Domain,
+        rule_only_data: dict[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> PolicyPrediction:
+        probabilities = self._default_predictions(domain)
+        if ESCALATE not in domain.action_names_or_texts:
+            return self._prediction(probabilities)
+        if tracker.latest_action_name == ESCALATE and tracker.active_loop_name is None:
+            # the advice is the whole reply: wait for the person (whatever the intent was)
+            probabilities[domain.index_for_action(ACTION_LISTEN_NAME)] = 1.0
+            return self._prediction(probabilities)
+        if tracker.latest_action_name != ACTION_LISTEN_NAME or not unadvised_flags(tracker):
+            return self._prediction(probabilities)
+        probabilities[domain.index_for_action(ESCALATE)] = 1.0
+        return self._prediction(
+            probabilities, is_no_user_prediction=tracker.active_loop_name is not None
+        )

@@ -1,0 +1,104 @@
+"""Evidence across the conversation: red-flag rules over everything a person has said so far.
+
+Each message adds its findings (the concepts the person affirms, with the words and the message
+they came from) to one record; the flag rules of `knowledge/red_flags.yml` are evaluated over all
+findings so far, so a fever in one message and a neck that will not bend in another make the
+meningism flag, whether they came as free text, screening answers or answers to a clarifying
+question. The level is the highest rule met.
+
+The NLU (components/red_flag_marker.py) attaches each message's findings to it as
+`red_flag_concept` entities, so the record lives in the conversation's own events: the dialogue
+policy (components/red_flag_policy.py) and the escalation action read the same findings, and
+"forget me", which deletes the conversation, clears them.
+"""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from headache_core.red_flags.evaluation import Detection, evaluate
+from headache_core.red_flags.rules import RuleSet, load_rules
+
+CONCEPT_ENTITY = "red_flag_concept"
+# Every answer of the neck check is about the person's headache: the check supplies the
+# "headache" that combinations such as pregnancy + headache need when no answer repeats it.
+SCREENING_FINDING = ("headache", "doing the headache check")
+
+
+@dataclass(frozen=True)
+class Finding:
+    concept: str
+    words: str
+    turn: int  # which of the person's messages (1 = the first)
+    detector: str = "rules"
+
+
+def concept_entities(concepts: Mapping[str, Iterable[str]], detector: str = "rules") -> list[dict]:
+    """One message's findings as NLU entities (what the marker adds to the message)."""
+    return [
+        {
+            "entity": CONCEPT_ENTITY,
+            "value": concept,
+            "words": " / ".join(words),
+            "detector": detector,
+            "extractor": "RedFlagMarker",
+        }  # fmt: skip
+        for concept, words in concepts.items()
+    ]
+
+
+def findings_of(turn: int, entities: Iterable[Mapping[str, Any]]) -> list[Finding]:
+    """The findings a message's entities carry."""
+    return [
+        Finding(str(e["value"]), str(e.get("words") or ""), turn, str(e.get("detector") or "rules"))
+        for e in entities
+        if e.get("entity") == CONCEPT_ENTITY and isinstance(e.get("value"), str)
+    ]
+
+
+def conversation_findings(
+    messages: Iterable[Iterable[Mapping[str, Any]]], screening: bool = False
+) -> list[Finding]:
+    """The findings of a conversation's messages (each given as its entities), oldest first;
+    `screening`: the neck check has run, so the headache is given."""
+    found = [f for turn, entities in enumerate(messages, 1) for f in findings_of(turn, entities)]
+    if screening:
+        found.append(Finding(*SCREENING_FINDING, turn=0))
+    return found
+
+
+SCREENING_FORM = "screening_form"
+RESETS = ("session_started", "restart")
+
+
+def findings_in_events(events: Iterable[Mapping[str, Any]]) -> list[Finding]:
+    """The findings of a conversation from its events (Rasa's event dicts, as the tracker store
+    and the action server have them), since it (re)started."""
+    messages: list[list[Mapping[str, Any]]] = []
+    screening = False
+    for event in events:
+        kind = event.get("event")
+        if kind in RESETS:
+            messages, screening = [], False
+        elif kind == "user":
+            messages.append((event.get("parse_data") or {}).get("entities") or [])
+        elif kind == "active_loop" and event.get("name") == SCREENING_FORM:
+            screening = True
+    return conversation_findings(messages, screening)
+
+
+def evaluate_findings(findings: Iterable[Finding], rules: RuleSet | None = None) -> Detection:
+    """The flags all findings so far make together (`evaluation.evaluate`), each concept's
+    words labelled with the message they came from, for the audit and the front desk."""
+    present: dict[str, list[str]] = {}
+    for f in findings:
+        where = "the check" if f.turn == 0 else f"message {f.turn}"
+        present.setdefault(f.concept, []).append(f"'{f.words}' ({where})")
+    rules = rules or load_rules()
+    known = {k: tuple(v) for k, v in present.items() if k in rules.concepts}
+    return evaluate(rules, known)
+
+
+def describe(detection: Detection) -> list[str]:
+    """One line per flag: which detector, on which words (for the front-desk record)."""
+    return [f"{f.id} ({f.detector}): {'; '.join(f.evidence)}" for f in detection.flags]

@@ -1,0 +1,55 @@
+"""Evidence across the conversation (headache_core/red_flags/evidence.py), without Rasa."""
+
+from headache_core.red_flags.detector import detect
+from headache_core.red_flags.evidence import (
+    concept_entities,
+    describe,
+    evaluate_findings,
+    findings_in_events,
+)
+
+
+def user(text: str) -> dict:
+    """A user event as the tracker stores it, with the marker's findings for `text`."""
+    return {"event": "user", "text": text,
+            "parse_data": {"entities": concept_entities(detect(text).concepts)}}  # fmt: skip
+
+
+def test_signs_in_separate_messages_make_the_flag_together():
+    events = [user("I've had a high temperature since Tuesday"), user("my neck is really stiff")]
+    assert not detect("my neck is really stiff").flags  # neither message alone
+    detection = evaluate_findings(findings_in_events(events))
+    assert detection.flag_ids == ["fever_neck_stiffness"]
+    assert detection.level == "emergency"
+
+
+def test_the_level_is_the_highest_rule_met():
+    events = [user("I'm 34 weeks pregnant and have a headache"), user("my vision has gone blurry")]
+    detection = evaluate_findings(findings_in_events(events))
+    assert detection.level == "emergency"
+    assert "pre_eclampsia" in detection.flag_ids
+
+
+def test_a_new_session_or_a_restart_clears_the_evidence():
+    for reset in ("session_started", "restart"):
+        events = [user("I've had a fever for two days"), {"event": reset}, user("stiff neck")]
+        assert not evaluate_findings(findings_in_events(events)).flags
+
+
+def test_the_neck_check_supplies_the_headache():
+    pregnant = [user("I'm 30 weeks pregnant")]
+    assert not evaluate_findings(findings_in_events(pregnant)).flags
+    in_check = [{"event": "active_loop", "name": "screening_form"}, *pregnant]
+    assert evaluate_findings(findings_in_events(in_check)).flag_ids == ["pregnancy_postpartum"]
+
+
+def test_denied_signs_add_nothing():
+    events = [user("no fever at all"), user("my neck is stiff from the desk")]
+    assert not evaluate_findings(findings_in_events(events)).flags
+
+
+def test_the_audit_line_names_the_detector_words_and_messages():
+    events = [user("I've had a high temperature since Tuesday"), user("my neck is really stiff")]
+    (line,) = describe(evaluate_findings(findings_in_events(events)))
+    assert line.startswith("fever_neck_stiffness (rules): ")
+    assert "(message 1)" in line and "(message 2)" in line
