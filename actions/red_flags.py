@@ -27,6 +27,7 @@ from actions.triage_outcome import OUTCOME, red_flag_level
 from headache_core.content import select_topic
 from headache_core.messages import render
 from headache_core.question_shape import looks_like_question
+from headache_core.red_flags.after_advice import reply_kind
 from headache_core.red_flags.evaluation import Detection
 from headache_core.red_flags.evidence import describe, evaluate_findings, findings_in_events
 from headache_core.red_flags.rules import LEVELS, load_rules
@@ -186,6 +187,8 @@ class ActionEscalateRedFlag(Action):
         if together:  # what this message adds to what was said before makes a red flag
             flags = list(dict.fromkeys(flags + together))
             return escalate(dispatcher, tracker, flags) + end_form(tracker)
+        if asks_nothing_new(tracker, flags, hints):
+            return keep_advice(dispatcher, tracker)
 
         if intent == "nlu_fallback":
             if not pending:
@@ -236,3 +239,50 @@ class ActionEscalateRedFlag(Action):
         return escalate(dispatcher, tracker, flags, None if flags else "emergency") + end_form(
             tracker
         )
+
+
+def keep_advice(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    """A reply to red-flag advice: what it asks or does first (after_advice.py), then the
+    advice again with its reasons; another question is answered after the advice."""
+    level = red_flag_level(tracker) or "emergency"
+    flags = tracker.get_slot("red_flags") or []
+    intent = latest_intent(tracker)
+    kind = reply_kind(str(tracker.latest_message.get("text") or ""), intent)
+    if kind in ("asks_number", "driving"):
+        send(dispatcher, f"red_flag_after_{kind}_{level}", kind=level)
+    elif kind:
+        send(dispatcher, f"red_flag_after_{kind}", kind=level)
+    elif intent and intent.startswith("ask_") and intent != "ask_when_to_see_doctor":
+        send(dispatcher, "red_flag_after_topic", kind=level)
+        send_advice(dispatcher, level, flags)
+        send_topic_answer(dispatcher, tracker, with_buttons=False, intent=intent)
+        return end_form(tracker)
+    else:
+        send(dispatcher, "red_flag_after_other", kind=level)
+    send_advice(dispatcher, level, flags)
+    return end_form(tracker)
+
+
+def asks_nothing_new(tracker: Tracker, flags: list[str], hints: list[str]) -> bool:
+    """After red-flag advice, a message that names no new flag and hints at none more serious
+    than the advice given: no question about it, the advice stays."""
+    level = red_flag_level(tracker)
+    if level is None or tracker.get_slot("red_flag_pending"):
+        return False
+    advised = set(tracker.get_slot("red_flags") or [])
+    rules = load_rules()
+    higher = [h for h in hints if LEVELS.index(rules.flag(h).level) < LEVELS.index(level)]
+    return set(flags) <= advised and not higher
+
+
+class ActionKeepRedFlagAdvice(Action):
+    """After red-flag advice, every reply keeps the advice and its route
+    (headache_core/red_flags/after_advice.py); `RedFlagEvidencePolicy` predicts it."""
+
+    def name(self) -> str:
+        return "action_keep_red_flag_advice"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        return keep_advice(dispatcher, tracker)

@@ -3,9 +3,11 @@
 Runs after the intent classifier: a detected flag makes the intent `report_emergency_symptoms`
 (confidence 1) with one `red_flag` entity per flag and a `red_flag_level` entity, so the
 escalation rules win over whatever the classifier or an active form expected. A message that
-only hints at a flag ("it came on suddenly") gets a `red_flag_hint` entity and the same intent,
-and the escalation action asks one clarifying question; the classifier's ranking stays below the
-emergency intent, so a question under the hint ("is neck manipulation safe?") is answered too.
+only hints at a flag ("it came on suddenly"), with nothing else to go on, gets a `red_flag_hint`
+entity and the same intent, and the escalation action asks one clarifying question (a hint
+with other red-flag concepts escalates: `evaluation.escalate_first`); the classifier's ranking
+stays below the emergency intent, so a question under the hint ("is neck manipulation safe?") is
+answered too.
 The classifier's own `report_emergency_symptoms` is left as it is: either one escalates.
 Every message also carries the concepts it affirms (`red_flag_concept` entities), the
 conversation's evidence that `RedFlagEvidencePolicy` reads across messages.
@@ -20,7 +22,9 @@ from rasa.shared.nlu.training_data.message import Message
 
 from components.stateless import StatelessComponent
 from headache_core.red_flags.detector import default_detector, detect
+from headache_core.red_flags.evaluation import escalate_first
 from headache_core.red_flags.evidence import concept_entities
+from headache_core.red_flags.rules import load_rules
 
 INTENT_NAME = "report_emergency_symptoms"
 
@@ -41,6 +45,7 @@ class RedFlagMarker(StatelessComponent):
                 continue
             # the doc SpacyNLP made from the same saved pipeline, when there is one
             detection = detect(message.get(SPACY_DOCS[TEXT]) or text)
+            detection = escalate_first(load_rules(), detection)
             # every message's findings, for the conversation's evidence (evidence.py)
             findings = concept_entities(detection.concepts)
             if detection.flags:

@@ -5,9 +5,11 @@
 next, a pregnancy mentioned before the neck check and blurred sight in one of its answers. When
 the findings of the whole conversation meet a flag that has not been advised yet (not in the
 `red_flags` slot), it predicts `action_escalate_red_flag`, which gives the advice and ends any
-form. It outranks the rules (priority 7 > RulePolicy's 6) and, inside a form, the form's own
-continuation (a "no user" prediction, which Rasa's ensemble prefers), because the advice must
-not wait for the next question.
+form. After the advice, each reply to it (what number, "I'll wait", a painkiller, booking a
+physio, another question) gets `action_keep_red_flag_advice`: the advice stays until the person
+has what they need. It outranks the rules (priority 7 > RulePolicy's 6) and, inside a form,
+the form's own continuation (a "no user" prediction, which Rasa's ensemble prefers), because
+the advice must not wait for the next question.
 """
 
 from typing import Any
@@ -17,13 +19,25 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActiveLoop, Restarted, SessionStarted, UserUttered
+from rasa.shared.core.events import (
+    ActionExecuted,
+    ActiveLoop,
+    Restarted,
+    SessionStarted,
+    UserUttered,
+)
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from headache_core.red_flags.evidence import evaluate_findings, findings_in_events
 
 ESCALATE = "action_escalate_red_flag"
+KEEP_ADVICE = "action_keep_red_flag_advice"
+RED_OUTCOMES = ("red_flag_emergency", "red_flag_urgent")
+# Left to their own rules after the advice: a new red flag or a hint (the escalation answers
+# it) and "forget me" with its confirmation (actions/privacy.py).
+OWN_RULES_INTENTS = ("report_emergency_symptoms", "forget_me")
+FORGET_CONFIRMATION = "action_confirm_forget_me"
 
 
 def _event_dicts(tracker: DialogueStateTracker) -> list[dict[str, Any]]:
@@ -38,6 +52,35 @@ def unadvised_flags(tracker: DialogueStateTracker) -> list[str]:
     detection = evaluate_findings(findings_in_events(_event_dicts(tracker)))
     advised = set(tracker.get_slot("red_flags") or [])
     return [f for f in detection.flag_ids if f not in advised]
+
+
+def _action_before_the_message(tracker: DialogueStateTracker) -> str | None:
+    """The last action before the person's latest message (other than listening)."""
+    seen_user = False
+    for event in reversed(tracker.applied_events()):
+        if isinstance(event, UserUttered):
+            if seen_user:
+                return None
+            seen_user = True
+        elif (
+            seen_user
+            and isinstance(event, ActionExecuted)
+            and event.action_name != ACTION_LISTEN_NAME
+        ):
+            return event.action_name
+    return None
+
+
+def stays_with_the_advice(tracker: DialogueStateTracker) -> bool:
+    """Red-flag advice was given, and this message is a reply to it: what number, playing it
+    down, putting it off, a painkiller, driving, booking, another question, thanks."""
+    if tracker.get_slot("triage_outcome") not in RED_OUTCOMES:
+        return False
+    if tracker.get_slot("red_flag_pending"):  # a clarifying question waits for its answer
+        return False
+    if (tracker.latest_message.intent or {}).get("name") in OWN_RULES_INTENTS:
+        return False
+    return _action_before_the_message(tracker) != FORGET_CONFIRMATION
 
 
 @DefaultV1Recipe.register(
@@ -66,13 +109,19 @@ class RedFlagEvidencePolicy(Policy):
         probabilities = self._default_predictions(domain)
         if ESCALATE not in domain.action_names_or_texts:
             return self._prediction(probabilities)
-        if tracker.latest_action_name == ESCALATE and tracker.active_loop_name is None:
+        if tracker.latest_action_name in (ESCALATE, KEEP_ADVICE) and not tracker.active_loop_name:
             # the advice is the whole reply: wait for the person (whatever the intent was)
             probabilities[domain.index_for_action(ACTION_LISTEN_NAME)] = 1.0
             return self._prediction(probabilities)
-        if tracker.latest_action_name != ACTION_LISTEN_NAME or not unadvised_flags(tracker):
+        if tracker.latest_action_name != ACTION_LISTEN_NAME:
             return self._prediction(probabilities)
-        probabilities[domain.index_for_action(ESCALATE)] = 1.0
+        if unadvised_flags(tracker):
+            chosen = ESCALATE
+        elif stays_with_the_advice(tracker):
+            chosen = KEEP_ADVICE
+        else:
+            return self._prediction(probabilities)
+        probabilities[domain.index_for_action(chosen)] = 1.0
         return self._prediction(
             probabilities, is_no_user_prediction=tracker.active_loop_name is not None
         )

@@ -18,7 +18,7 @@ from typing import NamedTuple
 QUESTION_START_RE = re.compile(
     r"^\W*(?:(?:so|but|and|then|well|also|um|erm|hmm|like)\W+)*"
     r"(what|what'?s|whats|why|whys|how|hows|where|"
-    r"when(?!\s+(i|i'?m|i'?ve|i'?d|my|we|we'?re|it|it'?s)\b)|"
+    r"when(?!\s+(i|i'?m|i'?ve|i'?d|my|we|we'?re|it|it'?s|she|he|they|her|his|our|their)\b)|"
     r"who|which|is|isnt|are|arent|am|was|can|could|does|doesnt|do|dont|did|didnt|should|shall|"
     r"will|would|tell me|explain)\b",
     re.I,

@@ -336,10 +336,12 @@ async def test_an_unclear_reply_to_a_clarifying_question_gets_the_question_again
     assert ("Do you have any of these now?" in said) is (pending == "unnamed")
 
 
-async def test_an_unclear_message_after_red_flag_advice_is_unclear(dispatcher):
+async def test_an_unclear_message_after_red_flag_advice_keeps_the_advice(dispatcher):
     tracker = make_tracker("nlu_fallback", slots={"triage_outcome": "red_flag_urgent"})
     assert await ActionEscalateRedFlag().run(dispatcher, tracker, DOMAIN) == []
-    assert "not sure I understood" in texts(dispatcher)
+    said = texts(dispatcher)
+    assert "not sure I understood" not in said
+    assert "see a doctor today" in said and "111" in said
 
 
 async def test_education_after_a_red_flag_offers_no_screening_or_booking(dispatcher):

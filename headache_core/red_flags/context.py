@@ -3,15 +3,22 @@
 After Chapman et al.'s NegEx (2001) and its ConText extension (history, hypothetical): cue
 phrases before (or after) a concept, within its clause, change its meaning. The clause ends at
 sentence ends, at termination cues ("but", "now") and at a comma that starts a new clause
-("no fever, my neck is stiff"). Deliberately narrow: a wrongly ignored red flag is worse than a
+("no fever, my neck is stiff"). A question that names nobody (no "my", "she", "we"...) only asks
+about a concept. Deliberately narrow: a wrongly ignored red flag is worse than a
 false alarm, so "can't" is not a negation cue ("I can't lift my arm" is a symptom).
 """
 
+import re
 from dataclasses import dataclass
 
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
+# A later sentence that says the asked-about thing happened ("is neck manipulation safe? i had
+# it done yesterday"): the question was about the person after all.
+HAD_IT_RE = re.compile(
+    r"\b(had|got|did|done|have had|'ve had)\s+(it|that|this|one)\b|\bit done\b", re.I
+)
 NEGATION_WINDOW_BEFORE = 6
 NEGATION_WINDOW_AFTER = 4
 CLAUSE_STARTERS = {"my", "i", "he", "she", "it", "his", "her", "we", "they", "the", "but", "now",
@@ -79,5 +86,17 @@ class ContextCues:
             negated=before("negation_before", NEGATION_WINDOW_BEFORE)
             or after("negation_after", NEGATION_WINDOW_AFTER),
             historical=within("history"),
-            hypothetical=before("hypothetical"),
+            hypothetical=before("hypothetical") or self._asks_about_nobody(span, cues),
         )
+
+    @staticmethod
+    def _asks_about_nobody(span: Span, cues: dict[str, list[tuple[int, int]]]) -> bool:
+        """A question that names no one ("is a stiff neck with a fever always meningitis?",
+        "how do you do the glass test?") asks about the concept; "is it normal that my face is
+        drooping?" names the person and still counts."""
+        sent = span.sent
+        if not sent.text.rstrip().endswith("?"):  # terse reports drop the subject: "can't see"
+            return False
+        if HAD_IT_RE.search(span.doc[sent.end :].text):  # "is it safe? i had it done..."
+            return False
+        return not any(s >= sent.start and e <= sent.end for s, e in cues.get("personal", []))

@@ -3,6 +3,7 @@
 Concepts are matched with a spaCy Matcher (phrases from the YAML, by lemma), each match is
 checked for negation, distant history and hypotheticals, and flags fire when all concepts of
 one of their lines are present in the message (across sentences too): `evaluation.py`.
+The sentence encoder (`encoder.py`) adds the concepts it hears by meaning that no phrase matched.
 """
 
 __all__ = ["Detection", "FlagHit", "Hint", "RedFlagDetector", "default_detector", "detect"]
@@ -17,6 +18,7 @@ from headache_core.age import find_age
 from headache_core.nlp.pipeline import load_pipeline
 from headache_core.nlp.safe import spacy_safe
 from headache_core.red_flags.context import ContextCues
+from headache_core.red_flags.encoder import EncoderDetector, default_encoder_detector
 from headache_core.red_flags.evaluation import Detection, FlagHit, Hint, evaluate
 from headache_core.red_flags.phrases import compile_phrase
 from headache_core.red_flags.rules import RuleSet, load_rules
@@ -25,9 +27,12 @@ COMPUTED_CHECKS = {"age_at_least_50": lambda doc: (find_age(doc.text) or 0) >= 5
 
 
 class RedFlagDetector:
-    def __init__(self, nlp: Language, rules: RuleSet) -> None:
+    def __init__(
+        self, nlp: Language, rules: RuleSet, encoder: "EncoderDetector | None" = None
+    ) -> None:
         self.nlp = nlp
         self.rules = rules
+        self.encoder = encoder
         self.cues = ContextCues(nlp, rules.cues)
         self.matcher = Matcher(nlp.vocab)
         lemmatizer = nlp.get_pipe("lowercase_lemmatizer")
@@ -65,6 +70,9 @@ class RedFlagDetector:
         for concept in self.rules.concepts.values():
             if concept.computed and COMPUTED_CHECKS[concept.computed](doc):
                 present.setdefault(concept.id, []).append(concept.computed)
+        if self.encoder is not None:  # what the rules' phrases missed, by meaning
+            for concept, words in self.encoder.concepts(doc.text).items():
+                present.setdefault(concept, []).extend(words)
         return {k: tuple(dict.fromkeys(v)) for k, v in present.items()}
 
     def detect_doc(self, doc: Doc) -> Detection:
@@ -76,7 +84,7 @@ class RedFlagDetector:
 
 @lru_cache(maxsize=1)
 def default_detector() -> RedFlagDetector:
-    return RedFlagDetector(load_pipeline(), load_rules())
+    return RedFlagDetector(load_pipeline(), load_rules(), default_encoder_detector())
 
 
 def detect(text_or_doc: str | Doc) -> Detection:

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 
 from headache_core.red_flags.rules import FLAG_PREFIX, LEVELS, RuleSet
 
+ENCODER_MARK = "≈"  # evidence words the sentence encoder (encoder.py) found, not a phrase rule
+
 
 @dataclass(frozen=True)
 class FlagHit:
@@ -54,21 +56,30 @@ def _holds(name: str, present: dict, fired: dict) -> bool:
     return name in present
 
 
+def _by(evidence: tuple[str, ...]) -> str:
+    """Which detector found a flag's words: "rules", "encoder" or both."""
+    marks = {ENCODER_MARK in w for w in evidence}
+    return {frozenset({True}): "encoder", frozenset({True, False}): "rules+encoder"}.get(
+        frozenset(marks), "rules"
+    )
+
+
 def evaluate(rules: RuleSet, present: dict[str, tuple[str, ...]]) -> Detection:
-    """The flags whose `when` lines the present concepts meet (every concept of one line), most
-    serious first; with none, the hints whose concepts are all present."""
+    """The flags whose `when` lines the present concepts meet (every concept of one line) and
+    none of whose `unless` concepts is present, most serious first; with none, the hints whose
+    concepts are all present."""
     fired: dict[str, FlagHit] = {}
     changed = True
     while changed:  # flags may depend on flags ("flag:giant_cell_arteritis")
         changed = False
         for flag in rules.flags:
-            if flag.id in fired:
+            if flag.id in fired or any(c in present for c in flag.unless):
                 continue
             for line in flag.when:
                 if all(_holds(name, present, fired) for name in line):
                     evidence = tuple(w for n in line if n in present for w in present[n])
                     fired[flag.id] = FlagHit(
-                        flag.id, flag.level, flag.reason, flag.source, evidence
+                        flag.id, flag.level, flag.reason, flag.source, evidence, _by(evidence)
                     )
                     changed = True
                     break
@@ -77,8 +88,31 @@ def evaluate(rules: RuleSet, present: dict[str, tuple[str, ...]]) -> Detection:
         hints = tuple(
             Hint(f.id, f.clarify)
             for f in rules.flags
-            if f.hint and all(_holds(n, present, fired) for n in f.hint)
+            if f.hint
+            and all(_holds(n, present, fired) for n in f.hint)
+            and not any(c in present for c in f.unless)
         )
     order = {f.id: i for i, f in enumerate(rules.flags)}
     flags = sorted(fired.values(), key=lambda h: (LEVELS.index(h.level), order[h.id]))
     return Detection(tuple(flags), hints, dict(present))
+
+
+# Escalate first (issue 25): a clarifying question only for one genuinely ambiguous cue with
+# nothing else. A hint escalates at its flag's level when other red-flag concepts come with it
+# (the intent classifier's own reading is not enough: alone it raised 45% false alarms).
+GENERIC_CONCEPTS = frozenset({"headache", "neck_pain", "age_50_plus"})
+
+
+def escalate_first(rules: RuleSet, detection: Detection) -> Detection:
+    """`detection` with its hints made flags unless a hint is the one cue said."""
+    if detection.flags or not detection.hints:
+        return detection
+    hinted = {c for h in detection.hints for c in rules.flag(h.flag_id).hint}
+    if not set(detection.concepts) - hinted - GENERIC_CONCEPTS:
+        return detection
+    flags = []
+    for hint in detection.hints:
+        flag = rules.flag(hint.flag_id)
+        words = tuple(w for c in flag.hint for w in detection.concepts.get(c, ()))
+        flags.append(FlagHit(flag.id, flag.level, flag.reason, flag.source, words, _by(words)))
+    return Detection(tuple(flags), (), detection.concepts)

@@ -10,7 +10,9 @@ from headache_core import KNOWLEDGE_DIR
 
 RED_FLAGS_FILE = KNOWLEDGE_DIR / "red_flags.yml"
 LEVELS = ("emergency", "urgent")  # most serious first
-CUE_KINDS = ("negation_before", "negation_after", "history", "hypothetical", "termination")
+CUE_KINDS = (
+    "negation_before", "negation_after", "history", "hypothetical", "termination", "personal"
+)  # fmt: skip
 COMPUTED = ("age_at_least_50",)
 FLAG_PREFIX = "flag:"
 
@@ -37,6 +39,7 @@ class Flag:
     when: tuple[tuple[str, ...], ...]
     hint: tuple[str, ...] = ()
     clarify: str = ""
+    unless: tuple[str, ...] = ()  # concepts that take the flag back ("the same for years")
 
 
 @dataclass(frozen=True)
@@ -68,7 +71,10 @@ def _flag(raw: dict, concepts: dict[str, Concept], flag_ids: set[str]) -> Flag:
             raise RedFlagFileError(f"flag {flag_id}: '{key}' is missing")
     if raw["level"] not in LEVELS:
         raise RedFlagFileError(f"flag {flag_id}: level must be one of {LEVELS}")
-    lines = tuple(tuple(line) for line in raw["when"]) + (tuple(raw.get("hint") or ()),)
+    lines = tuple(tuple(line) for line in raw["when"]) + (
+        tuple(raw.get("hint") or ()),
+        tuple(raw.get("unless") or ()),
+    )
     for name in (n for line in lines for n in line):
         known = (
             name[len(FLAG_PREFIX) :] in flag_ids
@@ -87,6 +93,7 @@ def _flag(raw: dict, concepts: dict[str, Concept], flag_ids: set[str]) -> Flag:
         when=tuple(tuple(line) for line in raw["when"]),
         hint=tuple(raw.get("hint") or ()),
         clarify=str(raw.get("clarify") or ""),
+        unless=tuple(raw.get("unless") or ()),
     )
 
 

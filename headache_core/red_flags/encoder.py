@@ -1,0 +1,152 @@
+"""The second red-flag detector: concepts by meaning, not by the words a rule names.
+
+The phrase rules of `knowledge/red_flags.yml` catch what their authors thought to write; people
+word things otherwise ("the left side of her face has gone saggy", "water falls out of my mouth
+when I drink"). This detector cuts a message into clauses, encodes each with the sentence
+encoder (headache_core/nlp/sentence_encoder.py) and compares it with clinicians' exemplars of
+each concept (`knowledge/red_flag_exemplars.yml`) and with negatives (everyday phrases, denials,
+questions). A clause counts as a concept when its nearest exemplar is one of that concept's,
+close enough (`threshold`) and clearly closer than the nearest negative (`margin`). Its
+concepts join the rules' concepts, and the rules' `when` lines decide the flags: one home for
+what makes a flag, whichever detector heard the words.
+
+A clause the person denies, asks about, puts in the past or in someone's what-if does not count:
+the cue words are the rules' own (`context` in red_flags.yml).
+"""
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import yaml
+
+from headache_core import KNOWLEDGE_DIR
+from headache_core.nlp.sentence_encoder import SentenceEncoder, load_encoder
+from headache_core.question_shape import opens_like_question
+from headache_core.red_flags.evaluation import ENCODER_MARK
+from headache_core.red_flags.rules import RuleSet, load_rules
+
+EXEMPLARS_FILE = KNOWLEDGE_DIR / "red_flag_exemplars.yml"
+# Calibrated on 2026-12-06 (docs/red-flag-encoder.md): the lowest similarity at which the
+# team's negatives and the 3,760 non-emergency NLU examples stay under 1% false concepts.
+THRESHOLD = 0.72
+MARGIN = 0.04
+MIN_WORDS = 2
+SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\n+")
+CLAUSE_BREAK = re.compile(
+    r"\s*(?:,|;|\.|!|\?|\s-\s|\b(?:but|and|plus|also|although|though|while|whereas|then|so)\b)\s*",
+    re.I,
+)
+
+
+class ExemplarFileError(ValueError):
+    """The exemplar file is malformed; the message names the concept."""
+
+
+@dataclass(frozen=True)
+class Exemplars:
+    version: str
+    texts: tuple[str, ...]
+    labels: tuple[str | None, ...]  # the concept of each text; None: a negative
+    thresholds: dict[str, float]  # concepts that need a closer match than THRESHOLD
+
+
+def load_exemplars(path: Path = EXEMPLARS_FILE, rules: RuleSet | None = None) -> Exemplars:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    known = (rules or load_rules()).concepts
+    texts: list[str] = []
+    labels: list[str | None] = []
+    thresholds: dict[str, float] = {}
+    for concept, raw in data["concepts"].items():
+        if "threshold" in raw:
+            thresholds[concept] = float(raw["threshold"])
+        if concept not in known:
+            raise ExemplarFileError(f"concept {concept}: not a concept of red_flags.yml")
+        if not raw.get("source"):
+            raise ExemplarFileError(f"concept {concept}: 'source' is missing")
+        for text in raw.get("exemplars") or []:
+            if not isinstance(text, str):
+                raise ExemplarFileError(f"concept {concept}: {text!r} is not text; quote it")
+            texts.append(text)
+            labels.append(concept)
+    for text in data["negatives"]["exemplars"]:
+        if not isinstance(text, str):
+            raise ExemplarFileError(f"negatives: {text!r} is not text; quote it")
+        texts.append(text)
+        labels.append(None)
+    return Exemplars(str(data["exemplars_version"]), tuple(texts), tuple(labels), thresholds)
+
+
+def _cue_pattern(rules: RuleSet) -> re.Pattern:
+    """Any negation, history or question cue of the rules, as whole words."""
+    cues = [*rules.cues["negation_before"], *rules.cues["history"], *rules.cues["hypothetical"]]
+    words = sorted({c.lower() for c in cues}, key=len, reverse=True)
+    return re.compile(r"(?<![\w'])(" + "|".join(re.escape(w) for w in words) + r")(?![\w'])", re.I)
+
+
+def units(text: str) -> list[tuple[str, bool]]:
+    """The sentences of a message and their clauses (each of at least MIN_WORDS words), with
+    whether each is a question: one that opens like a question, or the last clause of a
+    sentence that ends with a question mark ("my neck is stiff, is that meningitis?")."""
+    found: dict[str, bool] = {}
+    for sentence in SENTENCE_END.split(text or ""):
+        sentence = sentence.strip()
+        asked = sentence.endswith("?")
+        if len(sentence.split()) >= MIN_WORDS:
+            found.setdefault(sentence, opens_like_question(sentence))
+        clauses = [c.strip() for c in CLAUSE_BREAK.split(sentence) if c and c.strip()]
+        for i, clause in enumerate(clauses):
+            if len(clause.split()) >= MIN_WORDS and clause != sentence:
+                last = i == len(clauses) - 1
+                found.setdefault(clause, opens_like_question(clause) or (asked and last))
+    return list(found.items())
+
+
+class EncoderDetector:
+    def __init__(
+        self,
+        encoder: SentenceEncoder,
+        exemplars: Exemplars,
+        rules: RuleSet,
+        threshold: float = THRESHOLD,
+        margin: float = MARGIN,
+    ) -> None:
+        self.encoder = encoder
+        self.exemplars = exemplars
+        self.matrix = encoder.encode(list(exemplars.texts))
+        self.positive = np.array([label is not None for label in exemplars.labels])
+        self.cues = _cue_pattern(rules)
+        self.threshold, self.margin = threshold, margin
+
+    def counts(self, unit: str, question: bool) -> bool:
+        """A clause the person affirms: not a question, not denied, past or a what-if."""
+        return not question and not self.cues.search(unit)
+
+    def concepts(self, text: str) -> dict[str, tuple[str, ...]]:
+        """{concept: evidence} for the clauses of `text` that mean a concept."""
+        kept = [u for u, question in units(text) if self.counts(u, question)]
+        if not kept:
+            return {}
+        similarity = self.encoder.encode(kept) @ self.matrix.T
+        found: dict[str, list[str]] = {}
+        for unit, row in zip(kept, similarity, strict=True):
+            best = int(row.argmax())
+            label = self.exemplars.labels[best]
+            if label is None or row[best] < self.exemplars.thresholds.get(label, self.threshold):
+                continue
+            nearest_negative = float(row[~self.positive].max()) if (~self.positive).any() else -1
+            if row[best] - nearest_negative < self.margin:
+                continue
+            exemplar = self.exemplars.texts[best]
+            found.setdefault(label, []).append(
+                f"{ENCODER_MARK} '{unit}' (like '{exemplar}', {row[best]:.2f})"
+            )
+        return {k: tuple(v) for k, v in found.items()}
+
+
+@lru_cache(maxsize=1)
+def default_encoder_detector() -> EncoderDetector:
+    rules = load_rules()
+    return EncoderDetector(load_encoder(), load_exemplars(rules=rules), rules)

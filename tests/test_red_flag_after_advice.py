@@ -1,0 +1,87 @@
+"""After red-flag advice, every reply keeps the advice and its route (issue 25)."""
+
+import pytest
+
+from actions.red_flags import ActionEscalateRedFlag, ActionKeepRedFlagAdvice
+from headache_core.red_flags.after_advice import reply_kind
+from tests.conftest import make_tracker
+
+EMERGENCY = {"triage_outcome": "red_flag_emergency", "red_flags": ["neurological_deficit"]}
+URGENT = {"triage_outcome": "red_flag_urgent", "red_flags": ["giant_cell_arteritis"]}
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("what number do i ring", "asks_number"),
+        ("is it 111 or 999?", "asks_number"),
+        ("where do I take her", "asks_number"),
+        ("can I drive myself there?", "driving"),
+        ("can't I just take some paracetamol", "painkiller"),
+        ("I'll call them after my shift", "delays"),
+        ("let me lie down for an hour first", "delays"),
+        ("she seems fine now though", "plays_down"),
+        ("it's probably nothing", "plays_down"),
+        ("could I just book in with the physio instead", "booking"),
+        ("ok thanks", None),
+        ("what stretches help?", None),
+    ],
+)
+def test_what_a_reply_to_the_advice_does(text, kind):
+    assert reply_kind(text) == kind
+
+
+def said(dispatcher) -> str:
+    return " ".join(m.get("text") or "" for m in dispatcher.messages)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "first"),
+    [
+        ("what number do I call?", "ask_clinic_info", "Call 999 now for an ambulance"),
+        ("can I drive myself?", "ask_clinic_info", "don't drive yourself"),
+        ("can't I just take ibuprofen", "ask_self_care", "painkiller may dull the pain"),
+        ("I'll ring them in the morning", "affirm", "please don't wait"),
+        ("he seems fine now", "affirm", "can ease and then come back"),
+        ("can you book me with a physio instead", "book_appointment", "not the right first step"),
+        ("ok bye", "goodbye", "signs that need a doctor"),
+    ],
+)
+async def test_every_reply_keeps_the_emergency_advice(dispatcher, text, intent, first):
+    tracker = make_tracker(intent, text=text, slots=EMERGENCY)
+    await ActionKeepRedFlagAdvice().run(dispatcher, tracker, {})
+    reply = said(dispatcher)
+    assert reply.startswith(first) or first in dispatcher.messages[0]["text"]
+    assert "Please call 999 now or go to A&E" in reply
+    assert "stroke" in reply  # the reason names what was said
+
+
+async def test_the_urgent_route_is_given_for_an_urgent_flag(dispatcher):
+    tracker = make_tracker("ask_clinic_info", text="who do I call?", slots=URGENT)
+    await ActionKeepRedFlagAdvice().run(dispatcher, tracker, {})
+    reply = said(dispatcher)
+    assert "111" in reply and "GP" in reply
+
+
+async def test_another_question_is_answered_after_the_advice(dispatcher):
+    tracker = make_tracker("ask_posture", text="how should I sit at my desk", slots=EMERGENCY)
+    await ActionKeepRedFlagAdvice().run(dispatcher, tracker, {})
+    texts = [m.get("text") or "" for m in dispatcher.messages]
+    advice = next(i for i, t in enumerate(texts) if "call 999" in t)
+    assert advice < len(texts) - 1  # the answer comes after the advice
+    assert not any(m.get("buttons") for m in dispatcher.messages[: advice + 1])
+
+
+async def test_a_hint_after_advice_at_that_level_gets_no_question(dispatcher):
+    hint = [{"entity": "red_flag_hint", "value": "thunderclap_onset"}]
+    tracker = make_tracker("report_emergency_symptoms", hint, "it came on suddenly", EMERGENCY)
+    await ActionEscalateRedFlag().run(dispatcher, tracker, {})
+    reply = said(dispatcher)
+    assert "quick question" not in reply and "Please call 999 now" in reply
+
+
+async def test_a_more_serious_hint_after_urgent_advice_is_still_asked(dispatcher):
+    hint = [{"entity": "red_flag_hint", "value": "thunderclap_onset"}]
+    tracker = make_tracker("report_emergency_symptoms", hint, "it came on suddenly", URGENT)
+    await ActionEscalateRedFlag().run(dispatcher, tracker, {})
+    assert "within about a minute" in said(dispatcher)
