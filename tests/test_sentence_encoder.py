@@ -60,3 +60,18 @@ def test_the_pins_are_the_upstream_files():
 def test_loading_a_folder_without_the_encoder_says_how_to_get_it(tmp_path):
     with pytest.raises(PinnedFilesUnavailable, match="make spacy"):
         SentenceEncoder.load(tmp_path)
+
+
+def test_a_text_seen_lately_is_not_encoded_again(encoder, monkeypatch):
+    calls = []
+    original = SentenceEncoder.encode_one
+
+    def counting(self, text):
+        calls.append(text)
+        return original(self, text)
+
+    monkeypatch.setattr(SentenceEncoder, "encode_one", counting)
+    first = encoder.encode(["my neck is stiff today", "it hurts when I turn"])
+    again = encoder.encode(["it hurts when I turn", "my neck is stiff today"])
+    assert calls.count("my neck is stiff today") <= 1 and calls.count("it hurts when I turn") <= 1
+    assert (again[::-1] == first).all()

@@ -19,7 +19,7 @@ holds vectors computed with transformers' BertModel). The shipped tokenizer pads
 import argparse
 import logging
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -49,6 +49,7 @@ LAYERS = 6
 HEADS = 12
 MAX_TOKENS = 128  # the tokenizer's own truncation (the model was trained on 128)
 LAYER_NORM_EPS = 1e-12
+CACHE_SIZE = 4096  # clauses (1.5 KB each)
 
 
 def fetch(directory: Path = DEFAULT_DIR) -> Path:
@@ -84,6 +85,7 @@ class SentenceEncoder:
 
     tokenizer: Tokenizer
     weights: dict[str, np.ndarray]
+    cache: dict[str, np.ndarray] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def load(cls, directory: Path = DEFAULT_DIR) -> "SentenceEncoder":
@@ -142,10 +144,20 @@ class SentenceEncoder:
         return vector / max(float(np.linalg.norm(vector)), 1e-12)
 
     def encode(self, texts: list[str]) -> np.ndarray:
-        """One row per text."""
+        """One row per text; a text seen lately is not encoded again (the neck check reads all
+        its answers so far at every answer, and a clause recurs across a conversation)."""
         if not texts:
             return np.zeros((0, self.dimensions), dtype=np.float32)
-        return np.stack([self.encode_one(t) for t in texts]).astype(np.float32)
+        rows = []
+        for text in texts:
+            row = self.cache.get(text)
+            if row is None:
+                row = self.encode_one(text).astype(np.float32)
+                if len(self.cache) >= CACHE_SIZE:
+                    self.cache.pop(next(iter(self.cache)))  # the oldest
+                self.cache[text] = row
+            rows.append(row)
+        return np.stack(rows)
 
     @property
     def dimensions(self) -> int:
