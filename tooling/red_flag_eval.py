@@ -15,6 +15,16 @@ import yaml
 from headache_core.red_flags.detector import default_detector
 
 
+def text_of(item: dict) -> str:
+    """A case's words as one text: a message, messages in turn, or screening answers (the
+    conversation-level evidence judges them together in the assistant; here, the detector)."""
+    if "text" in item:
+        return str(item["text"])
+    if "turns" in item:
+        return " ".join(str(t) for t in item["turns"])
+    return "I have headaches. " + " ".join(f"{v}." for v in item["screening"].values())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("corpus", type=Path)
@@ -25,7 +35,7 @@ def main() -> None:
     found = {"emergency": [0, 0], "urgent": [0, 0]}
     details = []
     for case in corpus.get("cases", []):
-        detection = detector.detect(case["text"])
+        detection = detector.detect(text_of(case))
         wanted = ("emergency",) if case["level"] == "emergency" else ("emergency", "urgent")
         found[case["level"]][1] += 1
         if detection.level in wanted:
@@ -33,7 +43,7 @@ def main() -> None:
         else:
             details.append(("MISSED" if not detection.flags else "UNDER", case, detection))
     negatives = corpus.get("negatives", [])
-    alarms = [(n, detector.detect(n["text"])) for n in negatives]
+    alarms = [(n, detector.detect(text_of(n))) for n in negatives]
     alarms = [(n, d) for n, d in alarms if d.flags]
     for level, (hit, total) in found.items():
         print(f"{level}: {hit}/{total} ({hit / total:.1%})" if total else f"{level}: none")
