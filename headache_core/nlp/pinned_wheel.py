@@ -7,12 +7,15 @@ checks each against its pin and moves them into place together, so a changed upl
 build instead of changing what the assistant understands.
 """
 
+import argparse
 import hashlib
+import logging
 import shutil
 import subprocess
 import sys
 import tempfile
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 
@@ -68,3 +71,15 @@ def fetch(requirement: str, files: dict[str, tuple[str, str]], directory: Path) 
         for name, _ in files.values():
             shutil.move(str(staged / name), directory / name)
     return directory
+
+
+def cli(doc: str, fetch_into: Callable[[Path], Path], default_dir: Path) -> None:
+    """`python -m <module> [--dir DIR]`: fetch a module's pinned files, a clear error if not."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--dir", type=Path, default=default_dir)
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    try:
+        print(fetch_into(args.dir))
+    except PinnedFilesUnavailable as error:
+        sys.exit(f"error: {error}")

