@@ -48,6 +48,7 @@ HEADS = 12
 MAX_TOKENS = 128  # the tokenizer's own truncation (the model was trained on 128)
 LAYER_NORM_EPS = 1e-12
 CACHE_SIZE = 4096  # clauses (1.5 KB each)
+BATCH = 64  # texts a pass (the exemplars at start-up come in batches)
 
 
 def fetch(directory: Path = DEFAULT_DIR) -> Path:
@@ -96,6 +97,9 @@ class SentenceEncoder:
         tokenizer.enable_truncation(MAX_TOKENS)
         raw = load_file(str(directory / "model.safetensors"))
         weights = {k.removeprefix("bert."): v.astype(np.float32) for k, v in raw.items()}
+        for name in [k for k in weights if k.startswith("encoder.") and k.endswith(".weight")]:
+            if weights[name].ndim == 2:  # dense layers, stored (out, in): kept as (in, out)
+                weights[name] = np.ascontiguousarray(weights[name].T)  # x @ W.T is 10x slower
         return cls(tokenizer, weights)
 
     def _w(self, name: str) -> np.ndarray:
@@ -103,30 +107,47 @@ class SentenceEncoder:
 
     def encode_one(self, text: str) -> np.ndarray:
         """The sentence vector of one text (384 numbers, length 1)."""
-        ids = np.array(self.tokenizer.encode(text or "").ids, dtype=np.int64)
+        return self._forward([text])[0]
+
+    def _forward(self, texts: list[str]) -> np.ndarray:
+        """Sentence vectors of texts in one batch: the pass streams all 85 MB of weights from
+        memory once, whatever the batch, so a message's clauses go together. Shorter texts are
+        padded and masked out of attention and of the mean."""
+        encoded = [self.tokenizer.encode(t or "").ids for t in texts]
+        length = max(len(ids) for ids in encoded)
+        ids = np.zeros((len(texts), length), dtype=np.int64)
+        mask = np.zeros((len(texts), length), dtype=np.float32)
+        for row, token_ids in enumerate(encoded):
+            ids[row, : len(token_ids)] = token_ids
+            mask[row, : len(token_ids)] = 1.0
         x = (
             self._w("embeddings.word_embeddings.weight")[ids]
-            + self._w("embeddings.position_embeddings.weight")[: len(ids)]
+            + self._w("embeddings.position_embeddings.weight")[:length]
             + self._w("embeddings.token_type_embeddings.weight")[0]
         )
         x = _layer_norm(
             x, self._w("embeddings.LayerNorm.weight"), self._w("embeddings.LayerNorm.bias")
         )
-        size = x.shape[1] // HEADS
+        batch, size = len(texts), x.shape[-1] // HEADS
+        hidden_mask = (1.0 - mask)[:, None, None, :] * -1e9  # no attention to padding
         for i in range(LAYERS):
             p = f"encoder.layer.{i}."
 
             def dense(h: np.ndarray, name: str, p: str = p) -> np.ndarray:
-                return h @ self._w(f"{p}{name}.weight").T + self._w(f"{p}{name}.bias")
+                # one 2-D product: numpy multiplies a 3-D array batch by batch, far slower
+                weight = self._w(f"{p}{name}.weight")
+                flat = h.reshape(-1, h.shape[-1]) @ weight + self._w(f"{p}{name}.bias")
+                return flat.reshape(*h.shape[:-1], weight.shape[1])
 
-            heads = [
-                dense(x, f"attention.self.{n}").reshape(len(ids), HEADS, size).transpose(1, 0, 2)
+            q, k, v = (
+                dense(x, f"attention.self.{n}").reshape(batch, length, HEADS, size)
+                .transpose(0, 2, 1, 3)
                 for n in ("query", "key", "value")
-            ]
-            scores = heads[0] @ heads[1].transpose(0, 2, 1) / np.sqrt(size)
+            )  # fmt: skip
+            scores = q @ k.transpose(0, 1, 3, 2) / np.sqrt(size) + hidden_mask
             scores = np.exp(scores - scores.max(-1, keepdims=True))
             scores /= scores.sum(-1, keepdims=True)
-            context = (scores @ heads[2]).transpose(1, 0, 2).reshape(len(ids), -1)
+            context = (scores @ v).transpose(0, 2, 1, 3).reshape(batch, length, -1)
             x = _layer_norm(
                 dense(context, "attention.output.dense") + x,
                 self._w(f"{p}attention.output.LayerNorm.weight"),
@@ -138,24 +159,24 @@ class SentenceEncoder:
                 self._w(f"{p}output.LayerNorm.weight"),
                 self._w(f"{p}output.LayerNorm.bias"),
             )
-        vector = x.mean(axis=0)
-        return vector / max(float(np.linalg.norm(vector)), 1e-12)
+        vectors = (x * mask[:, :, None]).sum(axis=1) / mask.sum(axis=1, keepdims=True)
+        norms = np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+        return (vectors / norms).astype(np.float32)
 
     def encode(self, texts: list[str]) -> np.ndarray:
-        """One row per text; a text seen lately is not encoded again (the neck check reads all
-        its answers so far at every answer, and a clause recurs across a conversation)."""
+        """One row per text, the new ones in one batch; a text seen lately is not encoded again
+        (the neck check reads all its answers so far at every answer, and a clause recurs
+        across a conversation)."""
         if not texts:
             return np.zeros((0, self.dimensions), dtype=np.float32)
-        rows = []
-        for text in texts:
-            row = self.cache.get(text)
-            if row is None:
-                row = self.encode_one(text).astype(np.float32)
+        new = [t for t in dict.fromkeys(texts) if t not in self.cache]
+        for start in range(0, len(new), BATCH):
+            chunk = new[start : start + BATCH]
+            for text, row in zip(chunk, self._forward(chunk), strict=True):
                 if len(self.cache) >= CACHE_SIZE:
                     self.cache.pop(next(iter(self.cache)))  # the oldest
                 self.cache[text] = row
-            rows.append(row)
-        return np.stack(rows)
+        return np.stack([self.cache[t] for t in texts])
 
     @property
     def dimensions(self) -> int:
