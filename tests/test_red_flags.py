@@ -325,3 +325,27 @@ def test_every_phrase_said_plainly_is_found(concept):
     except "confusing" once matched "confused" too, as words match any ending."""
     silenced = [p for p in concept.phrases if concept.id not in detect(_plainly(p)).concepts]
     assert not silenced
+
+
+@pytest.mark.parametrize(
+    ("question", "hint"),
+    [
+        ("is a stiff neck with a fever always meningitis?", None),
+        ("how do you do the glass test for a rash?", None),
+        ("is neck manipulation safe?", "cervical_artery_dissection"),  # asked, not escalated
+    ],
+)
+def test_a_question_that_names_nobody_raises_no_flag(question, hint):
+    detection = detect(question)
+    assert not detection.flags
+    assert [h.flag_id for h in detection.hints] == ([hint] if hint else [])
+
+
+def test_a_question_that_names_the_person_still_counts():
+    assert detect("is it normal that my face is drooping?").flag_ids == ["neurological_deficit"]
+    assert (
+        "cervical_artery_dissection"
+        in detect(
+            "is neck manipulation safe? i had it done yesterday and now i have a terrible headache"
+        ).flag_ids
+    )

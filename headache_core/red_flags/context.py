@@ -3,9 +3,10 @@
 After Chapman et al.'s NegEx (2001) and its ConText extension (history, hypothetical): cue
 phrases before (or after) a concept, within its clause, change its meaning. The clause ends at
 sentence ends, at termination cues ("but", "now") and at a comma that starts a new clause
-("no fever, my neck is stiff"). A question that names nobody (no "my", "she", "we"...) only asks
-about a concept. Deliberately narrow: a wrongly ignored red flag is worse than a
-false alarm, so "can't" is not a negation cue ("I can't lift my arm" is a symptom).
+("no fever, my neck is stiff"). A question that names nobody (no "my", "she", "we"...) asks
+about a concept: it may bring a clarifying question, never a flag. Deliberately narrow: a
+wrongly ignored red flag is worse than a false alarm, so "can't" is not a negation cue ("I can't
+lift my arm" is a symptom).
 """
 
 import re
@@ -30,6 +31,7 @@ class ConceptContext:
     negated: bool = False
     historical: bool = False
     hypothetical: bool = False
+    asked_generally: bool = False  # in a question that names nobody: a hint at most
 
 
 class ContextCues:
@@ -86,7 +88,8 @@ class ContextCues:
             negated=before("negation_before", NEGATION_WINDOW_BEFORE)
             or after("negation_after", NEGATION_WINDOW_AFTER),
             historical=within("history"),
-            hypothetical=before("hypothetical") or self._asks_about_nobody(span, cues),
+            hypothetical=before("hypothetical"),
+            asked_generally=self._asks_about_nobody(span, cues),
         )
 
     @staticmethod

@@ -51,11 +51,16 @@ class RedFlagDetector:
 
     def present_concepts(self, doc: Doc) -> dict[str, tuple[str, ...]]:
         """Concepts the person affirms: not denied, not long past, not only asked about."""
+        return self.concepts(doc)[0]
+
+    def concepts(self, doc: Doc) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
+        """(present concepts, concepts asked about in a question that names nobody)."""
         cues = self.cues.find(doc)
         excluded: dict[str, list[tuple[int, int]]] = {}
         for match_id, start, end in self.excluded(doc):
             excluded.setdefault(self.nlp.vocab.strings[match_id], []).append((start, end))
         present: dict[str, list[str]] = {}
+        asked: dict[str, list[str]] = {}
         for match_id, start, end in self.matcher(doc):
             concept = self.rules.concepts[self.nlp.vocab.strings[match_id]]
             if any(s < end and start < e for s, e in excluded.get(concept.id, [])):
@@ -63,6 +68,9 @@ class RedFlagDetector:
             span = doc[start:end]
             context = self.cues.context(doc, span, cues)
             if context.negated or context.hypothetical:
+                continue
+            if context.asked_generally:
+                asked.setdefault(concept.id, []).append(span.text)
                 continue
             if context.historical and not concept.past_counts:
                 continue
@@ -73,10 +81,14 @@ class RedFlagDetector:
         if self.encoder is not None:  # what the rules' phrases missed, by meaning
             for concept, words in self.encoder.concepts(doc.text).items():
                 present.setdefault(concept, []).extend(words)
-        return {k: tuple(dict.fromkeys(v)) for k, v in present.items()}
+        return (
+            {k: tuple(dict.fromkeys(v)) for k, v in present.items()},
+            {k: tuple(v) for k, v in asked.items()},
+        )
 
     def detect_doc(self, doc: Doc) -> Detection:
-        return evaluate(self.rules, self.present_concepts(doc))
+        present, asked = self.concepts(doc)
+        return evaluate(self.rules, present, asked)
 
     def detect(self, text: str) -> Detection:
         return self.detect_doc(self.nlp(spacy_safe(text)))

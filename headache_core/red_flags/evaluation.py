@@ -64,10 +64,15 @@ def _by(evidence: tuple[str, ...]) -> str:
     )
 
 
-def evaluate(rules: RuleSet, present: dict[str, tuple[str, ...]]) -> Detection:
+def evaluate(
+    rules: RuleSet,
+    present: dict[str, tuple[str, ...]],
+    asked: dict[str, tuple[str, ...]] | None = None,
+) -> Detection:
     """The flags whose `when` lines the present concepts meet (every concept of one line) and
     none of whose `unless` concepts is present, most serious first; with none, the hints whose
-    concepts are all present."""
+    concepts are all present or `asked` about ("is neck manipulation safe?" asks the flag's
+    clarifying question, it raises no flag)."""
     fired: dict[str, FlagHit] = {}
     changed = True
     while changed:  # flags may depend on flags ("flag:giant_cell_arteritis")
@@ -89,7 +94,7 @@ def evaluate(rules: RuleSet, present: dict[str, tuple[str, ...]]) -> Detection:
             Hint(f.id, f.clarify)
             for f in rules.flags
             if f.hint
-            and all(_holds(n, present, fired) for n in f.hint)
+            and all(_holds(n, {**(asked or {}), **present}, fired) for n in f.hint)
             and not any(c in present for c in f.unless)
         )
     order = {f.id: i for i, f in enumerate(rules.flags)}
