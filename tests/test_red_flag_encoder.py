@@ -69,3 +69,10 @@ def test_an_unknown_concept_is_refused(tmp_path):
     )
     with pytest.raises(ExemplarFileError, match="nosuch"):
         load_exemplars(path)
+
+
+def test_neck_pressure_that_brings_on_the_headache_is_not_exertion():
+    """A neck-headache sign (Sjaastad I a2), read as exertion by the encoder before."""
+    text = "when my partner presses on the back of my neck it sets off my usual headache"
+    assert "valsalva_triggered" not in detect(text).flag_ids
+    assert "valsalva_triggered" in detect("my head pounds when I lift weights at the gym").flag_ids
