@@ -82,6 +82,11 @@ def dispatcher() -> CollectingDispatcher:
     return CollectingDispatcher()
 
 
+def said(dispatcher: CollectingDispatcher) -> str:
+    """Everything an action sent, as one text."""
+    return " ".join(m.get("text") or "" for m in dispatcher.messages)
+
+
 class Assistant:
     """A REST client for the running assistant started by the `assistant` fixture."""
 

@@ -16,12 +16,9 @@ from actions.session import ActionSessionStart
 from actions.small_talk import ActionAcknowledgeSmallTalk
 from headache_core.content import topic_by_id
 from tests.conftest import ROOT, make_tracker
+from tests.conftest import said as texts
 
 DOMAIN: dict = {}
-
-
-def texts(dispatcher) -> str:
-    return " ".join(m.get("text") or "" for m in dispatcher.messages)
 
 
 async def test_session_start_sends_disclaimer_with_emergency_number(dispatcher):

@@ -22,7 +22,7 @@ from actions.session import ActionSessionStart
 from headache_core.clinic import OpeningStatus
 from headache_core.handoff.booking import FrontDeskQueue
 from headache_core.handoff.store import HandoffStore
-from tests.conftest import ROOT
+from tests.conftest import ROOT, said
 
 DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text())
 FILLED = {
@@ -62,10 +62,6 @@ def tracker_for(
 async def validate(dispatcher, slot: str, text: str, **kwargs) -> dict[str, Any]:
     events = await ValidateHandoffForm().run(dispatcher, tracker_for(slot, text, **kwargs), DOMAIN)
     return {e["name"]: e["value"] for e in events if e["event"] == "slot"}
-
-
-def said(dispatcher) -> str:
-    return " ".join(m.get("text") or "" for m in dispatcher.messages)
 
 
 def stored(sender: str) -> list:

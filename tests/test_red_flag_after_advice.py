@@ -4,7 +4,7 @@ import pytest
 
 from actions.red_flags import ActionEscalateRedFlag, ActionKeepRedFlagAdvice
 from headache_core.red_flags.after_advice import reply_kind
-from tests.conftest import make_tracker
+from tests.conftest import make_tracker, said
 
 EMERGENCY = {"triage_outcome": "red_flag_emergency", "red_flags": ["neurological_deficit"]}
 URGENT = {"triage_outcome": "red_flag_urgent", "red_flags": ["giant_cell_arteritis"]}
@@ -29,10 +29,6 @@ URGENT = {"triage_outcome": "red_flag_urgent", "red_flags": ["giant_cell_arterit
 )
 def test_what_a_reply_to_the_advice_does(text, kind):
     assert reply_kind(text) == kind
-
-
-def said(dispatcher) -> str:
-    return " ".join(m.get("text") or "" for m in dispatcher.messages)
 
 
 @pytest.mark.parametrize(

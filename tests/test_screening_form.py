@@ -9,7 +9,7 @@ from rasa_sdk import Tracker
 from actions.forms import FAILURES_SLOT
 from actions.screening import ASK_ACTIONS, ActionConcludeScreening, ValidateScreeningForm
 from headache_core.screening.questions import ORDER
-from tests.conftest import ROOT
+from tests.conftest import ROOT, said
 
 DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text())
 
@@ -41,10 +41,6 @@ async def validate(dispatcher, slot: str, text: str, **kwargs) -> dict[str, Any]
         dispatcher, form_tracker(slot, text, **kwargs), DOMAIN
     )
     return {e["name"]: e["value"] for e in events if e["event"] == "slot"}
-
-
-def said(dispatcher) -> str:
-    return " ".join(m.get("text") or "" for m in dispatcher.messages)
 
 
 @pytest.mark.parametrize(

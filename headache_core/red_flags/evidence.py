@@ -30,17 +30,16 @@ class Finding:
     concept: str
     words: str
     turn: int  # which of the person's messages (1 = the first)
-    detector: str = "rules"
 
 
-def concept_entities(concepts: Mapping[str, Iterable[str]], detector: str = "rules") -> list[dict]:
-    """One message's findings as NLU entities (what the marker adds to the message)."""
+def concept_entities(concepts: Mapping[str, Iterable[str]]) -> list[dict]:
+    """One message's findings as NLU entities (what the marker adds to the message); words the
+    sentence encoder found carry its mark (evaluation.ENCODER_MARK), which says the detector."""
     return [
         {
             "entity": CONCEPT_ENTITY,
             "value": concept,
             "words": " / ".join(words),
-            "detector": detector,
             "extractor": "RedFlagMarker",
         }  # fmt: skip
         for concept, words in concepts.items()
@@ -50,7 +49,7 @@ def concept_entities(concepts: Mapping[str, Iterable[str]], detector: str = "rul
 def findings_of(turn: int, entities: Iterable[Mapping[str, Any]]) -> list[Finding]:
     """The findings a message's entities carry."""
     return [
-        Finding(str(e["value"]), str(e.get("words") or ""), turn, str(e.get("detector") or "rules"))
+        Finding(str(e["value"]), str(e.get("words") or ""), turn)
         for e in entities
         if e.get("entity") == CONCEPT_ENTITY and isinstance(e.get("value"), str)
     ]
