@@ -31,6 +31,7 @@ from actions.replies import send, send_reply
 from actions.tracker_entities import entities_by_label
 from actions.triage_outcome import red_flag_level
 from headache_core.messages import render
+from headache_core.red_flags.evidence import CONCEPT_ENTITY
 from headache_core.red_flags.rules import load_rules
 from headache_core.screening.answers import NOT_SURE, READERS, read_red_flag_check
 from headache_core.screening.explain import SUMMARY_LABELS, outcome_replies, summary
@@ -69,6 +70,16 @@ SIDE_WORDS = {"left": "left", "right": "right", "one_side": "one", "both": "both
 
 def _words(tracker: Tracker) -> dict[str, str]:
     return dict(tracker.get_slot(WORDS) or {})
+
+
+UNCHANGED = "unchanged_pattern"  # knowledge/red_flags.yml: "the same headaches for years"
+
+
+def _describes_a_sign(tracker: Tracker, slot: str) -> bool:
+    """The latest message describes one of the signs a checklist question lists."""
+    said = entities_by_label(tracker).get(CONCEPT_ENTITY, set())
+    # "my dad had a tumour, my headaches are the same as always": taken back, as the flags are
+    return bool(said & set(load_questions()[slot].signs)) and UNCHANGED not in said
 
 
 def _clarify_question(flag_id: str) -> str:
@@ -214,6 +225,8 @@ class ValidateScreeningForm(CountingFormValidationAction):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         answer = read_red_flag_check(one_line(value))
+        if answer is None and _describes_a_sign(tracker, "red_flag_history"):
+            answer = "yes"  # "they're worst first thing in the morning" is a yes to the list
         result = {"red_flag_history": answer, WORDS: _words(tracker) | {"red_flag_history": value}}
         if answer == "yes":
             return self._exit_red_flag(dispatcher, tracker, "red_flag_history", "yes", [], "urgent")
@@ -234,10 +247,13 @@ class ValidateScreeningForm(CountingFormValidationAction):
         if answer == "yes":
             return self._exit_red_flag(dispatcher, tracker, "red_flag_clarify", "yes", flags, level)
         if answer == NOT_SURE and level == "emergency":
-            # not named as present, so not in `red_flags`: checked today, to be safe
+            # Part of an emergency sign was said and the rest cannot be ruled out: the emergency
+            # route (issue 25: over-triage is acceptable, under-triage is not). Not named as
+            # present, so not in `red_flags`.
             return self._exit_red_flag(
-                dispatcher, tracker, "red_flag_clarify", NOT_SURE, [], "urgent", "red_flag_unsure"
-            )
+                dispatcher, tracker, "red_flag_clarify", NOT_SURE, [], "emergency",
+                "red_flag_unsure_emergency",
+            )  # fmt: skip
         if answer is None:
             return {"red_flag_clarify": None}
         result = {

@@ -24,6 +24,7 @@ from rasa.shared.core.events import (
     ActiveLoop,
     Restarted,
     SessionStarted,
+    UserUtteranceReverted,
     UserUttered,
 )
 from rasa.shared.core.generator import TrackerWithCachedStates
@@ -42,9 +43,23 @@ FORGET_CONFIRMATION = "action_confirm_forget_me"
 
 def _event_dicts(tracker: DialogueStateTracker) -> list[dict[str, Any]]:
     """The events the evidence reads, as the action server sees them (the rest are skipped:
-    converting every event of a long conversation at each message would cost for nothing)."""
+    converting every event of a long conversation at each message would cost for nothing).
+
+    From `tracker.events`, not `applied_events()`: for featurization Rasa folds a form's happy
+    path, dropping the person's answers to it, and every answer is evidence. A message the
+    person took back (`UserUtteranceReverted`) is dropped, as Rasa does."""
     wanted = (UserUttered, ActiveLoop, SessionStarted, Restarted)
-    return [e.as_dict() for e in tracker.applied_events() if isinstance(e, wanted)]
+    kept: list[Any] = []
+    for event in tracker.events:
+        if isinstance(event, UserUtteranceReverted):
+            last_user = next(
+                (i for i in range(len(kept) - 1, -1, -1) if isinstance(kept[i], UserUttered)), None
+            )
+            if last_user is not None:
+                del kept[last_user]
+        elif isinstance(event, wanted):
+            kept.append(event)
+    return [e.as_dict() for e in kept]
 
 
 def unadvised_flags(tracker: DialogueStateTracker) -> list[str]:

@@ -46,3 +46,15 @@ def test_something_said_before_the_check_counts_with_its_answers(assistant):
     reply = talk.say("my hands and face have puffed up since yesterday")
     assert talk.slots()["triage_outcome"] == "red_flag_emergency", reply
     assert "999" in reply
+
+
+def test_signs_given_while_a_checklist_waits_add_up(assistant):
+    # Rasa folds a form's answers out of `applied_events()`; the evidence reads them all
+    talk = Conversation(assistant, "evidence")
+    talk.say(START)
+    talk.say("no, none of those")
+    assert talk.slots()["requested_slot"] == "red_flag_history"
+    talk.say("my right eye is really red and sore")
+    reply = talk.say("and lights have rainbow rings round them")
+    assert talk.slots()["triage_outcome"] == "red_flag_emergency", reply
+    assert "acute_glaucoma" in talk.slots()["red_flags"]

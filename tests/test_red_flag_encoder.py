@@ -2,7 +2,7 @@
 
 import pytest
 
-from headache_core.red_flags.detector import detect
+from headache_core.red_flags.detector import default_detector, detect
 from headache_core.red_flags.encoder import (
     ExemplarFileError,
     default_encoder_detector,
@@ -76,3 +76,11 @@ def test_neck_pressure_that_brings_on_the_headache_is_not_exertion():
     text = "when my partner presses on the back of my neck it sets off my usual headache"
     assert "valsalva_triggered" not in detect(text).flag_ids
     assert "valsalva_triggered" in detect("my head pounds when I lift weights at the gym").flag_ids
+
+
+def test_a_concepts_except_words_hold_for_meaning_too():
+    # the encoder hears "had a baby" in this clause; the pregnancy concept's `except` says a
+    # birth months ago is past the 6-week window, for the encoder as for the phrases
+    text = "Had my baby 8 months ago and since going back to work I've got neck headaches"
+    assert "pregnancy" not in default_detector().present_concepts(default_detector().nlp(text))
+    assert "pregnancy_postpartum" in detect("had my baby 3 weeks ago, headaches since").flag_ids

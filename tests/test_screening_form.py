@@ -194,12 +194,22 @@ async def test_no_to_the_clarifying_question_goes_on_and_is_not_asked_again(disp
     assert slots["requested_slot"] != "red_flag_clarify"
 
 
-async def test_not_sure_about_an_emergency_sign_is_checked_today(dispatcher):
+async def test_not_sure_about_an_emergency_sign_gets_the_emergency_route(dispatcher):
     slots = await validate(
         dispatcher, "red_flag_clarify", "not sure", slots={"red_flag_pending": "thunderclap_onset"}
     )
-    assert slots["triage_outcome"] == "red_flag_urgent"
-    assert "safest to be checked" in said(dispatcher)
+    assert slots["triage_outcome"] == "red_flag_emergency"
+    assert "safest to be seen now" in said(dispatcher)
+    assert "999" in said(dispatcher)
+
+
+async def test_not_sure_about_an_urgent_sign_is_noted_for_the_gp(dispatcher):
+    slots = await validate(
+        dispatcher, "red_flag_clarify", "not sure",
+        slots={"red_flag_pending": "new_headache_over_50", "screening_answers": {"age": "55"}},
+    )  # fmt: skip
+    assert slots.get("triage_outcome") is None
+    assert slots["screening_unsure"] and slots["red_flag_pending"] is None
 
 
 async def test_the_conclusion_explains_the_outcome_and_keeps_a_summary(dispatcher):
@@ -241,3 +251,26 @@ async def test_a_stopped_screening_sets_no_outcome(dispatcher):
     events = await ActionConcludeScreening().run(dispatcher, tracker, DOMAIN)
     assert "triage_outcome" not in {e["name"] for e in events}
     assert "check my headache" in said(dispatcher).lower()
+
+
+async def test_a_sign_described_in_answer_to_the_checklist_is_a_yes(dispatcher):
+    worse_on_coughing = [{"entity": "red_flag_concept", "value": "valsalva_trigger"}]
+    slots = await validate(
+        dispatcher, "red_flag_history", "coughing sets it off every time",
+        entities=worse_on_coughing,
+    )  # fmt: skip
+    assert slots["triage_outcome"] == "red_flag_urgent"
+    plain_headache = [{"entity": "red_flag_concept", "value": "headache"}]
+    slots = await validate(
+        dispatcher, "red_flag_history", "my headache is at the back", entities=plain_headache
+    )
+    assert slots["red_flag_history"] is None  # not an answer: asked again
+
+
+def test_every_checklist_sign_is_a_red_flag_concept():
+    from headache_core.red_flags.rules import load_rules
+    from headache_core.screening.questions import load_questions
+
+    concepts = set(load_rules().concepts)
+    signs = {s for q in load_questions().values() for s in q.signs}
+    assert signs and signs <= concepts, signs - concepts

@@ -21,9 +21,14 @@ from headache_core.red_flags.context import ContextCues
 from headache_core.red_flags.encoder import EncoderDetector, default_encoder_detector
 from headache_core.red_flags.evaluation import Detection, FlagHit, Hint, evaluate
 from headache_core.red_flags.phrases import compile_phrase
+from headache_core.red_flags.readings import blood_pressure_high, gestation_written
 from headache_core.red_flags.rules import RuleSet, load_rules
 
-COMPUTED_CHECKS = {"age_at_least_50": lambda doc: (find_age(doc.text) or 0) >= 50}
+COMPUTED_CHECKS = {
+    "age_at_least_50": lambda doc: (find_age(doc.text) or 0) >= 50,
+    "blood_pressure_high": lambda doc: blood_pressure_high(doc.text),
+    "gestation_written": lambda doc: gestation_written(doc.text),
+}
 
 
 class RedFlagDetector:
@@ -79,8 +84,11 @@ class RedFlagDetector:
             if concept.computed and COMPUTED_CHECKS[concept.computed](doc):
                 present.setdefault(concept.id, []).append(concept.computed)
         if self.encoder is not None:  # what the rules' phrases missed, by meaning
-            for concept, words in self.encoder.concepts(doc.text).items():
-                present.setdefault(concept, []).extend(words)
+            for concept, clause, words in self.encoder.hits(doc.text):
+                # a concept's `except` words hold for meaning too: "had my baby 8 months ago"
+                if any(doc[s:e].text in clause for s, e in excluded.get(concept, [])):
+                    continue
+                present.setdefault(concept, []).append(words)
         return (
             {k: tuple(dict.fromkeys(v)) for k, v in present.items()},
             {k: tuple(v) for k, v in asked.items()},

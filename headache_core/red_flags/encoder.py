@@ -126,11 +126,18 @@ class EncoderDetector:
 
     def concepts(self, text: str) -> dict[str, tuple[str, ...]]:
         """{concept: evidence} for the clauses of `text` that mean a concept."""
+        found: dict[str, list[str]] = {}
+        for label, _unit, evidence in self.hits(text):
+            found.setdefault(label, []).append(evidence)
+        return {k: tuple(v) for k, v in found.items()}
+
+    def hits(self, text: str) -> list[tuple[str, str, str]]:
+        """(concept, clause, evidence) for each clause of `text` that means a concept."""
         kept = [u for u, question in units(text) if self.counts(u, question)]
         if not kept:
-            return {}
+            return []
         similarity = self.encoder.encode(kept) @ self.matrix.T
-        found: dict[str, list[str]] = {}
+        found: list[tuple[str, str, str]] = []
         for unit, row in zip(kept, similarity, strict=True):
             best = int(row.argmax())
             label = self.exemplars.labels[best]
@@ -140,10 +147,9 @@ class EncoderDetector:
             if row[best] - nearest_negative < self.margin:
                 continue
             exemplar = self.exemplars.texts[best]
-            found.setdefault(label, []).append(
-                f"{ENCODER_MARK} '{unit}' (like '{exemplar}', {row[best]:.2f})"
-            )
-        return {k: tuple(v) for k, v in found.items()}
+            evidence = f"{ENCODER_MARK} '{unit}' (like '{exemplar}', {row[best]:.2f})"
+            found.append((label, unit, evidence))
+        return found
 
 
 @lru_cache(maxsize=1)

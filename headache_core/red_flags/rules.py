@@ -13,7 +13,7 @@ LEVELS = ("emergency", "urgent")  # most serious first
 CUE_KINDS = (
     "negation_before", "negation_after", "history", "hypothetical", "termination", "personal"
 )  # fmt: skip
-COMPUTED = ("age_at_least_50",)
+COMPUTED = ("age_at_least_50", "blood_pressure_high", "gestation_written")
 FLAG_PREFIX = "flag:"
 
 

@@ -37,6 +37,8 @@ class Question:
     source: str
     why: str = ""  # why it is asked, for "why do you need that?"
     means: str = ""  # what it asks, in other words, for "what do you mean?"
+    # red-flag concepts (knowledge/red_flags.yml) whose description answers this checklist "yes"
+    signs: tuple[str, ...] = ()
 
     def explanation(self) -> str:
         """What "what do you mean?" gets: the question in other words, else its example."""
@@ -67,6 +69,7 @@ def parse_questions(
             q["source"],
             " ".join(str(q.get("why") or "").split()),
             " ".join(str(q.get("means") or "").split()),
+            tuple(q.get("signs") or ()),
         )
     absent = set(required) - set(questions)
     if absent:
