@@ -15,7 +15,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export RASA_TELEMETRY_ENABLED ?= false
 
 .PHONY: help install spacy train run shell validate lint format test test-unit test-server \
-        test-stories bench bench-load safety lock clean browser migrate widget audit retention \
+        test-stories bench bench-load safety understanding lock clean browser migrate widget audit retention \
         nginx cluster-up cluster-down
 
 help:
@@ -28,6 +28,7 @@ help:
 	@echo "make bench     benchmark against a stock 'rasa init' assistant (bench/results.md)"
 	@echo "make bench-load  concurrent realistic conversations: one replica, stock, cluster"
 	@echo "make safety    every red-flag, follow-up and vignette set against the assistant"
+	@echo "make understanding  blind intent and out-of-domain sets against the assistant"
 	@echo "make lock      re-pin requirements.lock from requirements.in"
 	@echo "make migrate   create or upgrade the handoff store (DATABASE_URL, default SQLite)"
 	@echo "make widget    build the website chat widget (webapp/static/widget.js) with npm"
@@ -162,6 +163,11 @@ bench: train
 # starts its own assistant unless SAFETY_URL names a running one.
 safety: train widget
 	$(PY) -m tooling.safety $(if $(SAFETY_URL),--url $(SAFETY_URL) --token "$$RASA_API_TOKEN")
+
+# Blind intent and out-of-domain sets (tests/nlu/blind): macro-F1, out of scope, side effects,
+# small talk (bench/understanding.md); starts its own assistant unless SAFETY_URL names one.
+understanding: train widget
+	$(PY) -m tooling.understanding $(if $(SAFETY_URL),--url $(SAFETY_URL) --token "$$RASA_API_TOKEN")
 
 # One replica and the stock baseline always; the cluster when `tooling/cluster.py` can start it.
 bench-load: train widget

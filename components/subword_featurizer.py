@@ -9,66 +9,38 @@ archive; their content is pinned by hash, so the path names one table.
 
 import logging
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 import numpy as np
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.constants import FEATURIZER_CLASS_ALIAS, TOKENS_NAMES
-from rasa.nlu.featurizers.dense_featurizer.dense_featurizer import DenseFeaturizer
 from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, FEATURE_TYPE_SEQUENCE, TEXT
 from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
-from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from headache_core.nlp.subword_vectors import DEFAULT_DIR, REPO_ROOT, load_vectors
+from components.folder_featurizer import FolderFeaturizer
+from headache_core.nlp.subword_vectors import DEFAULT_DIR, load_vectors
 
 logger = logging.getLogger(__name__)
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
-class SubwordVectorFeaturizer(DenseFeaturizer, GraphComponent):
+class SubwordVectorFeaturizer(FolderFeaturizer):
     """Adds each message's subword-vector average as dense text features."""
 
-    @staticmethod
-    def get_default_config() -> dict[str, Any]:
-        return {
-            **DenseFeaturizer.get_default_config(),
-            "path": str(DEFAULT_DIR.relative_to(REPO_ROOT)),
-        }
+    DEFAULT_DIR = DEFAULT_DIR
+    WHAT = "vectors"
 
     def __init__(self, config: dict[str, Any], name: str) -> None:
-        super().__init__(name, config)
-        self.vectors = load_vectors(str(Path(self._config["path"]).resolve()))
+        super().__init__(config, name)
+        self.vectors = load_vectors(self.folder)
         # each cached word is 1 KB: a few thousand cover what patients say, typos bounded
         self._token_vector = lru_cache(maxsize=4096)(self.vectors.mean_vector)
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> GraphComponent:
-        return cls(config, execution_context.node_name)
-
-    @classmethod
-    def validate_config(cls, config: dict[str, Any]) -> None:
-        if not isinstance(config.get("path"), str) or not config["path"]:
-            raise ValueError("SubwordVectorFeaturizer needs `path`: the folder of the vectors")
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             self._set_features(message)
         return messages
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        self.process(training_data.training_examples)
-        return training_data
 
     def _set_features(self, message: Message) -> None:
         """Every message with text gets the sentence row (the classifier needs the same columns

@@ -73,7 +73,12 @@ def stop_words(language: str) -> frozenset[str]:
     return frozenset(module.STOP_WORDS)
 
 
-ENGLISH = stop_words("en")
+# Chat English counts as English: "u ok hun" and "hi hi, how's things" are not Dutch or Polish.
+CHAT_ENGLISH = frozenset(
+    {"u", "r", "ur", "ok", "okay", "hun", "hi", "hiya", "hey", "lol", "pls", "plz", "thx", "ty",
+     "ya", "yeah", "yep", "nope", "things", "cheers"}
+)  # fmt: skip
+ENGLISH = stop_words("en") | CHAT_ENGLISH
 # Other languages patients may write in, by their commonest words (spaCy's stop-word lists).
 OTHER_LANGUAGES = tuple(stop_words(lang) for lang in ("es", "fr", "de", "it", "pt", "nl", "pl"))
 

@@ -40,6 +40,8 @@ def test_problem_is_named(raw, problem):
         "Café opening hours?",
         "45",
         "100%",
+        "u ok hun",  # chat English, not Dutch
+        "hi hi, how's things",
     ],
 )
 def test_ordinary_messages_pass_unchanged(text):

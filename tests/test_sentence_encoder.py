@@ -75,3 +75,12 @@ def test_a_text_seen_lately_is_not_encoded_again(encoder, monkeypatch):
     again = encoder.encode(["it hurts when I turn", "my neck is stiff today"])
     assert calls.count("my neck is stiff today") <= 1 and calls.count("it hurts when I turn") <= 1
     assert (again[::-1] == first).all()
+
+
+def test_more_new_texts_than_the_cache_holds_are_all_returned(encoder, monkeypatch):
+    # training encodes every example at once; the first ones leave the cache before the end
+    monkeypatch.setattr("headache_core.nlp.sentence_encoder.CACHE_SIZE", 3)
+    texts = ["one stiff neck", "two sore temples", "three tight shoulders", "four long days"]
+    together = encoder.encode(texts)
+    assert together.shape == (4, encoder.dimensions)
+    assert np.allclose(together[0], encoder.encode(["one stiff neck"])[0], atol=1e-5)

@@ -29,13 +29,15 @@ import urllib.parse
 import urllib.request
 import uuid
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
+T = TypeVar("T")
 SET_DIRS = (ROOT / "tests" / "red_flags", ROOT / "tests" / "red_flags" / "blind",
             ROOT / "tests" / "screening")  # fmt: skip
 RED = ("red_flag_emergency", "red_flag_urgent")
@@ -356,6 +358,26 @@ def run_sets(bot: Bot, sets: list, workers: int, out_dir: Path) -> tuple[list, b
     return results, broken
 
 
+def against_assistant(
+    url: str | None, token: str, ports: tuple[int, int, int], run_dir: Path,
+    work: Callable[[str], T],
+) -> T:  # fmt: skip
+    """`work(url)` against the assistant at `url`, or against one started on `ports` (Rasa,
+    actions, web app) with the current model, stopped afterwards."""
+    if url:
+        return work(url)
+    from tooling.stack import Ports, Stack
+    from tooling.train import ensure_model
+
+    rasa, actions, web = ports
+    with Stack(
+        model=ensure_model(), ports=Ports(rasa=rasa, actions=actions, web=web), token=token,
+        run_dir=run_dir,
+    ) as stack:  # fmt: skip
+        stack.wait_ready(timeout=240)
+        return work(stack.rasa_url)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawTextHelpFormatter
@@ -372,16 +394,10 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     out_dir = ROOT / "run" / "safety"
     started = time.monotonic()
-    if args.url:
-        results, broken = run_sets(Bot(args.url, args.token), sets, args.workers, out_dir)
-    else:
-        from tooling.stack import Ports, Stack
-        from tooling.train import ensure_model
-
-        ports = Ports(rasa=25005, actions=25055, web=28080)
-        with Stack(model=ensure_model(), ports=ports, token=args.token, run_dir=out_dir) as stack:
-            stack.wait_ready(timeout=240)
-            results, broken = run_sets(Bot(stack.rasa_url, args.token), sets, args.workers, out_dir)
+    results, broken = against_assistant(
+        args.url, args.token, (25005, 25055, 28080), out_dir,
+        lambda url: run_sets(Bot(url, args.token), sets, args.workers, out_dir),
+    )  # fmt: skip
     if not args.only:
         args.report.write_text(report(results, time.monotonic() - started) + "\n")
         print(f"report: {args.report.relative_to(ROOT)}")

@@ -169,14 +169,16 @@ class SentenceEncoder:
         across a conversation)."""
         if not texts:
             return np.zeros((0, self.dimensions), dtype=np.float32)
-        new = [t for t in dict.fromkeys(texts) if t not in self.cache]
+        rows = {t: self.cache[t] for t in dict.fromkeys(texts) if t in self.cache}
+        new = [t for t in dict.fromkeys(texts) if t not in rows]
         for start in range(0, len(new), BATCH):
             chunk = new[start : start + BATCH]
             for text, row in zip(chunk, self._forward(chunk), strict=True):
                 if len(self.cache) >= CACHE_SIZE:
                     self.cache.pop(next(iter(self.cache)))  # the oldest
-                self.cache[text] = row
-        return np.stack([self.cache[t] for t in texts])
+                self.cache[text] = rows[text] = row
+        # from `rows`, not the cache: more new texts than the cache holds push out the first
+        return np.stack([rows[t] for t in texts])
 
     @property
     def dimensions(self) -> int:
