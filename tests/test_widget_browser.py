@@ -1,8 +1,10 @@
 """The website widget in real headless Chromium, talking to the running assistant over Rasa's
 socketio channel: the demo page, a conversation with buttons, a screening to its outcome card,
 history after a reload and on another page, a lost connection, the emergency message, keyboard-only
-use, axe-core, small screens and zoom. Screenshots go to run/test-artifacts/."""
+use, axe-core, small screens and zoom; where the conversation is kept (data-storage), clearing it,
+and the welcome's buttons on a phone. Screenshots go to run/test-artifacts/."""
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -27,6 +29,16 @@ CLICK = {
     "other_symptoms": "No, nothing else",
 }
 EMERGENCY = "worst headache of my life, came on in seconds"
+WELCOME = ["Why my neck hurts my head", "Check my headache", "Book an appointment"]
+# What a widget before data-storage left in localStorage: a recent conversation with this server
+OLD_CONVERSATION = """(text) => {
+    const url = new URL(document.querySelector("script[data-server-url]").dataset.serverUrl);
+    const server = url.origin + url.pathname.replace(/\\/+$/, "");
+    const id = "a".repeat(32);
+    const entries = [{id: "1", from: "user", text, status: "delivered"}];
+    localStorage.setItem(`clinic-chat:session:${server}`, id);
+    localStorage.setItem(`clinic-chat:history:${id}`, JSON.stringify({savedAt: Date.now(), entries}));
+}"""
 
 
 @pytest.fixture(scope="module")
@@ -77,12 +89,18 @@ class Chat:
         self.expect(self.users.last).to_contain_text(title)
         self.settle(before)
 
-    def session_id(self) -> str:
+    def stored(self, area: str = "sessionStorage") -> dict[str, str]:
+        """The widget's keys in localStorage or sessionStorage, with their values."""
         return self.page.evaluate(
-            """() => Object.keys(localStorage)
-                .filter((k) => k.startsWith("clinic-chat:session:"))
-                .map((k) => localStorage.getItem(k))[0]"""
+            """(area) => Object.fromEntries(Object.keys(window[area])
+                .filter((k) => k.startsWith("clinic-chat:"))
+                .map((k) => [k, window[area].getItem(k)]))""",
+            area,
         )
+
+    def session_id(self, area: str = "sessionStorage") -> str:
+        [found] = [v for k, v in self.stored(area).items() if k.startswith("clinic-chat:session:")]
+        return found
 
     def slots(self) -> dict[str, Any]:
         return self.assistant.tracker(self.session_id())["slots"]
@@ -137,6 +155,7 @@ def test_greet_click_a_button_and_screen_to_the_outcome_card_then_reload(chat):
 
     # a quick reply: its title becomes the user's message, its set goes away
     chat.click("Check my headache")
+    assert chat.said() == ["hello", "/start_screening"]  # the button's payload, not its title
     chat.expect(chat.log.get_by_role("button", name="Book an appointment")).to_have_count(0)
     chat.expect(chat.bots.last).to_contain_text("safety question")
 
@@ -195,9 +214,9 @@ def test_a_conversation_left_for_a_day_starts_afresh(chat):
     chat.page.evaluate(
         """(session) => {
             const key = `clinic-chat:history:${session}`;
-            const record = JSON.parse(localStorage.getItem(key));
+            const record = JSON.parse(sessionStorage.getItem(key));
             record.savedAt = Date.now() - 25 * 60 * 60 * 1000;
-            localStorage.setItem(key, JSON.stringify(record));
+            sessionStorage.setItem(key, JSON.stringify(record));
         }""",
         first,
     )
@@ -205,24 +224,31 @@ def test_a_conversation_left_for_a_day_starts_afresh(chat):
     chat.expect(chat.box).to_be_visible()
     chat.expect(chat.users).to_have_count(0)
     assert chat.session_id() != first
-    assert chat.page.evaluate(f"() => localStorage.getItem('clinic-chat:history:{first}')") is None
+    assert f"clinic-chat:history:{first}" not in chat.stored()
 
 
-def test_one_tag_on_any_page_and_a_too_light_colour_falls_back(chat):
-    """The tag as a clinic would paste it into its own page, with a colour white text cannot be
-    read on: the widget keeps its default. (No conversation here: Chromium does not let a page
-    it did not load from the network reach a loopback server.)"""
+def own_page(chat: Chat, attributes: str, page: Any = None) -> None:
+    """The tag as a clinic would paste it into its own page (at /other of the web app's origin).
+    No conversation there: Chromium does not let a page it did not load from the network reach
+    a loopback server."""
     web = chat.assistant.web_url
     tag = (
         f'<script src="{web}/static/widget.js" data-server-url="{chat.assistant.rasa_url}" '
-        'data-clinic-name="Other Street Physio" data-primary-color="#ffff66" '
-        'data-greeting="Hi from the other clinic." defer></script>'
+        f"{attributes} defer></script>"
     )
     html = f'<!doctype html><html lang="en"><title>Other</title><main><h1>Other</h1></main>{tag}'
-    chat.page.route(
-        f"{web}/other", lambda route: route.fulfill(body=html, content_type="text/html")
+    page = page or chat.page
+    page.route(f"{web}/other", lambda route: route.fulfill(body=html, content_type="text/html"))
+    page.goto(f"{web}/other")
+
+
+def test_one_tag_on_any_page_and_a_too_light_colour_falls_back(chat):
+    """A colour white text cannot be read on: the widget keeps its default."""
+    own_page(
+        chat,
+        'data-clinic-name="Other Street Physio" data-primary-color="#ffff66" '
+        'data-greeting="Hi from the other clinic."',
     )
-    chat.page.goto(f"{web}/other")
     launcher = chat.page.get_by_role("button", name="Open chat")
     chat.expect(launcher).to_have_css("background-color", "rgb(11, 95, 107)")  # the default
     launcher.click()
@@ -342,7 +368,8 @@ def test_small_screens_and_zoom_get_a_full_screen_panel_without_sideways_scrolli
 
 def test_forget_me_clears_the_chat_on_this_device_too(chat):
     """Issue 7: after "forget me" and yes, the widget keeps nothing of the old conversation
-    (the server has deleted it): not on screen, not in localStorage, not after a reload."""
+    (the server has deleted it): not on screen, not in the browser's storage, not after a
+    reload."""
     chat.open()
     chat.say("hello, I'm Ada Quillington")
     chat.say("please delete everything I told you")
@@ -351,9 +378,7 @@ def test_forget_me_clears_the_chat_on_this_device_too(chat):
     chat.expect(chat.users).to_have_count(0)
     chat.expect(chat.bots).to_have_count(1)
     chat.expect(chat.log).not_to_contain_text("Quillington")
-    stored = chat.page.evaluate(
-        "() => Object.keys(localStorage).map((k) => localStorage.getItem(k)).join(' ')"
-    )
+    stored = " ".join([*chat.stored().values(), *chat.stored("localStorage").values()])
     assert "Quillington" not in stored and "delete everything" not in stored
     chat.page.reload()
     chat.expect(chat.box).to_be_visible()
@@ -361,3 +386,208 @@ def test_forget_me_clears_the_chat_on_this_device_too(chat):
     chat.expect(chat.log).not_to_contain_text("Quillington")
     chat.say("hello")  # a fresh conversation on the server
     assert chat.said() == ["hello"]
+
+
+# --- issue 27: privacy on shared devices, first steps --------------------------------------------
+
+
+def test_by_default_the_chat_is_kept_in_this_tab_only_and_says_so(chat):
+    chat.open()
+    keeps = chat.page.locator(".ccw-keeps")
+    chat.expect(keeps).to_be_visible()
+    chat.expect(keeps).to_have_text(
+        "This chat is kept only in this tab until you close it. Clear it any time."
+    )
+    chat.say("my neck has been stiff for a week")
+    session = chat.session_id()
+    assert "stiff for a week" in chat.stored()[f"clinic-chat:history:{session}"]
+    assert chat.stored("localStorage") == {}  # nothing at all there, health details included
+
+    # another tab of the same browser does not get it
+    other = chat.page.context.new_page()
+    other.goto(f"{chat.assistant.web_url}/")
+    other.get_by_role("button", name="Open chat").click()
+    chat.expect(other.get_by_role("log").locator(".bot-message, .user-message")).to_have_count(0)
+    chat.expect(other.get_by_role("log")).not_to_contain_text("stiff for a week")
+    other.close()
+
+
+def test_a_conversation_an_older_widget_left_in_local_storage_is_removed(chat):
+    chat.page.evaluate(OLD_CONVERSATION, "I'm Ada Quillington and my neck hurts")
+    assert len(chat.stored("localStorage")) == 2
+    chat.page.reload()
+    chat.open()
+    chat.expect(chat.users).to_have_count(0)
+    chat.expect(chat.log).not_to_contain_text("Quillington")
+    assert chat.stored("localStorage") == {}
+    assert chat.session_id() != "a" * 32
+
+
+def test_local_storage_when_the_page_asks_for_it_and_the_line_says_so(chat):
+    own_page(chat, 'data-storage="local"')
+    chat.page.evaluate(OLD_CONVERSATION, "a conversation from earlier today")
+    chat.page.reload()
+    chat.page.get_by_role("button", name="Open chat").click()
+    chat.expect(chat.users).to_have_count(1)
+    chat.expect(chat.users.first).to_contain_text("a conversation from earlier today")
+    chat.expect(chat.page.locator(".ccw-keeps")).to_have_text(
+        "This chat is kept in this browser for a day after your last message. Clear it any time."
+    )
+    assert chat.session_id("localStorage") == "a" * 32
+    assert not any(k.startswith("clinic-chat:session:") for k in chat.stored())
+
+
+def test_nothing_is_kept_when_the_page_asks_for_none_and_the_line_says_so(chat):
+    own_page(chat, 'data-storage="none"')
+    chat.page.evaluate(OLD_CONVERSATION, "a conversation from earlier today")
+    chat.page.reload()
+    chat.page.get_by_role("button", name="Open chat").click()
+    chat.expect(chat.page.locator(".ccw-keeps")).to_have_text(
+        "This chat is not kept: it is gone when you leave or reload the page."
+    )
+    chat.expect(chat.log).not_to_contain_text("earlier today")
+    chat.box.fill("my neck hurts")
+    chat.box.press("Enter")
+    chat.expect(chat.users.last).to_contain_text("my neck hurts")
+    both = {**chat.stored(), **chat.stored("localStorage")}
+    assert not any(k.startswith(("clinic-chat:session:", "clinic-chat:history:")) for k in both)
+    assert "neck hurts" not in " ".join(both.values())
+    chat.page.reload()
+    chat.expect(chat.box).to_be_visible()  # it was open, it stays open ...
+    chat.expect(chat.users).to_have_count(0)  # ... with nothing of the conversation
+
+
+def test_clear_this_conversation_asks_first_then_starts_a_new_one(chat):
+    """By keyboard only: the button, the confirm in the widget, Escape cancels, yes clears the
+    screen and the storage, and a new session id makes a new conversation on the server."""
+    page = chat.page
+    chat.open()
+    chat.say("my neck hurts, I'm Ada Quillington")
+    first = chat.session_id()
+    clear = page.get_by_role("button", name="Clear this conversation")
+    confirm = page.get_by_role("alertdialog", name="Clear this conversation?")
+    chat.expect(confirm).to_be_hidden()
+
+    clear.focus()
+    page.keyboard.press("Enter")
+    chat.expect(confirm).to_be_visible()
+    chat.expect(confirm.get_by_role("button", name="Cancel")).to_be_focused()
+    assert chat.axe_problems() == []
+    page.keyboard.press("Escape")  # no: nothing changes, and the chat stays open
+    chat.expect(confirm).to_be_hidden()
+    chat.expect(clear).to_be_focused()
+    chat.expect(chat.log).to_contain_text("Quillington")
+    assert chat.session_id() == first
+
+    page.keyboard.press("Enter")
+    page.keyboard.press("Shift+Tab")
+    chat.expect(confirm.get_by_role("button", name="Yes, clear it")).to_be_focused()
+    page.keyboard.press("Enter")
+    chat.expect(confirm).to_be_hidden()
+    chat.expect(chat.box).to_be_focused()
+    chat.expect(chat.log.locator(".bot-message, .user-message")).to_have_count(0)
+    for title in WELCOME:  # a new conversation: the welcome's paths again
+        chat.expect(chat.log.get_by_role("button", name=title, exact=True)).to_be_visible()
+    second = chat.session_id()
+    assert second != first
+    assert f"clinic-chat:history:{first}" not in chat.stored()
+    assert "Quillington" not in " ".join(chat.stored().values())
+
+    # the server sees a new conversation, and its replies reach this page
+    chat.say("hello")
+    chat.expect(chat.log).to_contain_text("What would you like to know?")
+    chat.expect(chat.log).not_to_contain_text("Quillington")
+    assert chat.said() == ["hello"]
+    chat.expect(chat.status).to_have_text("")  # a new conversation, not a lost connection
+    page.reload()
+    chat.expect(chat.users).to_have_count(1)  # the new one is the one kept
+    assert chat.session_id() == second
+
+
+def test_a_new_conversation_offers_the_main_paths_as_buttons_to_tap(browser, assistant):
+    context = browser.new_context(
+        viewport={"width": 375, "height": 667}, has_touch=True, is_mobile=True
+    )
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    try:
+        page.goto(f"{assistant.web_url}/")
+        chat = Chat(page, assistant)
+        page.get_by_role("button", name="Open chat").tap()
+        welcome = page.locator(".ccw-greeting").get_by_role("button")
+        chat.expect(welcome).to_have_text(WELCOME)
+        for button in welcome.all():
+            box = button.bounding_box()
+            assert box["height"] >= 44 and box["width"] >= 44, box  # a finger's tap target
+
+        welcome.get_by_text("Check my headache", exact=True).tap()
+        chat.expect(chat.users.last).to_have_text("You: Check my headache")
+        chat.settle(0)
+        assert chat.said() == ["/start_screening"]  # the payload, not the title
+        intents = [
+            e["parse_data"]["intent"]["name"]
+            for e in assistant.tracker(chat.session_id())["events"]
+            if e["event"] == "user"
+        ]
+        assert intents == ["start_screening"]
+        chat.expect(chat.bots.last).to_contain_text("safety question")
+        chat.expect(welcome.first).to_be_hidden()  # answered: they go, as quick replies do
+        page.reload()
+        chat.expect(chat.users).to_have_count(1)
+        chat.expect(welcome.first).to_be_hidden()  # not a new conversation: no welcome
+    finally:
+        context.close()
+
+
+def test_a_late_reply_of_a_cleared_conversation_does_not_come_back(chat):
+    """Cleared while a reply is on its way: the reply belongs to the old conversation and must
+    not show up in the new one (the widget takes a new socket: the old one stays in the old
+    session's room on the server)."""
+    chat.open()
+    chat.say("hello")
+    first = chat.session_id()
+    chat.page.evaluate(
+        """() => {
+            const box = document.querySelector("#clinic-chat-input");
+            box.value = "what are your opening hours";
+            box.form.requestSubmit();
+            document.querySelector(".ccw-clear").click();
+            document.querySelector(".ccw-confirm-yes").click();
+        }"""
+    )
+    chat.say("hello")  # the new conversation's replies arrive ...
+    for _ in range(100):  # ... and by now the old one's answer has been sent too
+        old = chat.assistant.tracker(first)["events"]
+        if any("opening hours are" in (e.get("text") or "") for e in old if e["event"] == "bot"):
+            break
+        time.sleep(0.1)
+    else:
+        raise AssertionError("the server never answered the message sent before clearing")
+    chat.say("thank you")  # a round trip after the old answer was sent
+    chat.expect(chat.log).not_to_contain_text("opening hours")
+    assert chat.said() == ["hello", "thank you"]
+
+
+def test_with_local_storage_clearing_in_one_tab_clears_the_others_too(chat):
+    """Tabs share localStorage: a tab left with the old conversation would write it back."""
+    own_page(chat, 'data-storage="local"')
+    chat.page.evaluate(OLD_CONVERSATION, "a conversation from earlier today")
+    other = chat.page.context.new_page()
+    own_page(chat, 'data-storage="local"', other)
+    other.get_by_role("button", name="Open chat").click()
+    other_log = other.get_by_role("log")
+    chat.expect(other_log).to_contain_text("earlier today")
+
+    chat.page.get_by_role("button", name="Open chat").click()
+    chat.page.get_by_role("button", name="Clear this conversation").click()
+    chat.page.get_by_role("button", name="Yes, clear it").click()
+    chat.expect(chat.log).not_to_contain_text("earlier today")
+    chat.expect(other_log).not_to_contain_text("earlier today")  # the other tab follows
+    new = chat.session_id("localStorage")
+    assert new != "a" * 32
+    other.reload()
+    chat.expect(other.locator(".ccw-greeting")).to_be_visible()
+    chat.expect(other_log).not_to_contain_text("earlier today")
+    assert chat.session_id("localStorage") == new
+    assert "earlier today" not in " ".join(chat.stored("localStorage").values())
+    other.close()

@@ -1,5 +1,6 @@
 """The widget's build: pinned npm packages from a committed lock file, one bundle served by the web
-app with nothing fetched from a CDN at run time; its pure modules' unit tests (Node)."""
+app with nothing fetched from a CDN at run time; its pure modules' unit tests (Node); its welcome
+buttons, the same as the server's."""
 
 import json
 import os
@@ -9,6 +10,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+import yaml
 
 from tests.frontdesk_fixtures import client_for, make_app
 
@@ -65,13 +67,34 @@ def test_the_web_app_serves_the_bundle_and_each_demo_page_embeds_it_with_one_tag
         assert 'src="/static/widget.js"' in tag and "data-greeting=" in tag and " defer" in tag
 
 
-def test_widget_unit_tests_pass_in_node():
-    node = shutil.which("node")
-    if not node:
+def node() -> str:
+    found = shutil.which("node")
+    if not found:
         if os.environ.get("CI"):
             pytest.fail("node is missing; CI needs Node 20 for the widget", pytrace=False)
         pytest.skip("node is missing")
+    return found
+
+
+def test_widget_unit_tests_pass_in_node():
     done = subprocess.run(
-        [node, "--test", "test/"], cwd=WIDGET, capture_output=True, text=True, timeout=120
+        [node(), "--test", "test/"], cwd=WIDGET, capture_output=True, text=True, timeout=120
     )
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_the_widgets_welcome_buttons_are_the_servers_welcome_buttons():
+    """The widget greets before the server says anything: its buttons must be utter_greet's, so
+    a tap there sends the same payload as a tap under the server's own welcome."""
+    script = (
+        'import("./src/welcome.js").then((m) => console.log(JSON.stringify(m.WELCOME_BUTTONS)))'
+    )
+    done = subprocess.run(
+        [node(), "-e", script], cwd=WIDGET, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+    [greet] = domain["responses"]["utter_greet"]
+    server = [{"title": b["title"], "payload": b["payload"]} for b in greet["buttons"]]
+    assert json.loads(done.stdout) == server
+    assert {b["payload"] for b in server} >= {"/start_screening", "/book_appointment"}

@@ -66,6 +66,18 @@ export function openConnection({ serverUrl, sessionId, onBotMessage, onState }) 
       else socket.connect();
     },
     isReady: () => ready,
+    /**
+     * A new conversation ("Clear this conversation"): a new socket, as a socket stays in the old
+     * session's room on the server and would still get the old conversation's late replies.
+     */
+    restart(id) {
+      sessionId = id;
+      ready = false;
+      everReady = false; // a first connect: no "Reconnected." notice
+      if (!started) return;
+      socket.disconnect();
+      if (navigator.onLine !== false) socket.connect(); // offline: the "online" handler connects
+    },
     /** Sends one message; done(error) once Rasa has handled it, or with the reason it may not have. */
     send(message, done) {
       socket.timeout(ACK_MS).emit("user_uttered", { message, session_id: sessionId }, (error) =>

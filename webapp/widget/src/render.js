@@ -37,6 +37,17 @@ export function textBlock(text) {
   return block;
 }
 
+/** Quick replies as real buttons (a tap target of 44 px, see .ccw-choice). */
+export function choicesElement(buttons, onChoose) {
+  const group = el("div", { class: "ccw-buttons", role: "group", "aria-label": "Quick replies" });
+  for (const button of buttons) {
+    const choice = el("button", { type: "button", class: "ccw-choice" }, button.title);
+    choice.addEventListener("click", () => onChoose(button));
+    group.append(choice);
+  }
+  return group;
+}
+
 function botElement(entry, onChoose) {
   const card = CARDS[entry.kind];
   const node = el("div", {
@@ -49,13 +60,7 @@ function botElement(entry, onChoose) {
   if (card) node.append(el("h3", { class: "ccw-card-title" }, icon(card.icon), card.title));
   node.append(textBlock(entry.text));
   if (entry.buttons && entry.buttons.length && !entry.answered) {
-    const group = el("div", { class: "ccw-buttons", role: "group", "aria-label": "Quick replies" });
-    for (const button of entry.buttons) {
-      const choice = el("button", { type: "button", class: "ccw-choice" }, button.title);
-      choice.addEventListener("click", () => onChoose(entry, button));
-      group.append(choice);
-    }
-    node.append(group);
+    node.append(choicesElement(entry.buttons, (button) => onChoose(entry, button)));
   }
   return node;
 }

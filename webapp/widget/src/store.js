@@ -1,7 +1,8 @@
 // What the browser keeps: the session id (so a reload or another page of the site continues the
-// same Rasa conversation) and the conversation's history (the server never resends it). Both in
-// localStorage, keyed by server and session, for a day after the last message; a browser that
-// refuses storage gets memory only.
+// same Rasa conversation) and the conversation's history (the server never resends it), keyed by
+// server and session, for a day after the last message. Where depends on data-storage: this
+// tab's sessionStorage (the default), localStorage, or memory only ("none"). A browser that
+// refuses storage gets memory only. Whether the panel was open is always per tab.
 
 const PREFIX = "clinic-chat";
 const MAX_ENTRIES = 200;
@@ -34,6 +35,15 @@ function newId() {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
+const historyKeyOf = (sessionId) => `${PREFIX}:history:${sessionId}`;
+
+/** Removes a stored conversation: its history and the session id that points at it. */
+function forget(storage, sessionKey) {
+  const sessionId = storage.getItem(sessionKey);
+  if (sessionId) storage.removeItem(historyKeyOf(sessionId));
+  storage.removeItem(sessionKey);
+}
+
 /** A conversation left for a day starts afresh: health details do not stay on a shared computer. */
 function stale(raw) {
   try {
@@ -54,20 +64,26 @@ function validEntry(entry) {
   );
 }
 
-export function createStore(serverUrl) {
-  const local = usable("localStorage");
-  const perTab = usable("sessionStorage");
+export function createStore(serverUrl, mode = "session") {
+  const browser = { local: usable("localStorage"), session: usable("sessionStorage") };
+  const perTab = browser.session;
+  const kept = browser[mode] || memoryStorage();
   const sessionKey = `${PREFIX}:session:${serverUrl}`;
-  let sessionId = local.getItem(sessionKey);
-  if (sessionId && stale(local.getItem(`${PREFIX}:history:${sessionId}`))) {
-    local.removeItem(`${PREFIX}:history:${sessionId}`);
+  // A conversation kept where this mode does not keep it (an older widget used localStorage
+  // always) would stay on the computer with nothing to show or clear it: remove it.
+  for (const [name, storage] of Object.entries(browser)) {
+    if (name !== mode) forget(storage, sessionKey);
+  }
+
+  let sessionId = kept.getItem(sessionKey);
+  if (sessionId && stale(kept.getItem(historyKeyOf(sessionId)))) {
+    forget(kept, sessionKey);
     sessionId = null;
   }
   if (!/^[0-9a-f]{32}$/.test(sessionId || "")) {
     sessionId = newId();
-    local.setItem(sessionKey, sessionId);
+    kept.setItem(sessionKey, sessionId);
   }
-  const historyKey = `${PREFIX}:history:${sessionId}`;
   const openKey = `${PREFIX}:open:${serverUrl}`;
   // this tab's id survives a reload (sessionStorage is per tab): it writes its own replies
   const tabKey = `${PREFIX}:tab`;
@@ -76,7 +92,7 @@ export function createStore(serverUrl) {
 
   function read() {
     try {
-      const record = JSON.parse(local.getItem(historyKey) || "{}");
+      const record = JSON.parse(kept.getItem(historyKeyOf(sessionId)) || "{}");
       const entries = Array.isArray(record.entries) ? record.entries.filter(validEntry) : [];
       return { owner: record.owner || null, entries };
     } catch {
@@ -85,8 +101,14 @@ export function createStore(serverUrl) {
   }
 
   return {
-    sessionId,
-    historyKey,
+    mode,
+    sessionKey,
+    get sessionId() {
+      return sessionId;
+    },
+    get historyKey() {
+      return historyKeyOf(sessionId);
+    },
     newId,
     load: () => read().entries,
     /** Another tab of the same conversation sent the last message: it writes the replies. */
@@ -98,10 +120,22 @@ export function createStore(serverUrl) {
       const owner = claim ? tab : read().owner || tab;
       try {
         const record = { owner, savedAt: Date.now(), entries: entries.slice(-MAX_ENTRIES) };
-        local.setItem(historyKey, JSON.stringify(record));
+        kept.setItem(historyKeyOf(sessionId), JSON.stringify(record));
       } catch {
         // storage full or refused: the conversation goes on, kept in this page only
       }
+    },
+    /** "Clear this conversation": nothing of it stays, and a new session id starts a new one. */
+    restart() {
+      forget(kept, sessionKey);
+      sessionId = newId();
+      kept.setItem(sessionKey, sessionId);
+      return sessionId;
+    },
+    /** Another tab (sharing localStorage) started a new conversation: this one follows it. */
+    follow(id) {
+      if (/^[0-9a-f]{32}$/.test(id || "")) sessionId = id;
+      return sessionId === id;
     },
     wasOpen: () => perTab.getItem(openKey) === "1",
     setOpen: (open) => perTab.setItem(openKey, open ? "1" : "0"),

@@ -1,11 +1,12 @@
 // The widget: a launcher, and a panel with the conversation (role="log"), a status line for the
-// connection, and the message box. Names the contract fixes: "Open chat", "Type your message",
-// role="log", .bot-message, .user-message.
+// connection, the message box and a line saying where the chat is kept. Names the contract
+// fixes: "Open chat", "Type your message", role="log", .bot-message, .user-message.
 
 import { openConnection } from "./connection.js";
 import { el, icon } from "./dom.js";
-import { entryElement, noteElement } from "./render.js";
+import { choicesElement, entryElement, noteElement } from "./render.js";
 import { createStore } from "./store.js";
+import { WELCOME_BUTTONS } from "./welcome.js";
 
 const KINDS = new Set(["emergency", "urgent", "outcome"]);
 const NOTICES = {
@@ -13,6 +14,12 @@ const NOTICES = {
   offline: "You're offline. Reconnecting when your connection is back…",
   unreachable: "Can't reach the assistant right now. Reconnecting…",
   back: "Reconnected.",
+};
+// What the chat keeps, for each data-storage: said where the person types, so they know.
+const KEEPS = {
+  session: "This chat is kept only in this tab until you close it. Clear it any time.",
+  local: "This chat is kept in this browser for a day after your last message. Clear it any time.",
+  none: "This chat is not kept: it is gone when you leave or reload the page.",
 };
 
 function addStyles(css) {
@@ -45,7 +52,7 @@ function botEntry(message, id) {
 
 export function createWidget(config, css) {
   addStyles(css);
-  const store = createStore(config.serverUrl);
+  const store = createStore(config.serverUrl, config.storage);
   // a message in flight when the page went away lost its reply: say so rather than wait forever
   let entries = store
     .load()
@@ -68,7 +75,32 @@ export function createWidget(config, css) {
   );
   const close = el("button", { type: "button", class: "ccw-close", "aria-label": "Close chat" });
   close.append(icon("close"));
-  const greeting = el("div", { class: "ccw-greeting" }, config.greeting);
+  const clear = el(
+    "button",
+    { type: "button", class: "ccw-clear", "aria-label": "Clear this conversation" },
+    "Clear",
+  );
+  // Asked in the widget (not window.confirm, which some embedding sites and browsers block)
+  const clearYes = el("button", { type: "button", class: "ccw-confirm-yes" }, "Yes, clear it");
+  const clearNo = el("button", { type: "button", class: "ccw-confirm-no" }, "Cancel");
+  const clearConfirm = el(
+    "div",
+    {
+      class: "ccw-confirm",
+      role: "alertdialog",
+      "aria-labelledby": "clinic-chat-clear-question",
+      hidden: true,
+    },
+    el(
+      "p",
+      { id: "clinic-chat-clear-question", class: "ccw-confirm-text" },
+      "Clear this conversation? It is removed from this device and a new chat starts.",
+    ),
+    el("div", { class: "ccw-confirm-actions" }, clearYes, clearNo),
+  );
+  // a new conversation offers the main paths as buttons, as the server's own welcome does
+  const welcome = choicesElement(WELCOME_BUTTONS, (button) => choose(null, button));
+  const greeting = el("div", { class: "ccw-greeting" }, config.greeting, welcome);
   const log = el("div", {
     class: "ccw-log",
     role: "log",
@@ -114,12 +146,15 @@ export function createWidget(config, css) {
       "div",
       { class: "ccw-header" },
       el("h2", { id: "clinic-chat-title", class: "ccw-title" }, `Chat with ${config.clinicName}`),
+      clear,
       close,
     ),
+    clearConfirm,
     log,
     typing,
     status,
     form,
+    el("p", { class: "ccw-keeps", "data-storage": store.mode }, KEEPS[store.mode]),
   );
   const root = el("aside", { class: "ccw-root", "aria-label": "Chat" }, launcher, panel);
   root.style.setProperty("--ccw-primary", config.primaryColor);
@@ -141,6 +176,7 @@ export function createWidget(config, css) {
   };
 
   function render() {
+    welcome.hidden = entries.length > 0;
     log.replaceChildren(greeting, ...entries.map((e) => entryElement(e, handlers)));
     scrollDown();
   }
@@ -163,6 +199,7 @@ export function createWidget(config, css) {
   }
 
   function retireButtons() {
+    welcome.hidden = true;
     for (const entry of entries) {
       if (entry.from !== "bot" || !entry.buttons || entry.answered) continue;
       entry.answered = true;
@@ -233,6 +270,15 @@ export function createWidget(config, css) {
     input.focus();
   }
 
+  /** A new, empty conversation under sessionId (the stored one is already gone). */
+  function startAfresh(sessionId) {
+    entries = [];
+    pending = 0;
+    typing.hidden = true;
+    render();
+    connection.restart(sessionId);
+  }
+
   function flush() {
     if (store.ownedElsewhere()) return; // another tab queued them and sends them
     for (const entry of entries) if (entry.status === "queued") deliver(entry);
@@ -271,7 +317,13 @@ export function createWidget(config, css) {
     if (focus) input.focus();
   }
 
+  function askToClear(asking) {
+    clearConfirm.hidden = !asking;
+    (asking ? clearNo : clear).focus(); // the safe answer first; back to the button after
+  }
+
   function shut() {
+    clearConfirm.hidden = true;
     panel.hidden = true;
     launcher.hidden = false;
     launcher.setAttribute("aria-expanded", "false");
@@ -281,6 +333,18 @@ export function createWidget(config, css) {
 
   launcher.addEventListener("click", () => open());
   close.addEventListener("click", shut);
+  clear.addEventListener("click", () => askToClear(true));
+  clearNo.addEventListener("click", () => askToClear(false));
+  clearYes.addEventListener("click", () => {
+    clearConfirm.hidden = true;
+    startAfresh(store.restart());
+    input.focus();
+  });
+  clearConfirm.addEventListener("keydown", (event) => {
+    if (event.key !== "Escape") return;
+    event.stopPropagation(); // Escape here answers "Cancel", it does not close the chat
+    askToClear(false);
+  });
   panel.addEventListener("keydown", (event) => {
     if (event.key === "Escape") {
       event.preventDefault();
@@ -299,11 +363,16 @@ export function createWidget(config, css) {
     input.value = "";
     input.focus();
   });
-  // another tab of the same conversation wrote the history: show what it has
+  // Only localStorage reaches other tabs: another tab of the same conversation wrote the history
+  // (show what it has) or cleared it (follow it, or this tab would write the old one back).
   window.addEventListener("storage", (event) => {
-    if (event.key !== store.historyKey || !event.newValue) return;
-    entries = store.load();
-    render();
+    if (store.mode !== "local" || !event.newValue) return;
+    if (event.key === store.sessionKey && event.newValue !== store.sessionId) {
+      if (store.follow(event.newValue)) startAfresh(event.newValue);
+    } else if (event.key === store.historyKey) {
+      entries = store.load();
+      render();
+    }
   });
 
   render();
