@@ -19,6 +19,39 @@ DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sun
 HOURS_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$")
 REQUIRED = ("name", "phone", "address", "region", "hours", "prices", "insurance", "parking")
 
+# The made-up clinic clinic.yml ships with. Kept here, not read from clinic.yml, because clinics
+# edit that file in place: `example_fields` needs the originals to say which values are left.
+# tests/test_clinic.py checks that these are exactly the shipped file's values.
+EXAMPLE_VALUES: dict[str, object] = {
+    "name": "Wrenfield Physiotherapy",
+    "phone": "020 7946 0000",
+    "email": "frontdesk@example.org",
+    "address": "12 Wrenfield Road, London, N8 7QT",
+    "booking_link": "https://example.org/book",
+    "hours": {
+        "monday": "08:00-19:00",
+        "tuesday": "08:00-19:00",
+        "wednesday": "08:00-19:00",
+        "thursday": "08:00-19:00",
+        "friday": "08:00-17:00",
+        "saturday": "09:00-13:00",
+        "sunday": "closed",
+    },
+    "prices": "A first assessment (45 minutes) is £65. Follow-up sessions (30 minutes) are £50. "
+    "You can pay by card or cash. If you can't come, please tell us at least 24 hours before.",
+    "insurance": "We work with most big health insurers. Please bring your member number and "
+    "claim code to your first visit. If you pay for yourself, we give you a receipt you can send "
+    "to your insurer.",
+    "referral": "You don't need a referral from your GP to see us. Some insurers ask for one, so "
+    "check with yours before your first visit.",
+    "parking": "There is free parking behind the clinic, with two wide spaces for Blue Badge "
+    "holders. There is step-free access from the car park, and all our rooms are on the ground "
+    "floor. The nearest bus stop is a two-minute walk away.",
+    "first_visit": "Wear loose, comfy clothes so we can see your neck and shoulders move. Bring a "
+    "list of any medicines you take and any scans or letters about your neck. Please come 10 "
+    "minutes early to fill in a short form.",
+}
+
 
 class ClinicConfigError(ValueError):
     """The clinic file is incomplete or malformed; the message names the field."""
@@ -47,8 +80,13 @@ class Clinic:
     email: str = ""
     booking_link: str = ""
     timezone: str = "UTC"
-    placeholder: bool = False
+    example_values: bool = False  # the file says its details are examples; patients are told
     extra: dict = field(default_factory=dict)
+
+    @property
+    def placeholder(self) -> bool:
+        """The old name of `example_values`, still read by actions/clinic_info.py."""
+        return self.example_values
 
     def hours_text(self) -> str:
         """Opening hours as short lines, consecutive days with the same hours grouped."""
@@ -94,7 +132,8 @@ def parse_clinic(data: dict, regions: dict[str, Region]) -> Clinic:
         if value != "closed" and not HOURS_RE.match(value):
             raise ClinicConfigError(f"hours: {day} must be HH:MM-HH:MM or closed, not {value!r}")
     known = set(REQUIRED) | {
-        "referral", "first_visit", "email", "booking_link", "timezone", "placeholder"
+        "referral", "first_visit", "email", "booking_link", "timezone", "example_values",
+        "placeholder",
     }  # fmt: skip
     return Clinic(
         name=str(data["name"]),
@@ -110,9 +149,24 @@ def parse_clinic(data: dict, regions: dict[str, Region]) -> Clinic:
         email=str(data.get("email") or ""),
         booking_link=str(data.get("booking_link") or ""),
         timezone=str(data.get("timezone") or "UTC"),
-        placeholder=bool(data.get("placeholder", False)),
+        # `placeholder` is the flag's old name: clinic files written before it still work
+        example_values=bool(data.get("example_values", data.get("placeholder", False))),
         extra={k: v for k, v in data.items() if k not in known},
     )
+
+
+def example_fields(clinic: Clinic) -> list[str]:
+    """The fields that still hold the shipped example values, so `make run` can say which
+    details a clinic has not yet replaced (spacing and line breaks in texts don't count)."""
+
+    def same(value: object) -> object:
+        return " ".join(value.split()) if isinstance(value, str) else value
+
+    return [
+        name
+        for name, example in EXAMPLE_VALUES.items()
+        if same(getattr(clinic, name)) == same(example)
+    ]
 
 
 def clinic_file() -> Path:

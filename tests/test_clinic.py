@@ -1,4 +1,5 @@
-"""The clinic configuration: validation with clear errors, hours, the open/closed answer."""
+"""The clinic configuration: validation with clear errors, hours, the open/closed answer, and
+the shipped example clinic (never "PLACEHOLDER" to patients; which example values are left)."""
 
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -8,7 +9,9 @@ import yaml
 
 from headache_core.clinic import (
     DEFAULT_CLINIC_FILE,
+    EXAMPLE_VALUES,
     ClinicConfigError,
+    example_fields,
     load_regions,
     opening_status,
     parse_clinic,
@@ -22,10 +25,75 @@ def data() -> dict:
     return yaml.safe_load(DEFAULT_CLINIC_FILE.read_text())
 
 
-def test_shipped_clinic_file_is_valid_and_marked_as_placeholder(data):
+def test_shipped_clinic_file_is_valid_and_marked_as_examples(data):
     clinic = parse_clinic(data, load_regions())
-    assert clinic.placeholder is True
+    assert data["example_values"] is True
+    assert clinic.example_values is True and clinic.placeholder is True  # the old name still reads
     assert clinic.region.emergency_number == "999"
+
+
+def test_no_shipped_value_says_placeholder(data):
+    def values(node):
+        if isinstance(node, dict):
+            for value in node.values():
+                yield from values(value)
+        else:
+            yield str(node)
+
+    assert [v for v in values(data) if "placeholder" in v.lower()] == []
+
+
+def test_every_shipped_value_is_an_example(data):
+    """EXAMPLE_VALUES is a copy of the shipped file: change both together."""
+    assert example_fields(parse_clinic(data, load_regions())) == list(EXAMPLE_VALUES)
+
+
+def test_example_fields_names_only_the_values_left(data):
+    replaced = {
+        "phone": "020 7946 0999",
+        "hours": data["hours"] | {"saturday": "closed"},
+        "prices": "A first visit (1 hour) is £80.",
+        "referral": "",  # left out: the assistant asks people to call
+    }
+    # a reflowed example text is still the example
+    reflowed = {"parking": data["parking"].replace(" ", "\n", 3)}
+    clinic = parse_clinic(data | replaced | reflowed, load_regions())
+    assert example_fields(clinic) == [f for f in EXAMPLE_VALUES if f not in replaced]
+
+
+def test_example_fields_is_empty_for_a_clinic_of_its_own(data):
+    own = {
+        "example_values": False,
+        "name": "Hartley Physio",
+        "phone": "020 7946 0123",
+        "email": "desk@hartley.example.org",
+        "address": "3 Mill Lane, Leeds, LS1 4AB",
+        "booking_link": "https://hartley.example.org/book",
+        "hours": data["hours"] | {"sunday": "10:00-12:00"},
+        "prices": "Each session (40 minutes) is £55.",
+        "insurance": "We don't take insurance.",
+        "referral": "No referral needed.",
+        "parking": "Street parking only.",
+        "first_visit": "Wear shorts.",
+    }
+    clinic = parse_clinic(data | own, load_regions())
+    assert example_fields(clinic) == [] and clinic.example_values is False
+
+
+@pytest.mark.parametrize(
+    ("flags", "example_values"),
+    [
+        ({"placeholder": True}, True),  # a clinic's file from before the rename
+        ({"placeholder": False}, False),
+        ({}, False),
+        ({"example_values": False, "placeholder": True}, False),  # the new name wins
+    ],
+)
+def test_old_placeholder_flag_still_works(data, flags, example_values):
+    data = {k: v for k, v in data.items() if k != "example_values"} | flags
+    clinic = parse_clinic(data, load_regions())
+    assert clinic.example_values is example_values and clinic.placeholder is example_values
+    assert "placeholder" not in clinic.extra
 
 
 @pytest.mark.parametrize(
@@ -73,3 +141,20 @@ def test_hours_text_groups_days_with_the_same_hours(data):
 def test_opening_status(data, when, is_open, next_open):
     status = opening_status(parse_clinic(data, load_regions()), when)
     assert (status.is_open, status.next_open) == (is_open, next_open)
+
+
+def test_make_run_names_the_file_and_the_example_fields_left(data, tmp_path, monkeypatch):
+    from tooling.run import clinic_warning  # imports the training tools: only here
+
+    def warning_for(name: str, details: dict) -> str:
+        (tmp_path / name).write_text(yaml.safe_dump(details), encoding="utf-8")
+        monkeypatch.setenv("CLINIC_CONFIG", str(tmp_path / name))
+        return " ".join(clinic_warning().split())  # unwrapped
+
+    warning = warning_for("our-clinic.yml", data | {"phone": "020 7946 0123"})
+    assert str(tmp_path / "our-clinic.yml") in warning and "phone" not in warning
+    assert "still holds the example clinic's name, email, address," in warning
+    own = {field: f"Our {field}" for field in EXAMPLE_VALUES if field != "hours"}
+    own["hours"] = data["hours"] | {"sunday": "10:00-12:00"}
+    assert "Set example_values: false" in warning_for("flagged.yml", data | own)
+    assert warning_for("done.yml", data | own | {"example_values": False}) == ""

@@ -60,7 +60,7 @@ def test_unreadable_input_says_why(assistant):
 
 def test_how_long_a_session_lasts_is_answered_from_the_prices(assistant):
     reply = texts(assistant.say(new_sender(), "how long do the appointments last?"))
-    assert "minutes" in reply and "Example Street" not in reply  # not the clinic overview
+    assert "minutes" in reply and "Wrenfield Road" not in reply  # not the clinic overview
 
 
 @pytest.mark.parametrize("mash", ["asdkjh qwe", "lkjlkj asd", "fjfjfj fjfj"])
@@ -153,4 +153,4 @@ def test_web_app_health_and_demo_page(assistant):
         assert json.loads(response.read()) == {"status": "ok"}
     with urllib.request.urlopen(f"{assistant.web_url}/", timeout=10) as response:
         page = response.read().decode()
-    assert "Example Physiotherapy Clinic" in page and "999" in page
+    assert "Wrenfield Physiotherapy" in page and "999" in page

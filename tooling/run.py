@@ -2,10 +2,37 @@
 
 import signal
 import sys
+import textwrap
 import threading
 
+from headache_core.clinic import ClinicConfigError, clinic_file, example_fields, load_clinic
 from tooling.stack import DEV_FRONTDESK_PASSWORD, DEV_FRONTDESK_TOKEN, DEV_TOKEN, Stack
 from tooling.train import ensure_model
+
+
+def clinic_warning() -> str:
+    """A start-up warning while patients would see the shipped example clinic's details: it
+    names the file and the fields left to replace; empty once the clinic's own are in."""
+    path = clinic_file()
+    try:
+        clinic = load_clinic()
+    except ClinicConfigError as err:
+        text = f"the clinic file {path} is not usable: {err}"
+    else:
+        left, flagged = example_fields(clinic), clinic.example_values
+        if left:
+            text = f"{path} still holds the example clinic's {', '.join(left)}. Patients see"
+            text += " these: replace them with your clinic's details"
+            text += ", then set example_values: false." if flagged else "."
+        elif flagged:
+            text = f"{path} marks its details as examples, so patients are told they are"
+            text += " examples. Set example_values: false."
+        else:
+            return ""
+    wrapped = textwrap.fill(
+        text, 96, initial_indent="  WARNING: ", subsequent_indent=" " * 11, break_on_hyphens=False
+    )
+    return "\n" + wrapped
 
 
 def main() -> int:
@@ -35,6 +62,7 @@ def main() -> int:
                 if stack.environment()["FRONTDESK_TOKEN"] == DEV_FRONTDESK_TOKEN
                 else ""
             )
+            + clinic_warning()
             + "\nCtrl-C stops all three.\n",
             flush=True,
         )
