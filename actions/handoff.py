@@ -16,7 +16,7 @@ from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Action, Tracker, utils
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT
@@ -39,6 +39,7 @@ from headache_core.clinic import load_clinic, opening_status
 from headache_core.handoff.booking import BookingSystem, booking_system_from_env
 from headache_core.handoff.contact import (
     describe_problem,
+    read_booked_for,
     read_consent,
     read_contact,
     read_name,
@@ -46,10 +47,13 @@ from headache_core.handoff.contact import (
     read_preferred_times,
     region_code,
 )
+from headache_core.handoff.corrections import find_correction
 from headache_core.handoff.form import (
     BOOKING_ORDER,
     CALL_BACK,
+    asks_when_they_will_hear,
     is_bare_no,
+    is_bare_thanks,
     is_not_wanted,
     long_time_label,
     read_choice,
@@ -80,7 +84,8 @@ FORM_SLOTS = (CONFIRM, *BOOKING_ORDER)  # every question a handoff may ask
 CLARIFY = "red_flag_clarify"  # the clarifying question about a hinted red flag (shared slot)
 PENDING = "red_flag_pending"  # the hinted flag it asks about
 RULED_OUT = "screening_ruled_out"  # hinted flags already answered "no": not asked twice
-STATE_SLOTS = (KIND, EXIT, OFFERED, CONSENT_AT, FAILURES_SLOT, CLARIFY, PENDING, UNSURE)
+PATIENT = "handoff_patient"  # who the appointment is for, when not the person writing
+STATE_SLOTS = (KIND, EXIT, OFFERED, CONSENT_AT, FAILURES_SLOT, CLARIFY, PENDING, UNSURE, PATIENT)
 # Answers that may look like questions ("Will Smith", "Can I give my email?" is rare): only a
 # question mark makes them a side question.
 NEEDS_QUESTION_MARK = {"contact_name", "contact_details", "handoff_note"}
@@ -162,6 +167,15 @@ class ValidateHandoffForm(CountingFormValidationAction):
         if hints and not tracker.get_slot(PENDING) and slot != CLARIFY:
             # "it came on really suddenly": read the answer as usual, then ask about the flag
             return [SlotSet(PENDING, hints[0]), SlotSet(CLARIFY, None)], False
+        correction = await self._correction(dispatcher, tracker, slot, text)
+        if correction is not None:
+            return correction, True
+        if asks_when_they_will_hear(text):  # "when will I hear back?": who answers, and when
+            dispatcher.utter_message(text=_when_message(tracker.get_slot(KIND) or "booking"))
+            return [SlotSet(slot, None)], True
+        if slot == "contact_name" and is_bare_thanks(text):
+            # "thank you very much" when asked for a name: their question was answered
+            return [SlotSet(EXIT, "not_wanted"), SlotSet(REQUESTED_SLOT, None)], True
         if explain_the_question(dispatcher, load_handoff_questions().get(slot), text):
             return [SlotSet(slot, None)], True  # then the same question again
         if is_side_question(tracker, text, needs_question_mark=slot in NEEDS_QUESTION_MARK):
@@ -170,6 +184,32 @@ class ValidateHandoffForm(CountingFormValidationAction):
                 send(dispatcher, "handoff_back")
             return [SlotSet(slot, None)], True
         return [], False
+
+    async def _correction(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, slot: str, text: str
+    ) -> list[EventType] | None:
+        """An earlier answer corrected ("actually weekday evenings", "can I change my number?"):
+        the new value read by that question's own reader and said back, or the question asked
+        again; then the question that was waiting. None when the message corrects nothing."""
+        answered = {s for s in BOOKING_ORDER if tracker.get_slot(s) not in (None, "") and s != slot}
+        today = datetime.now(ZoneInfo(load_clinic().timezone)).date()
+        found = find_correction(
+            text, answered, region_code(load_clinic()), today, cue_needed=slot != "handoff_consent"
+        )
+        if found is None:
+            return None
+        reopen = [SlotSet(slot, None), SlotSet(FAILURES_SLOT, 0)]
+        if slot == "handoff_consent" or found.slot == "preferred_times":
+            reopen.append(SlotSet("appointment_choice", None))
+        if not found.carries_value:
+            send(dispatcher, "handoff_change_ask")
+            return [SlotSet(found.slot, None), *reopen]
+        validate = getattr(self, f"validate_{found.slot}")
+        result = await utils.call_potential_coroutine(validate(text, dispatcher, tracker, {}))
+        if result.get(found.slot) is None:
+            return None  # not readable after all: an ordinary answer to the question asked
+        send(dispatcher, "handoff_changed", now=_said_back(found.slot, result[found.slot]))
+        return [SlotSet(k, v) for k, v in result.items()] + reopen
 
     async def after_max_asks(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any], slot: str
@@ -213,7 +253,11 @@ class ValidateHandoffForm(CountingFormValidationAction):
         return {CONFIRM: None}
 
     def validate_contact_name(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
-        return {"contact_name": read_name(one_line(value))}
+        """The name, and who the appointment is for when it is someone else ("Sarah Collins,
+        it's for my son Jake")."""
+        text = one_line(value)
+        patient = read_booked_for(text)
+        return {"contact_name": read_name(text)} | ({PATIENT: patient} if patient else {})
 
     def validate_contact_details(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
         text = one_line(value)
@@ -254,6 +298,13 @@ class ValidateHandoffForm(CountingFormValidationAction):
         return {"handoff_consent": None}
 
 
+def _said_back(slot: str, value: Any) -> str:
+    """A corrected answer as the person can check it: "Linda Park", "07700 900456"."""
+    if isinstance(value, dict):  # contact details
+        return " and ".join(v for v in (value.get("phone"), value.get("email")) if v)
+    return str(value)
+
+
 async def _offer_times(preferences: Any) -> list[datetime]:
     """Free times from the booking system (none from the front-desk queue), off the event loop:
     Cliniko is a network call."""
@@ -283,6 +334,7 @@ class ActionAskHandoffQuestion(ActionAskFormQuestion, ABC):
             titles.append(render("handoff_no_options").text)
         elif self.slot == "handoff_consent":
             details = recap(
+                tracker.get_slot(PATIENT),
                 tracker.get_slot("contact_name"),
                 tracker.get_slot("contact_details"),
                 tracker.get_slot("preferred_times"),
@@ -348,7 +400,11 @@ class ActionSubmitHandoff(Action):
             email=details.get("email"),
         )
         record.preferred_times = tracker.get_slot("preferred_times")
-        record.note = tracker.get_slot("handoff_note") or None
+        patient = tracker.get_slot(PATIENT)
+        note = tracker.get_slot("handoff_note") or ""
+        record.note = (
+            " ".join(p for p in (f"For: {patient}." if patient else "", note) if p) or None
+        )
         consent = tracker.get_slot(CONSENT_AT)
         record.consent_at = datetime.fromisoformat(consent) if consent else None
         return record

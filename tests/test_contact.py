@@ -12,6 +12,7 @@ from headache_core.handoff.contact import (
     ContactDetails,
     PreferredTimes,
     describe_problem,
+    read_booked_for,
     read_consent,
     read_contact,
     read_name,
@@ -52,6 +53,10 @@ def at(day: int, hour: int, minute: int = 0) -> datetime:
         ("Nguyễn Văn An", "Nguyễn Văn An"),
         ("  zoë   KRAVITZ ", "zoë KRAVITZ"),  # mixed case: kept
         ("J", "J"),
+        ("ok fine, Linda Park", "Linda Park"),  # lead-in words before the name
+        ("oh sorry - yes, Tom Baker", "Tom Baker"),
+        ("Sarah Collins, it's for my son Jake", "Sarah Collins"),  # the name is one clause
+        ("Yes my name is Jennifer Lowe but everyone calls me Jen", "Jennifer Lowe"),
     ],
 )
 def test_names_are_read_from_ordinary_phrasing(text: str, name: str) -> None:
@@ -380,11 +385,37 @@ def test_consent_given(text: str) -> None:
 
 
 @pytest.mark.parametrize(
+    "text", ["thanks so much!! x", "great thank you", "Looks good 👍", "👍", "perfect, cheers",
+             "lovely thanks", "ye", "yes thats right thank you so much"],
+)  # fmt: skip
+def test_thanks_and_emoji_at_a_confirmation_are_yes(text: str) -> None:
+    assert read_consent(text) == "yes"
+
+
+@pytest.mark.parametrize(
     "text", ["no", "No.", "nope", "no thanks", "I don't agree", "I do not consent", "rather not",
              "no way", "I refuse"],
 )  # fmt: skip
 def test_consent_refused(text: str) -> None:
     assert read_consent(text) == "no"
+
+
+def test_a_thumbs_down_is_no() -> None:
+    assert read_consent("👎") == "no"
+
+
+@pytest.mark.parametrize(
+    ("text", "who"),
+    [
+        ("Sarah Collins, it's for my son Jake", "son Jake"),
+        ("booking for my mum", "mum"),
+        ("it's for my elderly father", "elderly father"),
+        ("Priya Shah", None),
+        ("for my own neck", None),
+    ],
+)
+def test_who_the_appointment_is_for(text: str, who: str | None) -> None:
+    assert read_booked_for(text) == who
 
 
 @pytest.mark.parametrize(

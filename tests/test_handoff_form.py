@@ -330,6 +330,81 @@ async def test_the_consent_question_recaps_what_will_be_passed_on(dispatcher):
     assert [b["title"] for b in dispatcher.messages[0]["buttons"]] == ["Yes, I agree", "No"]
 
 
+# ---------------------------------------------------------------------------- corrections
+SO_FAR = {k: FILLED[k] for k in ("contact_name", "contact_details", "preferred_times")}
+
+
+async def test_a_correction_changes_an_earlier_answer_and_the_question_comes_back(dispatcher):
+    slots = await validate(
+        dispatcher, "handoff_note", "no wait the number is wrong its 07700 900132 sorry",
+        slots=SO_FAR,
+    )  # fmt: skip
+    assert slots["contact_details"]["phone"] == "+447700900132"
+    assert slots["handoff_note"] is None and slots["requested_slot"] == "handoff_note"
+    assert "changed that to +447700900132" in said(dispatcher)
+
+
+async def test_a_new_time_at_the_read_back_is_a_correction_not_a_no(dispatcher):
+    slots = await validate(
+        dispatcher, "handoff_consent", "not evenings, mornings only",
+        slots=SO_FAR | {"handoff_note": ""},
+    )  # fmt: skip
+    assert slots.get("handoff_exit") is None
+    assert "mornings only" in slots["preferred_times"]
+    assert slots["handoff_consent"] is None and slots["requested_slot"] == "handoff_consent"
+
+
+async def test_asking_to_change_an_answer_asks_that_question_again(dispatcher):
+    slots = await validate(dispatcher, "handoff_note", "can I change my number?", slots=SO_FAR)
+    assert slots["contact_details"] is None and slots["requested_slot"] == "contact_details"
+    assert "change" in said(dispatcher).lower()
+
+
+async def test_a_correction_of_a_question_not_yet_answered_is_an_answer(dispatcher):
+    slots = await validate(
+        dispatcher, "contact_details", "actually it's 07700 900132",
+        slots={"contact_name": "Priya Shah"},
+    )  # fmt: skip
+    assert slots["contact_details"]["phone"] == "+447700900132"
+    assert slots["requested_slot"] != "contact_details"
+
+
+# ---------------------------------------------------------------------------- replies mid-form
+@pytest.mark.parametrize("text", ["thanks so much!! x", "Looks good 👍", "great thank you"])
+async def test_thanks_or_emoji_at_the_read_back_send_the_request(dispatcher, text):
+    slots = await validate(dispatcher, "handoff_consent", text, slots=SO_FAR)
+    assert slots["handoff_consent"] == "yes"
+
+
+async def test_when_will_i_hear_back_is_answered_and_the_question_comes_back(dispatcher):
+    slots = await validate(dispatcher, "handoff_consent", "when will I hear back?", slots=SO_FAR)
+    assert slots["handoff_consent"] is None and slots.get("handoff_exit") is None
+    assert "front desk" in said(dispatcher).lower()
+    assert "upper back" not in said(dispatcher).lower()
+
+
+async def test_bare_thanks_when_asked_for_a_name_opens_no_booking(dispatcher):
+    slots = await validate(dispatcher, "contact_name", "thank you very much")
+    assert slots["handoff_exit"] == "not_wanted" and slots["requested_slot"] is None
+
+
+@pytest.mark.parametrize(
+    "text", ["ugh never mind, I'll just ring you", "actually scrap that", "I've changed my mind"]
+)
+async def test_cancel_inside_a_sentence_is_heard(dispatcher, text):
+    slots = await validate(dispatcher, "preferred_times", text, slots=SO_FAR)
+    assert slots["handoff_exit"] == "cancelled"
+
+
+async def test_booking_for_someone_else_is_read_back_and_passed_on(dispatcher):
+    slots = await validate(dispatcher, "contact_name", "Sarah Collins, it's for my son Jake")
+    assert slots["contact_name"] == "Sarah Collins"
+    assert slots["handoff_patient"] == "son Jake"
+    tracker = tracker_for("handoff_note", "x", slots=FILLED | {"handoff_patient": "son Jake"})
+    await ASK_ACTIONS["handoff_consent"]().run(dispatcher, tracker, DOMAIN)
+    assert "for your son Jake" in dispatcher.messages[-1]["text"]
+
+
 # ---------------------------------------------------------------------------- submitting
 async def test_a_booking_reaches_the_store_with_all_the_front_desk_needs(dispatcher):
     screening = {

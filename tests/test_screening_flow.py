@@ -31,15 +31,19 @@ def test_prefill_keeps_the_latest_statement():
 @pytest.mark.parametrize(
     "text",
     ["stop", "Cancel please", "can we stop this", "no more questions", "actually cancel",
-     "thanks, bye", "oh wait, cancel my booking"],
+     "thanks, bye", "oh wait, cancel my booking", "ugh never mind, I'll just ring you",
+     "actually scrap that please", "I've changed my mind", "forget it", "hmm stop this",
+     "no I'll call the clinic instead"],
 )  # fmt: skip
 def test_stop_requests(text):
     assert is_stop_request(text)
 
 
 @pytest.mark.parametrize(
-    "text", ["end of the day mostly", "it stops when I lie down", "no", "no thanks", "thanks"]
-)
+    "text",
+    ["end of the day mostly", "it stops when I lie down", "no", "no thanks", "thanks",
+     "how do I stop it coming back", "it won't stop hurting", "I'll call you if it's worse"],
+)  # fmt: skip
 def test_answers_are_not_stop_requests(text):
     assert not is_stop_request(text)
 

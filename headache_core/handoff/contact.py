@@ -76,10 +76,53 @@ NOT_NAME_WORDS = _words(
 MAX_NAME_WORDS = 5
 
 
+# Words people put before an answer: "ok fine, Linda Park", "oh wait, sorry: Linda".
+NAME_FILLERS = re.compile(
+    r"^(?:(?:ok(?:ay)?|fine|sure|yes|yeah|yep|alright|all\s+right|right|so|well|um+|uh+|erm+|"
+    r"oh|sorry|oops|wait|hang\s+on|actually|no|hi|hello|hey)\b[\s,!.:;-]*)+",
+    re.I,
+)
+# Where a name answer goes on to say more: "Sarah Collins, it's for my son Jake".
+CLAUSE_BREAK = re.compile(
+    r"\s*(?:[,;(]|\s-\s|\.\s|\bbut\b|\band\s+(?:it'?s|its|this\s+is)\b)\s*", re.I
+)
+# Who the appointment is for, when it is not the person writing: "for my son Jake".
+BOOKED_FOR = re.compile(
+    r"\bfor\s+my\s+(?P<who>(?:little\s+|young\s+|teenage\s+|elderly\s+)?(?:son|daughter|"
+    r"child|kid|boy|girl|husband|wife|partner|mum|mom|mother|dad|father|gran|grandma|grandad|"
+    r"grandpa|grandmother|grandfather|grandson|granddaughter|brother|sister|friend|"
+    r"neighbou?r|client))\b(?:[\s,]+(?:called\s+|named\s+)?(?P<name>[A-Z][^\W\d_]+"
+    r"(?:\s+[A-Z][^\W\d_]+)?))?",
+)
+
+
 def read_name(text: str) -> str | None:
-    """The person's name from "my name is jo smith" -> "Jo Smith"; None for anything else
-    ("no", "I don't want to say", an e-mail address)."""
-    said = NAME_LEAD_IN.sub("", _clean(text), count=1)
+    """The person's name from "my name is jo smith" -> "Jo Smith", "ok fine, Linda Park" ->
+    "Linda Park", "Sarah Collins, it's for my son Jake" -> "Sarah Collins"; None for anything
+    else ("no", "I don't want to say", an e-mail address)."""
+    said = NAME_FILLERS.sub("", _clean(text), count=1)
+    whole = _read_one_name(said)
+    if whole is not None:
+        return whole
+    for part in CLAUSE_BREAK.split(said):  # the name may be one clause of a longer answer
+        if part and not BOOKED_FOR.search(part):
+            name = _read_one_name(NAME_FILLERS.sub("", part, count=1))
+            if name is not None:
+                return name
+    return None
+
+
+def read_booked_for(text: str) -> str | None:
+    """Who the appointment is for when the person books for someone else: "son Jake" from "it's
+    for my son Jake", "mum" from "booking for my mum"; None when they book for themselves."""
+    found = BOOKED_FOR.search(_clean(text))
+    if found is None:
+        return None
+    return " ".join(p for p in (found["who"].lower(), found["name"]) if p)
+
+
+def _read_one_name(text: str) -> str | None:
+    said = NAME_LEAD_IN.sub("", text, count=1)
     if not said or any(c in said for c in "@?/\\:") or re.search(r"\d|www\.|https?", said, re.I):
         return None
     said = NAME_TRAILER.sub("", said)
@@ -613,15 +656,37 @@ CONSENT_YES_PHRASES = (
     "fine by me",
     "sounds good",
     "all right",
+    "looks good",
+    "look good",
+    "all good",
+    "spot on",
+    "go for it",
 )
+# At a confirmation, thanks and "great" mean yes: the person is thanking for what was offered.
 STRONG_YES = _words(
-    "yes yeah yep yup ya yea y ok okay k sure fine agree agreed consent accept absolutely "
-    "definitely certainly alright course understood happy"
+    "yes yeah yep yup ya yea ye yeh aye y ok okay k kk sure fine correct right agree agreed "
+    "consent accept absolutely definitely certainly alright course understood happy thanks "
+    "thank thankyou thx ty ta cheers lovely brilliant great perfect wonderful amazing fab "
+    "fantastic super cool"
 )
 FILLER = _words(
-    "i i'm im do that that's thats is it it's its please thanks thank you with me to by and "
-    "with this so well oh great good perfect"
+    "i i'm im do that that's thats is it it's its please pls plz you u with me to by and "
+    "with this so much lots very well oh good x xx xxx xo a lot all send add on through"
 )
+# Emoji people answer with, read as the word they stand for.
+EMOJI_WORDS = {
+    "yes": "\U0001f44d\U0001f44c\u2705\u2714\U0001f642\U0001f60a\U0001f600\U0001f603"
+    "\U0001f604\U0001f64f\u2764\U0001f495\U0001f44f\U0001f970\U0001f60d\u263a",
+    "no": "\U0001f44e\u274c\U0001f645\u2716",
+}
+
+
+def _emoji_as_words(text: str) -> str:
+    for word, marks in EMOJI_WORDS.items():
+        text = re.sub(f"[{marks}]", f" {word} ", text)
+    return text.replace("\ufe0f", "")
+
+
 UNSURE = re.compile(
     r"\b(maybe|perhaps|not sure|unsure|dunno|don't know|dont know|do not know|no idea|depends|"
     r"later|what|why|how|which|who|where|when|if|question|explain|more info)\b"
@@ -635,8 +700,8 @@ REFUSAL = re.compile(
 def read_consent(text: str) -> str | None:
     """ "yes" for explicit agreement ("yes I agree", "I consent", "ok that's fine", "sure"),
     "no" for a refusal, None for anything else ("maybe", "what do you store?")."""
-    said = _clean(text).lower()
-    if not said or "?" in said:
+    said = _emoji_as_words(_clean(text)).lower()
+    if not said.strip() or "?" in said:
         return None
     said = _plain(said)
     if said in ("i do", "yes i do", "i accept", "i agree"):

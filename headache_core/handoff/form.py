@@ -66,6 +66,29 @@ def load_questions(path: Path = HANDOFF_FILE) -> dict[str, Question]:
 BARE_NO_RE = re.compile(r"^\W*(no+|nope|nah|nay|no thanks?( you)?|not really|no way)\W*$", re.I)
 
 
+BARE_THANKS_RE = re.compile(
+    r"^\W*((ok(ay)?|great|lovely|perfect|brilliant|cool)\W+)?(thanks?|thank\s*you|thx|ty|ta|"
+    r"cheers)(\s+(so|very)\s+much|\s+a\s+lot|\s+(for|4)\s+(that|the\s+\w+|your\s+help))?"
+    r"(\W+(bye|goodbye|x+))?\W*$",
+    re.I,
+)
+# "when will I hear back?", "how long till they call?": who answers and when, then the question.
+WHEN_HEAR_RE = re.compile(
+    r"\b(when|how\s+(long|soon|quickly))\b.{0,40}\b(hear|call|ring|contact|get\s+back|reply|"
+    r"respond|text|e-?mail|be\s+in\s+touch|confirm)",
+    re.I,
+)
+
+
+def is_bare_thanks(text: str) -> bool:
+    """ "thank you very much", "ok thanks bye" and nothing else."""
+    return bool(BARE_THANKS_RE.match(text or ""))
+
+
+def asks_when_they_will_hear(text: str) -> bool:
+    return bool(WHEN_HEAR_RE.search(text or ""))
+
+
 def is_bare_no(text: str) -> bool:
     """ "no", "nope", "no thanks" and nothing else."""
     return bool(BARE_NO_RE.match(text or ""))
@@ -128,10 +151,11 @@ def _mentions(said: str, label: str) -> bool:
     return bool(re.search(rf"\b{short_day}", said)) or any(t in said for t in times)
 
 
-def recap(name: str | None, contact: dict[str, Any] | None, times: str | None,
-          choice: str | None, note: str | None) -> str:  # fmt: skip
+def recap(patient: str | None, name: str | None, contact: dict[str, Any] | None,
+          times: str | None, choice: str | None, note: str | None) -> str:  # fmt: skip
     """The details about to be passed on, in one line the person can check."""
-    parts = [f"name {name}"] if name else []
+    parts = [f"for your {patient}"] if patient else []
+    parts += [f"name {name}"] if name else []
     contact = contact or {}
     if contact.get("phone"):
         parts.append(f"phone {contact['phone']}")

@@ -30,7 +30,14 @@ STOP_RE = re.compile(
     r"(stop|cancel|quit|end|skip) (this|it|(the|my) (check|test|questions|screening|booking|"
     r"appointment|request))\b"
     r"|\b(i('?d| would) rather not (do|carry on|continue|go on)|i don'?t want to (do|carry on|"
-    r"continue|go on) (this|with)|no more questions)\b",
+    r"continue|go on) (this|with)|no more questions)\b"
+    # said inside a longer message: "ugh never mind, I'll just ring you"
+    r"|\b(cancel|scrap|stop)\s+(that|this|it|the\s+(whole\s+)?(thing|booking|request|form|check|"
+    r"questions))\b(?!\s+(head|pain|ache|feeling|hurt|from|happening|getting|coming))"
+    r"|\bnever\s?mind\b|\bforget\s+(it|about\s+it|the\s+whole\s+thing)\b"
+    r"|\b(i('ve| have)\s+)?changed\s+my\s+mind\b"
+    r"|\bi'?ll\s+(just\s+)?(call|ring|phone)(\s+(you|the\s+clinic|the\s+front\s+desk|them))?"
+    r"\s+(instead|later|tomorrow|myself)\b",
     re.I,
 )
 # Explicit words about where the pain starts, so "is my headache from my neck?" pre-fills nothing.

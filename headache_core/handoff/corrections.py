@@ -1,0 +1,74 @@
+"""Corrections to an earlier handoff answer: "actually, weekday evenings", "oh wait, my full name
+is Linda Park-Jones", "can I change my number?".
+
+A good receptionist takes a correction at any step. `find_correction` says which earlier answer a
+message corrects, and whether it carries the new value (read again by that question's own
+reader) or only asks to change it (the question is asked again). It reads the words alone; the
+form decides what to do with them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from headache_core.handoff.contact import read_contact, read_name, read_preferred_times
+
+# Words that turn an answer into a correction of an earlier one.
+CORRECTION_CUE = re.compile(
+    r"^\W*(?:(?:oh|ok|okay|no|um+|uh+|erm+|sorry|oops|whoops)\W+)*"
+    r"(?:actually|wait|hang on|hold on|sorry|oops|whoops|correction|my (?:bad|mistake)|"
+    r"i meant|i mean|make (?:that|it)|scratch that|no,|no it'?s|not\s+\w+,|"
+    r"(?:can|could|may) i (?:change|correct|update|fix)|i(?:'d| would) like to (?:change|"
+    r"correct|update)|i need to (?:change|correct|update)|(?:please )?change)\b",
+    re.I,
+)
+# What the correction is about when it names it: "my name", "the number", "the time".
+NAMED_SLOT = (
+    ("contact_name", re.compile(r"\b(name|spell(ed|t|ing)?)\b", re.I)),
+    ("contact_details",
+     re.compile(r"\b(number|phone|mobile|cell|e-?mail|address|contact)\b", re.I)),
+    ("preferred_times", re.compile(r"\b(time|times|day|days|slot|when)\b", re.I)),
+    ("handoff_note", re.compile(r"\b(note|message)\b", re.I)),
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Correction:
+    slot: str
+    carries_value: bool  # False: "can I change my number?", asked again
+
+
+def find_correction(
+    text: str, answered: set[str], region: str | None, today: date | None = None,
+    cue_needed: bool = True,
+) -> Correction | None:  # fmt: skip
+    """The earlier answer (one of `answered`) that `text` corrects, or None.
+
+    With `cue_needed` (any question but the read-back) only a message that says it corrects
+    ("actually", "no, it's", "can I change") counts; at the read-back any new phone number,
+    e-mail, name or time does. A message whose value fits the question being asked is that
+    question's answer, not a correction: the caller leaves the asked question out of `answered`.
+    """
+    cued = bool(CORRECTION_CUE.search(text))
+    if cue_needed and not cued:
+        return None
+    named = [slot for slot, pattern in NAMED_SLOT if pattern.search(text) and slot in answered]
+    if "contact_details" in answered and read_contact(text, region) is not None:
+        return Correction("contact_details", True)
+    if "contact_name" in named and read_name(text) is not None:
+        return Correction("contact_name", True)
+    if "preferred_times" in answered and read_preferred_times(text, today=today) is not None:
+        return Correction("preferred_times", True)
+    if named and cued:
+        return Correction(named[0], False)
+    if "contact_name" in answered and cued and not named and _is_name_only(text):
+        return Correction("contact_name", True)  # "sorry, it's Linda, not Lynda"
+    return None
+
+
+def _is_name_only(text: str) -> bool:
+    """ "no, it's Linda" reads as a name once its lead-in is gone."""
+    rest = CORRECTION_CUE.sub("", text, count=1)
+    return read_name(rest) is not None and len(rest.split()) <= 6
