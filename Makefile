@@ -15,7 +15,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export RASA_TELEMETRY_ENABLED ?= false
 
 .PHONY: help install spacy train run shell validate lint format test test-unit test-server \
-        test-stories bench bench-load safety understanding lock clean browser migrate widget audit retention \
+        test-stories bench bench-load safety understanding conversations lock clean browser migrate widget audit retention \
         nginx cluster-up cluster-down
 
 help:
@@ -26,6 +26,7 @@ help:
 	@echo "make validate  rasa data validate --fail-on-warnings"
 	@echo "make lint      ruff check and format check;  make format  fixes formatting"
 	@echo "make bench     benchmark against a stock 'rasa init' assistant (bench/results.md)"
+	@echo "make conversations  play the blind conversation sets; transcripts for a rater"
 	@echo "make bench-load  concurrent realistic conversations: one replica, stock, cluster"
 	@echo "make safety    every red-flag, follow-up and vignette set against the assistant"
 	@echo "make understanding  blind intent and out-of-domain sets against the assistant"
@@ -168,6 +169,11 @@ safety: train widget
 # small talk (bench/understanding.md); starts its own assistant unless SAFETY_URL names one.
 understanding: train widget
 	$(PY) -m tooling.understanding $(if $(SAFETY_URL),--url $(SAFETY_URL) --token "$$RASA_API_TOKEN")
+
+# Blind multi-turn conversations (tests/conversations/blind): transcripts for a rater and the
+# fallback / repeat counts (bench/conversations/); starts its own assistant unless SAFETY_URL.
+conversations: train widget
+	$(PY) -m tooling.conversations $(if $(SAFETY_URL),--url $(SAFETY_URL) --token "$$RASA_API_TOKEN")
 
 # One replica and the stock baseline always; the cluster when `tooling/cluster.py` can start it.
 bench-load: train widget

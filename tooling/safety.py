@@ -74,9 +74,12 @@ class Bot:
         with urllib.request.urlopen(request, timeout=self.timeout) as response:
             return json.loads(response.read() or b"null")
 
+    def replies(self, sender: str, text: str) -> list[dict[str, Any]]:
+        """Every reply to `text`, with its buttons."""
+        return self._call("/webhooks/rest/webhook", {"sender": sender, "message": text}) or []
+
     def say(self, sender: str, text: str) -> str:
-        replies = self._call("/webhooks/rest/webhook", {"sender": sender, "message": text}) or []
-        return " ".join(r.get("text") or "" for r in replies)
+        return " ".join(r.get("text") or "" for r in self.replies(sender, text))
 
     def slots(self, sender: str) -> dict[str, Any]:
         query = urllib.parse.urlencode({"token": self.token})
