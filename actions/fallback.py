@@ -18,6 +18,8 @@ from headache_core.content import topic_by_id
 from headache_core.messages import render
 from headache_core.question_shape import ASKED_WHAT_WE_MEANT
 
+# An unsure booking or request for a person (components/clinic_request_gate.py): offered.
+OFFERS = {"book_appointment": "offer_booking", "request_human": "offer_person"}
 PROBLEM_MESSAGES = {
     "empty": "input_empty",
     "no_words": "input_no_words",
@@ -45,5 +47,18 @@ def reply_unclear(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
         reply = render("which_part")
         dispatcher.utter_message(text=reply.text, buttons=topic_buttons(last, tracker))
         return
+    readings = entities_by_label(tracker).get("unsure_reading", set())
+    offer = next((OFFERS[r] for r in sorted(readings) if r in OFFERS), None)
+    if "unsure_request" in problems and offer is not None:
+        send(dispatcher, offer)  # a yes: actions/small_talk.py starts it
+        return
     key = next((m for p, m in PROBLEM_MESSAGES.items() if p in problems), "unclear")
     send(dispatcher, key)
+
+
+def offered_before(tracker: Tracker) -> str | None:
+    """The intent ("book_appointment", "request_human") the assistant's last message offered,
+    when it was such an offer: a "yes" now accepts it."""
+    last = next((e for e in reversed(tracker.events) if e.get("event") == "bot"), None)
+    said = (last or {}).get("text") or ""
+    return next((i for i, key in OFFERS.items() if said.startswith(render(key).text)), None)

@@ -22,6 +22,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT
 from rasa_sdk.types import DomainDict
 
+from actions.fallback import offered_before
 from actions.forms import (
     FAILURES_SLOT,
     ActionAskFormQuestion,
@@ -63,6 +64,7 @@ from headache_core.handoff.form import (
 )
 from headache_core.handoff.form import load_questions as load_handoff_questions
 from headache_core.handoff.model import Contact
+from headache_core.handoff.requests import load_requests, read_appointment_request
 from headache_core.messages import render
 from headache_core.red_flags.detector import detect
 from headache_core.retention import retention_days
@@ -85,7 +87,9 @@ CLARIFY = "red_flag_clarify"  # the clarifying question about a hinted red flag 
 PENDING = "red_flag_pending"  # the hinted flag it asks about
 RULED_OUT = "screening_ruled_out"  # hinted flags already answered "no": not asked twice
 PATIENT = "handoff_patient"  # who the appointment is for, when not the person writing
-STATE_SLOTS = (KIND, EXIT, OFFERED, CONSENT_AT, FAILURES_SLOT, CLARIFY, PENDING, UNSURE, PATIENT)
+REQUEST = "handoff_request"  # a request that is not a new booking: "cancel", "move", ...
+STATE_SLOTS = (KIND, EXIT, OFFERED, CONSENT_AT, FAILURES_SLOT, CLARIFY, PENDING, UNSURE, PATIENT,
+               REQUEST)  # fmt: skip
 # Answers that may look like questions ("Will Smith", "Can I give my email?" is rare): only a
 # question mark makes them a side question.
 NEEDS_QUESTION_MARK = {"contact_name", "contact_details", "handoff_note"}
@@ -133,6 +137,9 @@ class ValidateHandoffForm(CountingFormValidationAction):
             return []
         kind = tracker.get_slot(KIND) or "booking"
         slots = required_slots(kind, offered=bool(tracker.get_slot(OFFERED)))
+        request = load_requests().get(tracker.get_slot(REQUEST) or "")
+        if request is not None:
+            slots = list(request.ask)  # "cancel my appointment": only what that needs
         if tracker.get_slot(UNSURE):
             slots.insert(0, CONFIRM)
         if tracker.get_slot(PENDING):
@@ -142,13 +149,32 @@ class ValidateHandoffForm(CountingFormValidationAction):
     async def on_activation(
         self, dispatcher: CollectingDispatcher, tracker: Tracker
     ) -> list[EventType]:
-        kind = "human" if latest_intent(tracker) == "request_human" else "booking"
+        intent = latest_intent(tracker)
+        if intent == "affirm":  # "yes" to "shall I ask the front desk?" (actions/fallback.py)
+            intent = offered_before(tracker)
+        kind = "human" if intent == "request_human" else "booking"
         repeat_advice_if_flagged(dispatcher, tracker)  # asked after a red flag: the advice first
+        reset = [SlotSet(s, None) for s in (*FORM_SLOTS, *STATE_SLOTS)]
+        request = read_appointment_request(tracker.latest_message.get("text") or "")
+        if request is not None:  # "I need to cancel my appt": not a new booking
+            return reset + self._start_request(dispatcher, request)
         unsure = is_unsure_request(tracker)
         if not unsure:  # else it comes after the person confirms
             dispatcher.utter_message(text=_when_message(kind))
-        reset = [SlotSet(s, None) for s in (*FORM_SLOTS, *STATE_SLOTS)]
         return reset + [SlotSet(KIND, kind), SlotSet(UNSURE, unsure or None)]
+
+    @staticmethod
+    def _start_request(dispatcher: CollectingDispatcher, request: Any) -> list[EventType]:
+        """Answered here (running late, bringing someone), or the questions that request needs,
+        with what it is kept for the front desk."""
+        if request.answer:
+            key = request.answer
+            if key == "request_companion" and not load_clinic().companions:
+                key = "request_companion_unknown"
+            send(dispatcher, key)
+            return [SlotSet(EXIT, "answered"), SlotSet(REQUESTED_SLOT, None)]
+        send(dispatcher, request.intro)
+        return [SlotSet(KIND, "booking"), SlotSet(REQUEST, request.kind)]
 
     async def before_validation(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, slot: str, text: str
@@ -298,6 +324,25 @@ class ValidateHandoffForm(CountingFormValidationAction):
         return {"handoff_consent": None}
 
 
+def _request_and_note(tracker: Tracker) -> str:
+    """ "Wants to cancel an appointment." and the person's own note, for the read-back."""
+    request = load_requests().get(tracker.get_slot(REQUEST) or "")
+    parts = (request.note if request else "", tracker.get_slot("handoff_note") or "")
+    return " ".join(p for p in parts if p)
+
+
+def _front_desk_note(tracker: Tracker) -> str:
+    """What the front desk reads: what the request is, who it is for, the person's note."""
+    request = load_requests().get(tracker.get_slot(REQUEST) or "")
+    patient = tracker.get_slot(PATIENT)
+    parts = (
+        request.note if request else "",
+        f"For: {patient}." if patient else "",
+        tracker.get_slot("handoff_note") or "",
+    )
+    return " ".join(p for p in parts if p)
+
+
 def _said_back(slot: str, value: Any) -> str:
     """A corrected answer as the person can check it: "Linda Park", "07700 900456"."""
     if isinstance(value, dict):  # contact details
@@ -339,7 +384,7 @@ class ActionAskHandoffQuestion(ActionAskFormQuestion, ABC):
                 tracker.get_slot("contact_details"),
                 tracker.get_slot("preferred_times"),
                 _chosen_label(tracker),
-                tracker.get_slot("handoff_note"),
+                _request_and_note(tracker),
             )
             text = text.format(
                 recap=details, clinic_name=load_clinic().name, retention_days=retention_days()
@@ -368,6 +413,8 @@ class ActionSubmitHandoff(Action):
         reason = tracker.get_slot(EXIT)
         kind = tracker.get_slot(KIND) or "booking"
         reset = [SlotSet(s, None) for s in (*FORM_SLOTS, *STATE_SLOTS)]
+        if reason == "answered":  # running late, bringing someone: answered, nothing to pass on
+            return reset
         if reason in ("cancelled", "not_wanted", "refused", "gave_up"):
             send(dispatcher, f"handoff_{reason}")
             return reset
@@ -378,7 +425,8 @@ class ActionSubmitHandoff(Action):
         start = None if choice in (None, CALL_BACK) else datetime.fromisoformat(choice)
         result = await asyncio.to_thread(booking_system().book, record, start)
         notify_front_desk(result.saved.id, record)
-        self._confirm(dispatcher, record, result, start)
+        request = load_requests().get(tracker.get_slot(REQUEST) or "")
+        self._confirm(dispatcher, record, result, start, request.note if request else None)
         if kind == "human":
             status = opening_status(load_clinic())
             when = (
@@ -400,18 +448,18 @@ class ActionSubmitHandoff(Action):
             email=details.get("email"),
         )
         record.preferred_times = tracker.get_slot("preferred_times")
-        patient = tracker.get_slot(PATIENT)
-        note = tracker.get_slot("handoff_note") or ""
-        record.note = (
-            " ".join(p for p in (f"For: {patient}." if patient else "", note) if p) or None
-        )
+        record.note = _front_desk_note(tracker) or None
         consent = tracker.get_slot(CONSENT_AT)
         record.consent_at = datetime.fromisoformat(consent) if consent else None
         return record
 
     @staticmethod
     def _confirm(
-        dispatcher: CollectingDispatcher, record: Any, result: Any, start: datetime | None
+        dispatcher: CollectingDispatcher,
+        record: Any,
+        result: Any,
+        start: datetime | None,
+        request_note: str | None = None,
     ) -> None:
         if result.appointment and start is not None:
             when = long_time_label(start, load_clinic().timezone)
@@ -423,4 +471,7 @@ class ActionSubmitHandoff(Action):
                 send(dispatcher, "handoff_store_down")
             elif record.kind == "booking":
                 reach = "by phone" if record.contact.phone else "by email"
-                send(dispatcher, "handoff_saved_queue", reach=reach)
+                if request_note:  # a cancellation, a receipt: not "to arrange a time"
+                    send(dispatcher, "request_saved", what=request_note, reach=reach)
+                else:
+                    send(dispatcher, "handoff_saved_queue", reach=reach)

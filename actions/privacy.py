@@ -12,6 +12,7 @@ in data/rules/privacy.yml decide, as they do outside forms.
 """
 
 import logging
+import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -23,6 +24,7 @@ from actions.handoff_records import store
 from actions.replies import send
 from actions.tracker_entities import latest_intent
 from headache_core.forget import FORGOTTEN_SLOT
+from headache_core.handoff.contact import read_consent
 from headache_core.question_shape import looks_like_question
 
 log = logging.getLogger(__name__)
@@ -56,8 +58,18 @@ def asks_to_forget(tracker: Tracker) -> bool:
     )
 
 
+# Words of a yes to deleting that are not yes or no ("yes please delete it all").
+DELETE_WORDS = re.compile(
+    r"\b(delete|remove|erase|wipe|clear|it|everything|all|my|data|chat|conversation|them)\b", re.I
+)
+
+
 def is_clear_yes(tracker: Tracker) -> bool:
-    """The latest message says yes to deleting beyond doubt (the "Yes, delete it" button is)."""
+    """The latest message says yes to deleting beyond doubt (the "Yes, delete it" button is;
+    so is "Yes please delete", read by the consent reader once the deleting words are gone)."""
+    text = tracker.latest_message.get("text") or ""
+    if read_consent(DELETE_WORDS.sub(" ", text)) == "yes":
+        return True
     intent = tracker.latest_message.get("intent") or {}
     if intent.get("confidence", 0.0) < CLEAR_YES:
         return False

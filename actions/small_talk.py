@@ -10,9 +10,10 @@ instead, as a yes or no right after the advice gets (data/rules/safety.yml).
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk.events import EventType, FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.fallback import offered_before
 from actions.red_flags import repeat_advice_if_flagged
 from actions.tracker_entities import latest_intent
 
@@ -32,6 +33,8 @@ class ActionAcknowledgeSmallTalk(Action):
     ) -> list[EventType]:
         if repeat_advice_if_flagged(dispatcher, tracker):
             return []
+        if latest_intent(tracker) == "affirm" and offered_before(tracker):
+            return [FollowupAction("handoff_form")]  # "yes" to "shall I ask the front desk?"
         dispatcher.utter_message(
             response=RESPONSES.get(latest_intent(tracker) or "", "utter_thank")
         )

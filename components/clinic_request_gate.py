@@ -8,7 +8,10 @@ message is unlike all of them. Here, in the sentence encoder's space (the featur
 encoder: the texts are in its cache), the message's nearest training example of the intent it was
 read as must be closer, by `margin`, than its nearest out-of-scope example, and the classifier
 must be at least `min_confidence` sure. Otherwise the message becomes `nlu_fallback` with the
-problem `unsure_request`: "I'm not sure I understood" with the topics, never a form.
+problem `unsure_request`: "I'm not sure I understood" with the topics, never a form. An unsure
+booking or request for a person keeps its reading (`unsure_reading`), so the fallback offers it
+as a question with a button ("can i just book him in" is a booking in a conversation about
+headaches; "book us a double room" is not, and the person just says no).
 A button's payload ("/book_appointment") is never stopped.
 
 Calibrated on the tuning sets of tests/nlu/blind (README there): of 26 out-of-domain requests
@@ -25,7 +28,7 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import INTENT, TEXT
+from rasa.shared.nlu.constants import ENTITIES, INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
@@ -34,6 +37,8 @@ from headache_core.nlp.sentence_encoder import DEFAULT_DIR, load_encoder
 
 FILE_NAME = "clinic_request_gate.npz"
 PROBLEM = "unsure_request"
+READING = "unsure_reading"  # what the unsure request was read as: the fallback may offer it
+OFFERABLE = ("book_appointment", "request_human")
 OUT_OF_SCOPE = "out_of_scope"
 REPO_ROOT = Path(__file__).resolve().parent.parent
 BATCH = 256  # training examples encoded at a time (the featurizer has cached them)
@@ -131,6 +136,9 @@ class ClinicRequestGate(GraphComponent):
                 continue
             if not self.is_sure(text, intent):
                 route_to_fallback(message, PROBLEM, type(self).__name__)
+                if intent["name"] in OFFERABLE:  # "can i just book him in": offered, not opened
+                    reading = {"entity": READING, "value": intent["name"], "extractor": "gate"}
+                    message.set(ENTITIES, [*message.get(ENTITIES), reading], add_to_output=True)
         return messages
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:

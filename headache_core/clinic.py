@@ -50,6 +50,8 @@ EXAMPLE_VALUES: dict[str, object] = {
     "first_visit": "Wear loose, comfy clothes so we can see your neck and shoulders move. Bring a "
     "list of any medicines you take and any scans or letters about your neck. Please come 10 "
     "minutes early to fill in a short form.",
+    "companions": "Yes, you are welcome to bring someone with you, in the room too if you like. "
+    "If you need an interpreter, tell the front desk when you book.",
 }
 
 
@@ -77,6 +79,7 @@ class Clinic:
     parking: str
     referral: str = ""  # whether patients need a GP's referral; optional
     first_visit: str = ""  # what to wear and bring to the first visit; optional
+    companions: str = ""  # whether someone may come along (a partner, a carer); optional
     email: str = ""
     booking_link: str = ""
     timezone: str = "UTC"
@@ -132,8 +135,8 @@ def parse_clinic(data: dict, regions: dict[str, Region]) -> Clinic:
         if value != "closed" and not HOURS_RE.match(value):
             raise ClinicConfigError(f"hours: {day} must be HH:MM-HH:MM or closed, not {value!r}")
     known = set(REQUIRED) | {
-        "referral", "first_visit", "email", "booking_link", "timezone", "example_values",
-        "placeholder",
+        "referral", "first_visit", "companions", "email", "booking_link", "timezone",
+        "example_values", "placeholder",
     }  # fmt: skip
     return Clinic(
         name=str(data["name"]),
@@ -146,6 +149,7 @@ def parse_clinic(data: dict, regions: dict[str, Region]) -> Clinic:
         parking=str(data["parking"]).strip(),
         referral=str(data.get("referral") or "").strip(),
         first_visit=str(data.get("first_visit") or "").strip(),
+        companions=str(data.get("companions") or "").strip(),
         email=str(data.get("email") or ""),
         booking_link=str(data.get("booking_link") or ""),
         timezone=str(data.get("timezone") or "UTC"),

@@ -47,6 +47,7 @@ def clinic_values(clinic: Clinic) -> dict[str, str]:
         "parking": clinic.parking,
         "referral": clinic.referral,
         "first_visit": clinic.first_visit,
+        "companions": clinic.companions,
         "emergency_number": clinic.region.emergency_number,
         "emergency_place": clinic.region.emergency_place,
         "urgent_route": clinic.region.urgent_route,

@@ -75,6 +75,7 @@ def test_example_fields_is_empty_for_a_clinic_of_its_own(data):
         "referral": "No referral needed.",
         "parking": "Street parking only.",
         "first_visit": "Wear shorts.",
+        "companions": "Anyone may come along.",
     }
     clinic = parse_clinic(data | own, load_regions())
     assert example_fields(clinic) == [] and clinic.example_values is False

@@ -35,6 +35,8 @@ def all_reply_texts() -> list[tuple[str, str]]:
         "reach": "by phone",
         "start": "Tuesday 2 December at 09:30",
         "when": "within the hour",
+        "what": "Wants to cancel an appointment.",
+        "now": "07700 900456",
     }
     texts += [(f"message:{k}", render(k, clinic, **extra).text) for k in message_keys()]
     texts += [(f"red_flag_reason:{f.id}", f.reason) for f in rules.flags]

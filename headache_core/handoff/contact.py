@@ -671,7 +671,8 @@ STRONG_YES = _words(
 )
 FILLER = _words(
     "i i'm im do that that's thats is it it's its please pls plz you u with me to by and "
-    "with this so much lots very well oh good x xx xxx xo a lot all send add on through"
+    "with this so much lots very well oh good x xx xxx xo a lot all send add on through now "
+    "kindly"
 )
 # Emoji people answer with, read as the word they stand for.
 EMOJI_WORDS = {
