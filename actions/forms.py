@@ -60,6 +60,13 @@ class CountingFormValidationAction(FormValidationAction, ABC):
         """Events when the form starts (reset, pre-fill)."""
         return []
 
+    async def also_given(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, slot: str, text: str
+    ) -> list[EventType]:
+        """Other questions' answers the same message carries ("Linda Park, 07700 900123"):
+        filled now so they are not asked. Read after the asked question's own answer."""
+        return []
+
     async def get_validation_events(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
@@ -77,7 +84,9 @@ class CountingFormValidationAction(FormValidationAction, ABC):
         # visible to required_slots and the validators, but not a candidate to validate
         tracker.slots.update({e["name"]: e["value"] for e in events})
         events += await super().get_validation_events(dispatcher, tracker, domain)
-        if tracker.get_slot(requested) is not None:
+        extra = await self.also_given(dispatcher, tracker, requested, str(answer))
+        events += extra
+        if tracker.get_slot(requested) is not None or extra:
             return events + [SlotSet(FAILURES_SLOT, 0)]
         count = failures(tracker) + 1
         if count < self.max_asks:

@@ -48,7 +48,8 @@ from headache_core.handoff.contact import (
     read_preferred_times,
     region_code,
 )
-from headache_core.handoff.corrections import find_correction
+from headache_core.handoff.corrections import find_correction, says_something_is_wrong
+from headache_core.handoff.details import read_details
 from headache_core.handoff.form import (
     BOOKING_ORDER,
     CALL_BACK,
@@ -88,8 +89,12 @@ PENDING = "red_flag_pending"  # the hinted flag it asks about
 RULED_OUT = "screening_ruled_out"  # hinted flags already answered "no": not asked twice
 PATIENT = "handoff_patient"  # who the appointment is for, when not the person writing
 REQUEST = "handoff_request"  # a request that is not a new booking: "cancel", "move", ...
+CHANGING = "handoff_changing"  # "What should I change?" asked in place of the read-back
 STATE_SLOTS = (KIND, EXIT, OFFERED, CONSENT_AT, FAILURES_SLOT, CLARIFY, PENDING, UNSURE, PATIENT,
-               REQUEST)  # fmt: skip
+               REQUEST, CHANGING)  # fmt: skip
+# The questions whose answers may carry other details ("Linda Park, 07700 900123, evenings"); a
+# note or a consent is read as a whole.
+CARRIES_DETAILS = {CONFIRM, "contact_name", "contact_details", "preferred_times"}
 # Answers that may look like questions ("Will Smith", "Can I give my email?" is rare): only a
 # question mark makes them a side question.
 NEEDS_QUESTION_MARK = {"contact_name", "contact_details", "handoff_note"}
@@ -161,7 +166,57 @@ class ValidateHandoffForm(CountingFormValidationAction):
         unsure = is_unsure_request(tracker)
         if not unsure:  # else it comes after the person confirms
             dispatcher.utter_message(text=_when_message(kind))
-        return reset + [SlotSet(KIND, kind), SlotSet(UNSURE, unsure or None)]
+        started = [SlotSet(KIND, kind), SlotSet(UNSURE, unsure or None)]
+        tracker.add_slots(reset + started)
+        # "book me in, my name is Jo Smith, 07700 900123": not asked again
+        prefill = await self._fill_details(
+            dispatcher, tracker, tracker.latest_message.get("text") or "", names=False
+        )
+        return reset + started + prefill
+
+    async def also_given(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, slot: str, text: str
+    ) -> list[EventType]:
+        if slot not in CARRIES_DETAILS or tracker.get_slot(EXIT):
+            return []
+        events = await self._fill_details(dispatcher, tracker, text, names=slot == "contact_name")
+        if events and tracker.get_slot(slot) is None and slot != CONFIRM:
+            send(dispatcher, "form_noted")  # then the question asked, again
+        return events
+
+    async def _fill_details(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, text: str, names: bool
+    ) -> list[EventType]:
+        """The name, contact details and times a message carries, for the questions not
+        answered yet; each read by its own question's validator."""
+        if text.startswith("/"):
+            return []
+        today = datetime.now(ZoneInfo(load_clinic().timezone)).date()
+        found = read_details(text, region_code(load_clinic()), today, names=names)
+        wanted = {"contact_name": found.name, "contact_details": found.contact,
+                  "preferred_times": found.times}  # fmt: skip
+        kind = tracker.get_slot(KIND) or "booking"
+        needed = set(required_slots(kind, offered=False))
+        request = load_requests().get(tracker.get_slot(REQUEST) or "")
+        if request is not None:
+            needed = set(request.ask)
+        events: list[EventType] = []
+        for slot, value in wanted.items():
+            if value is None or slot not in needed or tracker.get_slot(slot) is not None:
+                continue
+            result = await self._validated(dispatcher, tracker, slot, value)
+            tracker.slots.update(result)
+            events += [SlotSet(k, v) for k, v in result.items()]
+        return events
+
+    async def _validated(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, slot: str, value: Any
+    ) -> dict[str, Any]:
+        if slot == "contact_details":
+            return {slot: {"phone": value.phone, "email": value.email}}
+        if slot == "preferred_times":
+            return await self.validate_preferred_times(value.text, dispatcher, tracker, {})
+        return {slot: value}
 
     @staticmethod
     def _start_request(dispatcher: CollectingDispatcher, request: Any) -> list[EventType]:
@@ -196,6 +251,9 @@ class ValidateHandoffForm(CountingFormValidationAction):
         correction = await self._correction(dispatcher, tracker, slot, text)
         if correction is not None:
             return correction, True
+        if slot == "handoff_consent" and says_something_is_wrong(text):
+            # "no, that's wrong": which part (asked by the read-back's ask action), not refused
+            return [SlotSet(slot, None), SlotSet(CHANGING, True)], True
         if asks_when_they_will_hear(text):  # "when will I hear back?": who answers, and when
             dispatcher.utter_message(text=_when_message(tracker.get_slot(KIND) or "booking"))
             return [SlotSet(slot, None)], True
@@ -283,7 +341,8 @@ class ValidateHandoffForm(CountingFormValidationAction):
         it's for my son Jake")."""
         text = one_line(value)
         patient = read_booked_for(text)
-        return {"contact_name": read_name(text)} | ({PATIENT: patient} if patient else {})
+        name = read_name(text) or read_details(text, region_code(load_clinic())).name
+        return {"contact_name": name} | ({PATIENT: patient} if patient else {})
 
     def validate_contact_details(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
         text = one_line(value)
@@ -298,7 +357,11 @@ class ValidateHandoffForm(CountingFormValidationAction):
     async def validate_preferred_times(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
         clinic = load_clinic()
         today = datetime.now(ZoneInfo(clinic.timezone)).date()  # "tomorrow" at the clinic
-        preferences = read_preferred_times(one_line(value), today=today)
+        text = one_line(value)
+        preferences = read_preferred_times(text, today=today)
+        if preferences is not None and read_contact(text, region_code(clinic)) is not None:
+            # "evenings, or ring me on 07700 900123": the times without the number
+            preferences = read_details(text, region_code(clinic), today, names=False).times
         if preferences is None:
             return {"preferred_times": None}
         timezone_name = clinic.timezone
@@ -378,6 +441,9 @@ class ActionAskHandoffQuestion(ActionAskFormQuestion, ABC):
             titles = [o["label"] for o in tracker.get_slot(OFFERED) or []]
             titles.append(render("handoff_no_options").text)
         elif self.slot == "handoff_consent":
+            if tracker.get_slot(CHANGING):  # "What should I change?"; the answer is read here
+                send(dispatcher, "handoff_what_wrong")
+                return [SlotSet(CHANGING, None)]
             details = recap(
                 tracker.get_slot(PATIENT),
                 tracker.get_slot("contact_name"),

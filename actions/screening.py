@@ -33,7 +33,12 @@ from actions.triage_outcome import red_flag_level
 from headache_core.messages import render
 from headache_core.red_flags.evidence import CONCEPT_ENTITY
 from headache_core.red_flags.rules import load_rules
-from headache_core.screening.answers import NOT_SURE, READERS, read_red_flag_check
+from headache_core.screening.answers import (
+    NOT_SURE,
+    READERS,
+    read_in_passing,
+    read_red_flag_check,
+)
 from headache_core.screening.explain import SUMMARY_LABELS, outcome_replies, summary
 from headache_core.screening.flow import (
     is_stop_request,
@@ -158,6 +163,24 @@ class ValidateScreeningForm(CountingFormValidationAction):
             # read the answer as usual; the clarifying question comes next
             return [SlotSet("red_flag_pending", hints[0]), SlotSet("red_flag_clarify", None)], False
         return [], False
+
+    async def also_given(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, slot: str, text: str
+    ) -> list[EventType]:
+        """ "It's always the right side" while asked where it starts: noted, not asked again.
+        Only once the safety questions are answered, and only for questions not answered yet."""
+        if tracker.get_slot(EXIT) or tracker.get_slot("red_flag_pending"):
+            return []
+        if any(tracker.get_slot(s) is None for s in ("red_flag_check", "red_flag_history")):
+            return []
+        open_slots = [s for s in ORDER if s != slot and tracker.get_slot(s) is None]
+        found = read_in_passing(one_line(text), open_slots)
+        if not found:
+            return []
+        if tracker.get_slot(slot) is None:  # the question asked is asked again: say why
+            send(dispatcher, "form_noted")
+        words = _words(tracker) | {s: one_line(text) for s in found}
+        return [SlotSet(s, v) for s, v in found.items()] + [SlotSet(WORDS, words)]
 
     @staticmethod
     def _asks_for_the_front_desk(tracker: Tracker, slot: str, text: str) -> bool:

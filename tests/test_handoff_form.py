@@ -600,3 +600,74 @@ async def test_the_clarifying_answer_decides(dispatcher, answer, outcome, said_t
         assert slots["red_flag_pending"] is None
         assert "thunderclap_onset" in slots["screening_ruled_out"]
         assert slots["requested_slot"] is None or slots["requested_slot"] != "red_flag_clarify"
+
+
+# ----------------------------------------------------------- several details in one message
+async def test_a_name_answer_that_carries_the_number_and_times_fills_all_three(dispatcher):
+    slots = await validate(dispatcher, "contact_name", "Linda Park, 07700 900123, evenings")
+    assert slots["contact_name"] == "Linda Park"
+    assert slots["contact_details"] == {"phone": "+447700900123", "email": None}
+    assert slots["preferred_times"] == "evenings"
+    assert slots["requested_slot"] not in ("contact_details", "preferred_times")
+
+
+async def test_a_number_answer_that_carries_times_keeps_them_apart(dispatcher):
+    slots = await validate(
+        dispatcher, "contact_details", "07700 900123, any weekday after 5",
+        slots={"contact_name": "Linda Park"},
+    )  # fmt: skip
+    assert slots["contact_details"]["phone"] == "+447700900123"
+    assert slots["preferred_times"] == "any weekday after 5"
+
+
+async def test_a_detail_already_given_is_not_replaced_without_a_correction(dispatcher):
+    slots = await validate(
+        dispatcher, "contact_details", "07700 900123 or evenings",
+        slots={"contact_name": "Linda Park", "preferred_times": "mornings"},
+    )  # fmt: skip
+    assert "preferred_times" not in slots
+
+
+async def test_the_request_that_starts_the_form_keeps_its_details(dispatcher):
+    tracker = tracker_for(
+        None,
+        "can i book an appointment, my name is Jo Smith and my number is 07700 900123",
+        intent="book_appointment",
+        confidence=0.9,
+    )
+    events = await ValidateHandoffForm().run(dispatcher, tracker, DOMAIN)
+    slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    assert slots["contact_name"] == "Jo Smith"
+    assert slots["contact_details"]["phone"] == "+447700900123"
+    assert slots["requested_slot"] == "preferred_times"
+
+
+async def test_the_request_that_starts_the_form_is_not_read_as_a_name(dispatcher):
+    tracker = tracker_for(
+        None, "I'd like to book, I'm worried about my neck", intent="book_appointment",
+        confidence=0.9,
+    )  # fmt: skip
+    events = await ValidateHandoffForm().run(dispatcher, tracker, DOMAIN)
+    slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    assert slots.get("contact_name") is None
+    assert slots["requested_slot"] == "contact_name"
+
+
+@pytest.mark.parametrize("text", ["No that's wrong", "that's not right", "no, there's a mistake"])
+async def test_wrong_at_the_read_back_asks_what_to_change_and_keeps_the_request(dispatcher, text):
+    filled = {k: v for k, v in FILLED.items() if k not in ("handoff_consent", "consent_at")}
+    slots = await validate(dispatcher, "handoff_consent", text, slots=filled)
+    assert slots.get("handoff_exit") is None and slots["handoff_consent"] is None
+    assert stored("patient-1") == []
+    tracker = tracker_for("handoff_consent", text, slots=filled | slots)
+    events = await ASK_ACTIONS["handoff_consent"]().run(dispatcher, tracker, DOMAIN)
+    assert "What should I change?" in said(dispatcher)
+    assert "Here is what I will pass on" not in said(dispatcher)  # asked once, not both
+    assert events == [SlotSet("handoff_changing", None)]
+
+
+async def test_a_change_button_after_wrong_asks_that_question_again(dispatcher):
+    filled = {k: v for k, v in FILLED.items() if k not in ("handoff_consent", "consent_at")}
+    slots = await validate(dispatcher, "handoff_consent", "change my phone number", slots=filled)
+    assert slots["contact_details"] is None
+    assert slots["requested_slot"] == "contact_details"

@@ -23,6 +23,20 @@ def test_a_question_about_the_neck_prefills_nothing():
     assert prefill(["Can you check whether my headache is coming from my neck?"]) == {}
 
 
+@pytest.mark.parametrize(
+    "text", ["start the neck check please", "begin the headache test", "can we do the neck check"]
+)
+def test_asking_for_the_check_is_not_where_the_pain_starts(text):
+    assert prefill([text]) == {}
+
+
+def test_a_request_for_the_check_keeps_the_statement_beside_it():
+    said = "I want to do the neck check, pain starts at the base of my skull on the left"
+    found = prefill([said])
+    assert found["pain_start"]["value"] == "neck" and found["pain_side"]["value"] == "left"
+    assert found["pain_start"]["said"] == said
+
+
 def test_prefill_keeps_the_latest_statement():
     found = prefill(["I'm 45", "sorry, I'm 46 actually", "/start_screening"])
     assert found["age"]["value"] == 46

@@ -274,3 +274,40 @@ def test_every_checklist_sign_is_a_red_flag_concept():
     concepts = set(load_rules().concepts)
     signs = {s for q in load_questions().values() for s in q.signs}
     assert signs and signs <= concepts, signs - concepts
+
+
+# ------------------------------------------------------------ answers to later questions
+async def test_an_answer_to_a_later_question_is_noted_and_not_asked_again(dispatcher):
+    slots = await validate(
+        dispatcher, "pain_start", "turning my head to look over my shoulder sets it off",
+        slots={"age": 42, "pain_side": "right"},
+    )  # fmt: skip
+    assert slots["neck_provoked"] == "yes"
+    assert slots["pain_start"] is None  # the question asked is asked again, plainly
+    assert slots[FAILURES_SLOT] == 0
+    assert "noted" in said(dispatcher)
+    assert "turning my head" in slots["screening_answers"]["neck_provoked"]
+
+
+async def test_one_answer_fills_every_question_it_answers(dispatcher):
+    slots = await validate(
+        dispatcher, "pain_side", "right side, it starts at the back of my head and my neck is stiff",
+        slots={"age": 42},
+    )  # fmt: skip
+    assert slots["pain_side"] == "right"
+    assert slots["pain_start"] == "neck" and slots["neck_stiffness"] == "yes"
+    assert slots["requested_slot"] == "neck_provoked"
+
+
+async def test_a_bare_yes_answers_only_the_question_asked(dispatcher):
+    slots = await validate(dispatcher, "neck_provoked", "yes it does", slots={"age": 42})
+    assert slots["neck_provoked"] == "yes"
+    assert "neck_stiffness" not in slots and "shoulder_arm_pain" not in slots
+
+
+async def test_safety_questions_are_never_answered_in_passing(dispatcher):
+    slots = await validate(
+        dispatcher, "red_flag_check", "no, it's always the right side",
+        slots={"red_flag_history": None},
+    )  # fmt: skip
+    assert "pain_side" not in slots

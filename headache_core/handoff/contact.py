@@ -635,9 +635,20 @@ _NOTHING_PHRASES = {
 }
 
 
+# "no note", "nope nothing else thanks", "no need": nothing to add, said in other words.
+NOTHING_RE = re.compile(
+    r"^(?:ok(?:ay)? |um+ |erm+ )?(?:no+|nope|nah|none|nothing|n/?a|skip)"
+    r"(?: (?:note|notes|message|comments?|need|extra|else|more|to add|at all|from me|"
+    r"nothing|thanks?|thank you|thx|ty|cheers|ta|all good|that's all|thats all|i'm good|"
+    r"im good|it's fine|its fine))*$"
+)
+
+
 def read_note(text: str) -> str:
     """The person's note for the front desk, cleaned; "" when they have nothing to add."""
     cleaned = _clean(text)
+    if NOTHING_RE.match(_plain(cleaned)):
+        return ""
     return "" if _plain(cleaned) in _NOTHING_PHRASES else cleaned
 
 

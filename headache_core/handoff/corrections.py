@@ -34,6 +34,20 @@ NAMED_SLOT = (
 )  # fmt: skip
 
 
+# "no, that's wrong" at the read-back: something needs changing, not "don't send it".
+SOMETHING_WRONG = re.compile(
+    r"\b(?:wrong|incorrect|not (?:right|correct|quite right)|(?:isn'?t|is not|that'?s not) right|"
+    r"(?:a )?mistake|typo|mis-?spelt|misspelled|change (?:something|it|that)|fix (?:it|that))\b",
+    re.I,
+)
+
+
+def says_something_is_wrong(text: str) -> bool:
+    """ "No that's wrong", "that's not right": the read-back needs a change; which one is
+    asked (a message naming it, "the number is wrong", is a correction)."""
+    return bool(SOMETHING_WRONG.search(text))
+
+
 @dataclass(frozen=True)
 class Correction:
     slot: str

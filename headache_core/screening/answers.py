@@ -7,7 +7,7 @@ symptoms, postures and triggers in patients' words ("always the right side, neve
 """
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from spacy.tokens import Doc
 
@@ -270,3 +270,43 @@ READERS: dict[str, Callable[[str], object]] = {
     "headache_pattern": read_headache_pattern,
     "other_symptoms": read_other_symptoms,
 }
+
+
+# Questions whose answer a message may state in passing ("it's always the right side", "sitting
+# at my desk sets it off"); the safety questions are always asked, never read in passing.
+IN_PASSING = ("pain_side", "pain_start", "neck_provoked", "neck_stiffness", "shoulder_arm_pain",
+              "headache_pattern")  # fmt: skip
+YES_NO_QUESTIONS = ("neck_provoked", "neck_stiffness", "shoulder_arm_pain")
+# How often, how long, since when: "it started about 3 months ago", "a few times a week".
+PATTERN_RE = re.compile(
+    r"\b(\w+ (days?|weeks?|months?|years?) ago|since (last|the|i|my|\w+ (months?|weeks?|years?))|"
+    r"for (the )?(last |past )?(few |couple of |\d+ |\w+ )?(days|weeks|months|years)|"
+    r"(once|twice|\d+|few|several|couple of) times? (a|an|per|each) (day|week|month)|"
+    r"every (day|morning|evening|week)|daily|weekly|most days|lasts? (for )?(about |around )?"
+    r"(\w+ )?(minutes?|hours?|days?|mins?|hrs?))\b",
+    re.I,
+)
+STARTS_RE = re.compile(
+    r"\b(starts?|started|starting|begins?|began|comes? up from|spreads? from|from the (base|back)|"
+    r"at the (base|back) of|behind my eyes?|forehead|all over)\b",
+    re.I,
+)
+
+
+def read_in_passing(text: str, slots: Iterable[str]) -> dict[str, object]:
+    """Answers to other questions (of `slots`) that `text` states outright, for the check to
+    note instead of asking again. Read by each question's own reader, but only from words
+    about the topic: a "yes" or "sometimes" answers the question asked, nothing else."""
+    found: dict[str, object] = {}
+    yes_or_no = _yes_no(text) is not None
+    for slot in slots:
+        if slot not in IN_PASSING or (slot == "pain_start" and not STARTS_RE.search(text)):
+            continue
+        if slot == "headache_pattern" and not PATTERN_RE.search(text):
+            continue
+        if yes_or_no and slot in YES_NO_QUESTIONS:
+            continue
+        value = READERS[slot](text)
+        if value not in (None, NOT_SURE):
+            found[slot] = value
+    return found

@@ -47,6 +47,15 @@ START_WORDS_RE = re.compile(
     re.I,
 )
 
+# A request to start the check names the neck without saying where the pain starts: "start the
+# neck check please" must not become "it starts in the neck".
+CHECK_REQUEST_RE = re.compile(
+    r"\b(?:(?:start|begin|do|run|take|try|go through|have)\w*\s+(?:with\s+)?"
+    r"(?:the|a|my|this|your|that)?\s*)?(?:neck[\s-]+)?(?:headache\s+)?"
+    r"(?:check|test|screening|quiz|questionnaire|questions|assessment)\b",
+    re.I,
+)
+
 
 def context_text(answers: dict[str, str]) -> str:
     """All free-text answers so far as one text for the red-flag detector."""
@@ -90,6 +99,8 @@ def prefill(texts: list[str]) -> dict[str, dict[str, object]]:
     for text in texts:
         if not text or text.startswith("/"):
             continue
+        said = " ".join(text.split())
+        text = CHECK_REQUEST_RE.sub(" ", text)
         values = {
             "age": find_age(text, bare_number_is_age=False),
             "pain_side": read_pain_side(text),
@@ -97,5 +108,5 @@ def prefill(texts: list[str]) -> dict[str, dict[str, object]]:
         }
         for slot, value in values.items():
             if value not in (None, NOT_SURE):
-                found[slot] = {"value": value, "said": " ".join(text.split())}
+                found[slot] = {"value": value, "said": said}
     return found
