@@ -9,6 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.clinic_info import send_clinic_info
 from actions.education import send_topic_answer
+from actions.privacy import send_privacy_answer
 from actions.tracker_entities import latest_intent
 from headache_core.question_shape import is_meaning_question, is_why_question, looks_like_question
 from headache_core.screening.questions import Question
@@ -34,6 +35,8 @@ def answer_side_question(dispatcher: CollectingDispatcher, tracker: Tracker) -> 
     question follows with its own)."""
     if latest_intent(tracker) == "ask_clinic_info":
         send_clinic_info(dispatcher, tracker)
+    elif latest_intent(tracker) == "ask_privacy":
+        send_privacy_answer(dispatcher)
     else:
         send_topic_answer(dispatcher, tracker, with_buttons=False)
 

@@ -26,6 +26,7 @@ from actions.tracker_entities import latest_intent
 from headache_core.forget import FORGOTTEN_SLOT
 from headache_core.handoff.contact import read_consent
 from headache_core.question_shape import looks_like_question
+from headache_core.retention import retention_days
 
 log = logging.getLogger(__name__)
 FORGET_INTENT = "forget_me"
@@ -113,6 +114,25 @@ def steps_aside_for_forget_me(tracker: Tracker, form: str) -> list[EventType] | 
     if asks_to_forget(tracker) or answers_the_confirmation(tracker):
         return [ActionExecutionRejected(form), *_without_the_answer(tracker)]
     return None
+
+
+def send_privacy_answer(dispatcher: CollectingDispatcher) -> None:
+    """What happens to the chat: how long it is kept (RETENTION_DAYS, what is deleted after),
+    who sees it, and how to delete it now."""
+    send(dispatcher, "privacy_what_we_keep", retention_days=str(retention_days()))
+
+
+class ActionExplainPrivacy(Action):
+    """ "What do you keep about me?", "is this chat private?" """
+
+    def name(self) -> str:
+        return "action_explain_privacy"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        send_privacy_answer(dispatcher)
+        return []
 
 
 class ActionConfirmForgetMe(Action):

@@ -241,6 +241,9 @@ class ActionEscalateRedFlag(Action):
         )
 
 
+SELF_CARE_INTENTS = ("ask_self_care", "ask_treatment")
+
+
 def keep_advice(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
     """A reply to red-flag advice: what it asks or does first (after_advice.py), then the
     advice again with its reasons; another question is answered after the advice."""
@@ -252,6 +255,10 @@ def keep_advice(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[Even
         send(dispatcher, f"red_flag_after_{kind}_{level}", kind=level)
     elif kind:
         send(dispatcher, f"red_flag_after_{kind}", kind=level)
+    elif intent in SELF_CARE_INTENTS:
+        # exercises, stretches or treatment after red-flag advice would undo it (clinical-
+        # reference §3: no exercises with a red flag); they wait for a doctor's check
+        send(dispatcher, "red_flag_after_self_care", kind=level)
     elif intent and intent.startswith("ask_") and intent != "ask_when_to_see_doctor":
         send(dispatcher, "red_flag_after_topic", kind=level)
         send_advice(dispatcher, level, flags)

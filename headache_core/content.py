@@ -18,6 +18,8 @@ from headache_core.clinic import Clinic
 
 EDUCATION_FILE = KNOWLEDGE_DIR / "education.yml"
 PLACEHOLDERS = ("emergency_number", "urgent_route", "emergency_place", "clinic_name", "phone")
+# The entity components/follow_up_router.py sets to the id of the follow-up question asked.
+FOLLOW_UP_ENTITY = "follow_up"
 PAYLOAD_RE = re.compile(r"^/(?P<intent>[a-z_]+)(?P<entities>\{.*\})?$")
 
 
@@ -51,6 +53,11 @@ class Topic:
     text: str
     buttons: tuple[Button, ...]
     sources: tuple[str, ...]
+    asked_as: tuple[re.Pattern[str], ...] = ()
+
+    def is_asked_by(self, text: str) -> bool:
+        """The message asks this follow-up question in one of its `asked_as` ways."""
+        return any(pattern.search(text) for pattern in self.asked_as)
 
     def matches(self, found: Mapping[str, set[str]]) -> bool:
         """True when the message mentions one of this topic's narrowing values."""
@@ -79,13 +86,21 @@ def _parse_topic(raw: dict) -> Topic:
     buttons = tuple(Button(str(b["title"]), str(b["payload"])) for b in raw["buttons"])
     for button in buttons:
         button.intent  # noqa: B018  (raises on a malformed payload)
+    try:
+        asked_as = tuple(re.compile(p, re.I) for p in raw.get("asked_as") or [])
+    except re.error as error:
+        raise ContentError(f"topic {topic_id}: bad asked_as pattern: {error}") from error
+    entities = {k: tuple(v) for k, v in (raw.get("entities") or {}).items()}
+    if asked_as:  # the router marks the question with the topic's id (FOLLOW_UP_ENTITY)
+        entities[FOLLOW_UP_ENTITY] = (topic_id,)
     return Topic(
         id=topic_id,
         intents=tuple(raw["intents"]),
-        entities={k: tuple(v) for k, v in (raw.get("entities") or {}).items()},
+        entities=entities,
         text=" ".join(str(raw["text"]).split()),
         buttons=buttons,
         sources=tuple(raw["sources"]),
+        asked_as=asked_as,
     )
 
 
@@ -104,6 +119,11 @@ def topics() -> tuple[Topic, ...]:
     return load_topics()
 
 
+def asked_topic(text: str) -> Topic | None:
+    """The follow-up question (a topic with `asked_as`) the message asks, if any."""
+    return next((t for t in topics() if t.asked_as and t.is_asked_by(text)), None)
+
+
 def education_intents() -> set[str]:
     return {intent for topic in topics() for intent in topic.intents}
 
@@ -111,6 +131,10 @@ def education_intents() -> set[str]:
 def select_topic(intent: str, found: Mapping[str, set[str]]) -> Topic | None:
     """The narrowest topic for an intent: one whose entities match, else the general one."""
     candidates = [t for t in topics() if intent in t.intents]
+    asked = found.get(FOLLOW_UP_ENTITY, set())
+    for topic in candidates:  # a follow-up question first: it is the narrowest answer
+        if topic.asked_as and topic.id in asked:
+            return topic
     for topic in candidates:
         if topic.entities and topic.matches(found):
             return topic

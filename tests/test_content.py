@@ -16,7 +16,12 @@ from headache_core.screening.rules import load_screening
 from tests.conftest import ROOT
 
 DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text())
-ASK_INTENTS = [i for i in DOMAIN["intents"] if i.startswith("ask_") and i != "ask_clinic_info"]
+# every ask_* intent but those answered from elsewhere (clinic.yml; the privacy message)
+ASK_INTENTS = [
+    i
+    for i in DOMAIN["intents"]
+    if i.startswith("ask_") and i not in ("ask_clinic_info", "ask_privacy")
+]
 MAX_GRADE = 8.0
 
 
@@ -37,6 +42,7 @@ def all_reply_texts() -> list[tuple[str, str]]:
         "when": "within the hour",
         "what": "Wants to cancel an appointment.",
         "now": "07700 900456",
+        "retention_days": "90",
     }
     texts += [(f"message:{k}", render(k, clinic, **extra).text) for k in message_keys()]
     texts += [(f"red_flag_reason:{f.id}", f.reason) for f in rules.flags]

@@ -475,3 +475,15 @@ def test_the_slot_the_store_deletes_on_is_declared_in_the_domain():
 
     domain = yaml.safe_load((Path(__file__).parent.parent / "domain.yml").read_text())
     assert domain["slots"][FORGOTTEN_SLOT]["influence_conversation"] is False
+
+
+async def test_a_question_about_privacy_gets_what_is_kept_and_how_to_delete(dispatcher):
+    from actions.privacy import ActionExplainPrivacy
+    from headache_core.retention import retention_days
+
+    tracker = Tracker("p", {}, {"intent": {"name": "ask_privacy"}, "text": "is this chat private?"},
+                      [], False, None, {}, "action_listen")  # fmt: skip
+    await ActionExplainPrivacy().run(dispatcher, tracker, {})
+    text = dispatcher.messages[0]["text"]
+    assert f"{retention_days()} days" in text and "forget me" in text
+    assert [b["payload"] for b in dispatcher.messages[0]["buttons"]][0] == "/forget_me"

@@ -23,8 +23,13 @@ URGENT = {"triage_outcome": "red_flag_urgent", "red_flags": ["giant_cell_arterit
         ("she seems fine now though", "plays_down"),
         ("it's probably nothing", "plays_down"),
         ("could I just book in with the physio instead", "booking"),
-        ("ok thanks", None),
+        ("ok thanks", "thanks"),
+        ("calling now", "thanks"),
+        ("what will they do at the hospital?", "what_happens"),
+        ("will I need a scan?", "what_happens"),
+        ("I'm really scared", "worry"),
         ("what stretches help?", None),
+        ("my mum says hi", None),
     ],
 )
 def test_what_a_reply_to_the_advice_does(text, kind):
@@ -40,7 +45,11 @@ def test_what_a_reply_to_the_advice_does(text, kind):
         ("I'll ring them in the morning", "affirm", "please don't wait"),
         ("he seems fine now", "affirm", "can ease and then come back"),
         ("can you book me with a physio instead", "book_appointment", "not the right first step"),
-        ("ok bye", "goodbye", "signs that need a doctor"),
+        ("ok bye", "goodbye", "Take care"),
+        ("what will the doctors do?", "ask_treatment", "examine you"),
+        ("i'm so scared", "affirm", "this is frightening"),
+        ("my mum says hi", "greet", "What matters most now is this advice"),
+        ("what stretches can I do meanwhile?", "ask_self_care", "hold off on neck exercises"),
     ],
 )
 async def test_every_reply_keeps_the_emergency_advice(dispatcher, text, intent, first):

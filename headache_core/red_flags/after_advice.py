@@ -10,15 +10,19 @@ what comes before it depends on what the person said:
 - delays: "I'll call later", "let me lie down first": don't wait.
 - plays_down: "it's probably nothing", "she seems fine now": signs that ease can come back.
 - booking: a physio appointment instead: not the right care first.
+- what_happens: "what will they do at the hospital?": what to expect, honestly, in a line.
+- worry: "I'm scared": acknowledged; acting now is the right thing.
+- thanks: "ok thanks", "calling now": a short kind word.
 - topic: another question: the advice first, then the answer.
-- anything else (thanks, ok, bye, worry): the advice again, kindly.
+- anything else: the advice again, kindly.
 
 The message texts are in knowledge/messages.yml (`red_flag_after_*`).
 """
 
 import re
 
-KINDS = ("asks_number", "driving", "painkiller", "delays", "plays_down", "booking")
+KINDS = ("asks_number", "driving", "painkiller", "delays", "plays_down", "booking",
+         "what_happens", "worry", "thanks")  # fmt: skip
 # Checked in this order: "can I drive there later?" is about driving before delay.
 CUES = {
     "asks_number": re.compile(
@@ -50,6 +54,24 @@ CUES = {
     ),
     "booking": re.compile(
         r"\b(book|booking|appointment|physio|session|see (you|the clinic)|come in)\b", re.I
+    ),
+    "what_happens": re.compile(
+        r"\bwhat (will|would|do|does|might|are) (they|the doctors?|the hospital|a&e|the gp|"
+        r"the paramedics?|the ambulance)\b|\bwhat happens\b|\bwhat (tests|scans?)\b|"
+        r"\bwill (they|i) (need|have|get) (a |an )?(scan|test|tests|x-?ray|mri|ct)\b|"
+        r"\bhow long will (i|it|they|we) (be|take|wait)\b",
+        re.I,
+    ),
+    "worry": re.compile(
+        r"\b(scared|frightened|terrified|panicking|panic|afraid|worried|anxious|freaking out|"
+        r"shaking|crying|nervous)\b",
+        re.I,
+    ),
+    "thanks": re.compile(
+        r"^\W*(ok(ay)?|k|right|alright|will do|got it|understood|thanks?|thank you|thx|ty|"
+        r"cheers|calling (now|them|999|911|111)|on (my|our) way|going now|ringing (now|them)|"
+        r"bye)\b",
+        re.I,
     ),
 }
 BOOKING_INTENTS = ("book_appointment", "request_human")
