@@ -40,6 +40,7 @@ from headache_core.clinic import load_clinic, opening_status
 from headache_core.handoff.booking import BookingSystem, booking_system_from_env
 from headache_core.handoff.contact import (
     describe_problem,
+    phone_for_people,
     read_booked_for,
     read_consent,
     read_contact,
@@ -262,12 +263,30 @@ class ValidateHandoffForm(CountingFormValidationAction):
             return [SlotSet(EXIT, "not_wanted"), SlotSet(REQUESTED_SLOT, None)], True
         if explain_the_question(dispatcher, load_handoff_questions().get(slot), text):
             return [SlotSet(slot, None)], True  # then the same question again
-        if is_side_question(tracker, text, needs_question_mark=slot in NEEDS_QUESTION_MARK):
+        # "Will Smith" is a name, not a question; "how much is it" is not a name either way
+        needs_mark = slot in NEEDS_QUESTION_MARK and not self._not_an_answer(slot, text)
+        if is_side_question(tracker, text, needs_question_mark=needs_mark):
             answer_side_question(dispatcher, tracker)
             if slot != CONFIRM:  # no details asked yet to go back to
                 send(dispatcher, "handoff_back")
             return [SlotSet(slot, None)], True
+        request = read_appointment_request(text)
+        if request is not None and request.answer and slot != "handoff_note":
+            # "I'm running 10 min late" or "can my mum come in with me?" mid-form: answered,
+            # then the question again (a note keeps it for the front desk instead)
+            self._start_request(dispatcher, request)
+            send(dispatcher, "handoff_back")
+            return [SlotSet(slot, None)], True
         return [], False
+
+    @staticmethod
+    def _not_an_answer(slot: str, text: str) -> bool:
+        """The words cannot answer the question asked (no name, no phone or e-mail in them)."""
+        if slot == "contact_name":
+            return read_name(text) is None
+        if slot == "contact_details":
+            return read_contact(text, region_code(load_clinic())) is None
+        return False
 
     async def _correction(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, slot: str, text: str
@@ -292,7 +311,13 @@ class ValidateHandoffForm(CountingFormValidationAction):
         result = await utils.call_potential_coroutine(validate(text, dispatcher, tracker, {}))
         if result.get(found.slot) is None:
             return None  # not readable after all: an ordinary answer to the question asked
-        send(dispatcher, "handoff_changed", now=_said_back(found.slot, result[found.slot]))
+        new = result[found.slot]
+        added = found.slot == "contact_details" and _adds_a_way(tracker.get_slot(found.slot), new)
+        if added:  # an e-mail after a phone number (or the other way round): both kept
+            old = tracker.get_slot(found.slot) or {}
+            result[found.slot] = {k: new.get(k) or old.get(k) for k in ("phone", "email")}
+        key = "handoff_added" if added else "handoff_changed"
+        send(dispatcher, key, now=_said_back(found.slot, new))
         return [SlotSet(k, v) for k, v in result.items()] + reopen
 
     async def after_max_asks(
@@ -406,10 +431,22 @@ def _front_desk_note(tracker: Tracker) -> str:
     return " ".join(p for p in parts if p)
 
 
+def _adds_a_way(old: dict[str, Any] | None, new: dict[str, Any]) -> bool:
+    """A second way to reach the person (an e-mail where only a phone was given, or the other
+    way round), not a replacement of the first."""
+    if not old:
+        return False
+    return all(not (new.get(k) and old.get(k)) for k in ("phone", "email")) and any(
+        old.get(k) for k in ("phone", "email")
+    )
+
+
 def _said_back(slot: str, value: Any) -> str:
     """A corrected answer as the person can check it: "Linda Park", "07700 900456"."""
     if isinstance(value, dict):  # contact details
-        return " and ".join(v for v in (value.get("phone"), value.get("email")) if v)
+        phone = value.get("phone")
+        phone = phone_for_people(phone, region_code(load_clinic())) if phone else None
+        return " and ".join(v for v in (phone, value.get("email")) if v)
     return str(value)
 
 
@@ -451,6 +488,7 @@ class ActionAskHandoffQuestion(ActionAskFormQuestion, ABC):
                 tracker.get_slot("preferred_times"),
                 _chosen_label(tracker),
                 _request_and_note(tracker),
+                region_code(load_clinic()),
             )
             text = text.format(
                 recap=details, clinic_name=load_clinic().name, retention_days=retention_days()

@@ -25,9 +25,9 @@ from actions.tracker_entities import (
 )
 from actions.triage_outcome import OUTCOME, red_flag_level
 from headache_core.content import select_topic
-from headache_core.messages import render
+from headache_core.messages import fill_clinic_values, render
 from headache_core.question_shape import looks_like_question
-from headache_core.red_flags.after_advice import reply_kind
+from headache_core.red_flags.after_advice import BY_LEVEL, reply_kind
 from headache_core.red_flags.evaluation import Detection
 from headache_core.red_flags.evidence import describe, evaluate_findings, findings_in_events
 from headache_core.red_flags.rules import LEVELS, load_rules
@@ -100,13 +100,22 @@ def _highest(*levels: str | None) -> str | None:
     return next((level for level in LEVELS if level in levels), None)
 
 
-def send_advice(dispatcher: CollectingDispatcher, level: str, flag_ids: list[str]) -> None:
-    """The fixed routing message for a level, with the reasons of its flags."""
+def send_advice(
+    dispatcher: CollectingDispatcher, level: str, flag_ids: list[str], brief: bool = False
+) -> None:
+    """The fixed routing message for a level, with the reasons of its flags; `brief` (the
+    advice again, after the person's reply) keeps the route and what to do meanwhile only."""
     rules = load_rules()
     known = [rules.flag(f) for f in flag_ids if f in {x.id for x in rules.flags}]
-    reasons = " ".join([f.reason for f in known if f.level == level][:MAX_REASONS])
-    if not reasons and level == "emergency":
-        send(dispatcher, "red_flag_emergency_unspecified", kind=level)
+    at_level = [f for f in known if f.level == level][:MAX_REASONS]
+    # what to do until help comes ("get everyone out into fresh air"), flag by flag
+    meanwhile = " ".join(fill_clinic_values(f.meanwhile) for f in at_level if f.meanwhile)
+    if brief:
+        send(dispatcher, f"red_flag_{level}_brief", kind=level, meanwhile=meanwhile)
+        return
+    reasons = " ".join(p for p in (*(f.reason for f in at_level), meanwhile) if p)
+    if not reasons:  # a yes to a checklist names no flag: the level's own words
+        send(dispatcher, f"red_flag_{level}_unspecified", kind=level)
     else:
         send(dispatcher, f"red_flag_{level}", kind=level, reasons=reasons)
 
@@ -241,7 +250,7 @@ class ActionEscalateRedFlag(Action):
         )
 
 
-SELF_CARE_INTENTS = ("ask_self_care", "ask_treatment")
+SELF_CARE_INTENTS = ("ask_self_care", "ask_treatment", "ask_posture")
 
 
 def keep_advice(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
@@ -251,7 +260,7 @@ def keep_advice(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[Even
     flags = tracker.get_slot("red_flags") or []
     intent = latest_intent(tracker)
     kind = reply_kind(str(tracker.latest_message.get("text") or ""), intent)
-    if kind in ("asks_number", "driving"):
+    if kind in BY_LEVEL:
         send(dispatcher, f"red_flag_after_{kind}_{level}", kind=level)
     elif kind:
         send(dispatcher, f"red_flag_after_{kind}", kind=level)
@@ -266,7 +275,7 @@ def keep_advice(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[Even
         return end_form(tracker)
     else:
         send(dispatcher, "red_flag_after_other", kind=level)
-    send_advice(dispatcher, level, flags)
+    send_advice(dispatcher, level, flags, brief=True)  # the full advice was given already
     return end_form(tracker)
 
 

@@ -168,10 +168,9 @@ class ValidateScreeningForm(CountingFormValidationAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, slot: str, text: str
     ) -> list[EventType]:
         """ "It's always the right side" while asked where it starts: noted, not asked again.
-        Only once the safety questions are answered, and only for questions not answered yet."""
+        Only for questions not answered yet; the safety questions are never answered this way
+        (read_in_passing), and nothing is noted once a red flag ends the check."""
         if tracker.get_slot(EXIT) or tracker.get_slot("red_flag_pending"):
-            return []
-        if any(tracker.get_slot(s) is None for s in ("red_flag_check", "red_flag_history")):
             return []
         open_slots = [s for s in ORDER if s != slot and tracker.get_slot(s) is None]
         found = read_in_passing(one_line(text), open_slots)

@@ -54,6 +54,19 @@ def clinic_values(clinic: Clinic) -> dict[str, str]:
     }
 
 
+def fill_clinic_values(text: str, clinic: Clinic | None = None) -> str:
+    """A text from another knowledge file (a red flag's `meanwhile`) with the clinic's values
+    filled in; an unknown placeholder is an error, as in messages."""
+    values = clinic_values(clinic or load_clinic())
+
+    def fill(match: re.Match) -> str:
+        if match[1] not in values:
+            raise KeyError(f"no value for {{{match[1]}}} in {text!r}")
+        return values[match[1]]
+
+    return PLACEHOLDER_RE.sub(fill, text)
+
+
 def render(key: str, clinic: Clinic | None = None, **extra: str) -> Reply:
     """The message `key` filled in; a placeholder with no value is an error, not a '{gap}'."""
     raw = _messages()[key]

@@ -12,6 +12,7 @@ from headache_core.handoff.contact import (
     ContactDetails,
     PreferredTimes,
     describe_problem,
+    phone_for_people,
     read_booked_for,
     read_consent,
     read_contact,
@@ -424,3 +425,12 @@ def test_who_the_appointment_is_for(text: str, who: str | None) -> None:
 )  # fmt: skip
 def test_consent_unclear_is_asked_again(text: str) -> None:
     assert read_consent(text) is None
+
+
+@pytest.mark.parametrize(
+    ("e164", "region", "shown"),
+    [("+447700900123", "GB", "07700 900123"), ("+441632960123", "GB", "01632 960123"),
+     ("+12025550143", "GB", "+1 202-555-0143"), ("+12025550143", "US", "(202) 555-0143")],
+)  # fmt: skip
+def test_a_number_is_said_back_as_people_write_it(e164: str, region: str, shown: str) -> None:
+    assert phone_for_people(e164, region) == shown

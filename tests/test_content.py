@@ -43,6 +43,7 @@ def all_reply_texts() -> list[tuple[str, str]]:
         "what": "Wants to cancel an appointment.",
         "now": "07700 900456",
         "retention_days": "90",
+        "meanwhile": "Get everyone out into fresh air now.",
     }
     texts += [(f"message:{k}", render(k, clinic, **extra).text) for k in message_keys()]
     texts += [(f"red_flag_reason:{f.id}", f.reason) for f in rules.flags]

@@ -44,14 +44,20 @@ def test_asking_to_change_names_the_question_to_ask_again(text: str, slot: str) 
 @pytest.mark.parametrize(
     "text",
     [
-        "07700 900132",  # an answer, not a correction: no cue
-        "weekday evenings",
+        "weekday evenings",  # an answer to the times question, not a correction: no cue
         "my neck is worse in the mornings",
         "actually I have a question about parking",
     ],
 )
 def test_answers_and_side_questions_are_not_corrections(text: str) -> None:
     assert correction(text) is None
+
+
+@pytest.mark.parametrize("text", ["07700 900132", "my email is jo@example.com"])
+def test_a_new_number_or_email_changes_the_answer_without_a_cue(text: str) -> None:
+    """A phone number or e-mail is never a note or a time (issue 27: a changed e-mail at the
+    note question became the note)."""
+    assert correction(text) == Correction("contact_details", True)
 
 
 def test_only_answered_questions_can_be_corrected() -> None:

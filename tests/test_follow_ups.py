@@ -20,6 +20,8 @@ from headache_core.content import FOLLOW_UP_ENTITY, asked_topic, select_topic
         ("what's the flexion rotation test?", "follow_up_flexion_rotation_test"),
         ("how often should I do them?", "follow_up_how_often"),
         ("I take paracetamol most days for these", "self_care_medication"),
+        ("I'm taking them about 20 days a month", "self_care_medication"),
+        ("so should I just stop taking them?", "self_care_medication"),
     ],
 )
 def test_a_follow_up_question_is_recognised(text, topic):

@@ -325,7 +325,7 @@ async def test_the_consent_question_recaps_what_will_be_passed_on(dispatcher):
     tracker = tracker_for("handoff_note", "x", slots=FILLED)
     await ASK_ACTIONS["handoff_consent"]().run(dispatcher, tracker, DOMAIN)
     text = dispatcher.messages[0]["text"]
-    assert "Priya Shah" in text and "+447700900123" in text and "tuesday mornings" in text
+    assert "Priya Shah" in text and "07700 900123" in text and "tuesday mornings" in text
     assert "90 days" in text
     assert [b["title"] for b in dispatcher.messages[0]["buttons"]] == ["Yes, I agree", "No"]
 
@@ -341,7 +341,7 @@ async def test_a_correction_changes_an_earlier_answer_and_the_question_comes_bac
     )  # fmt: skip
     assert slots["contact_details"]["phone"] == "+447700900132"
     assert slots["handoff_note"] is None and slots["requested_slot"] == "handoff_note"
-    assert "changed that to +447700900132" in said(dispatcher)
+    assert "changed that to 07700 900132" in said(dispatcher)
 
 
 async def test_a_new_time_at_the_read_back_is_a_correction_not_a_no(dispatcher):
@@ -671,3 +671,51 @@ async def test_a_change_button_after_wrong_asks_that_question_again(dispatcher):
     slots = await validate(dispatcher, "handoff_consent", "change my phone number", slots=filled)
     assert slots["contact_details"] is None
     assert slots["requested_slot"] == "contact_details"
+
+
+@pytest.mark.parametrize("text", ["yes correct", "no note", "alright then", "go ahead", "bye"])
+async def test_a_stray_reply_to_the_name_question_is_not_a_name(dispatcher, text):
+    slots = await validate(dispatcher, "contact_name", text)
+    assert slots.get("contact_name") is None
+
+
+async def test_a_new_email_at_the_note_question_changes_the_email_not_the_note(dispatcher):
+    filled = {k: FILLED[k] for k in ("contact_name", "contact_details", "preferred_times")}
+    slots = await validate(
+        dispatcher, "handoff_note", "my email is priya.s@example.com", slots=filled
+    )
+    assert slots["contact_details"] == {"phone": "+447700900123", "email": "priya.s@example.com"}
+    assert slots.get("handoff_note") is None  # the note question comes back
+    assert "added priya.s@example.com" in said(dispatcher)
+
+
+async def test_a_new_number_replaces_the_old_number(dispatcher):
+    filled = {k: FILLED[k] for k in ("contact_name", "contact_details", "preferred_times")}
+    slots = await validate(dispatcher, "handoff_note", "no wait, it's 07700 900456", slots=filled)
+    assert slots["contact_details"] == {"phone": "+447700900456", "email": None}
+    assert "changed that to" in said(dispatcher)
+
+
+async def test_a_uk_landline_is_taken(dispatcher):
+    slots = await validate(
+        dispatcher, "contact_details", "my landline is 01632 960 123",
+        slots={"contact_name": "Priya Shah"},
+    )  # fmt: skip
+    assert slots["contact_details"]["phone"] == "+441632960123"
+
+
+async def test_a_question_without_a_question_mark_is_answered_when_it_is_no_name(dispatcher):
+    slots = await validate(
+        dispatcher, "contact_name", "how much is it", intent="ask_clinic_info", confidence=0.9
+    )
+    assert slots["contact_name"] is None
+    assert "Wrenfield Road" in said(dispatcher) and "back to your details" in said(dispatcher)
+
+
+async def test_bringing_someone_mid_form_is_answered_and_the_form_goes_on(dispatcher):
+    slots = await validate(
+        dispatcher, "preferred_times", "can my mum come in with me?",
+        slots={"contact_name": "Priya Shah", "contact_details": FILLED["contact_details"]},
+    )  # fmt: skip
+    assert slots.get("handoff_exit") is None and slots["preferred_times"] is None
+    assert "back to your details" in said(dispatcher)

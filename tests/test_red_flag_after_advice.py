@@ -24,6 +24,9 @@ URGENT = {"triage_outcome": "red_flag_urgent", "red_flags": ["giant_cell_arterit
         ("it's probably nothing", "plays_down"),
         ("could I just book in with the physio instead", "booking"),
         ("ok thanks", "thanks"),
+        ("what is 111?", "route_meaning"),
+        ("whats A&E", "route_meaning"),
+        ("what do I tell them when I get there", "what_to_say"),
         ("calling now", "thanks"),
         ("what will they do at the hospital?", "what_happens"),
         ("will I need a scan?", "what_happens"),
@@ -40,7 +43,7 @@ def test_what_a_reply_to_the_advice_does(text, kind):
     ("text", "intent", "first"),
     [
         ("what number do I call?", "ask_clinic_info", "Call 999 now for an ambulance"),
-        ("can I drive myself?", "ask_clinic_info", "don't drive yourself"),
+        ("can I drive myself?", "ask_clinic_info", "Nobody with these signs should drive"),
         ("can't I just take ibuprofen", "ask_self_care", "painkiller may dull the pain"),
         ("I'll ring them in the morning", "affirm", "please don't wait"),
         ("he seems fine now", "affirm", "can ease and then come back"),
@@ -50,6 +53,11 @@ def test_what_a_reply_to_the_advice_does(text, kind):
         ("i'm so scared", "affirm", "this is frightening"),
         ("my mum says hi", "greet", "What matters most now is this advice"),
         ("what stretches can I do meanwhile?", "ask_self_care", "hold off on neck exercises"),
+        ("how should I sit at my desk?", "ask_posture", "hold off on neck exercises"),
+        ("what is 999 exactly", "ask_when_to_see_doctor", "999 is the emergency number"),
+        ("what should I tell the doctor?", "ask_treatment", "Tell them what you told me"),
+        ("can my son drive me?", "ask_clinic_info", "Nobody with these signs should drive"),
+        ("can I book instead?", "book_appointment", "I haven't booked anything"),
     ],
 )
 async def test_every_reply_keeps_the_emergency_advice(dispatcher, text, intent, first):
@@ -58,7 +66,8 @@ async def test_every_reply_keeps_the_emergency_advice(dispatcher, text, intent, 
     reply = said(dispatcher)
     assert reply.startswith(first) or first in dispatcher.messages[0]["text"]
     assert "Please call 999 now or go to A&E" in reply
-    assert "stroke" in reply  # the reason names what was said
+    # the reason was given with the first advice; replies keep the route, not the whole block
+    assert "stroke" not in reply
 
 
 async def test_the_urgent_route_is_given_for_an_urgent_flag(dispatcher):
@@ -69,7 +78,8 @@ async def test_the_urgent_route_is_given_for_an_urgent_flag(dispatcher):
 
 
 async def test_another_question_is_answered_after_the_advice(dispatcher):
-    tracker = make_tracker("ask_posture", text="how should I sit at my desk", slots=EMERGENCY)
+    tracker = make_tracker("ask_neck_anatomy", text="which muscles are at the base of the skull",
+                           slots=EMERGENCY)  # fmt: skip
     await ActionKeepRedFlagAdvice().run(dispatcher, tracker, {})
     texts = [m.get("text") or "" for m in dispatcher.messages]
     advice = next(i for i, t in enumerate(texts) if "call 999" in t)
@@ -90,3 +100,27 @@ async def test_a_more_serious_hint_after_urgent_advice_is_still_asked(dispatcher
     tracker = make_tracker("report_emergency_symptoms", hint, "it came on suddenly", URGENT)
     await ActionEscalateRedFlag().run(dispatcher, tracker, {})
     assert "within about a minute" in said(dispatcher)
+
+
+async def test_an_urgent_yes_that_names_no_flag_still_gives_a_reason(dispatcher):
+    from actions.red_flags import send_advice
+
+    send_advice(dispatcher, "urgent", [])
+    text = said(dispatcher)
+    assert "Please see a doctor today" in text and "should be checked by a doctor" in text
+    assert ". ." not in text and "  " not in text
+
+
+async def test_a_flags_meanwhile_advice_follows_its_reason(dispatcher):
+    from actions.red_flags import send_advice
+
+    send_advice(dispatcher, "emergency", ["carbon_monoxide"])
+    assert "out into fresh air" in said(dispatcher) and "call 999" in said(dispatcher).lower()
+    send_advice(dispatcher, "urgent", ["giant_cell_arteritis"])
+    assert "If your eyesight changes in any way, call 999 at once." in said(dispatcher)
+
+
+async def test_waiting_is_now_for_an_emergency_and_today_for_urgent(dispatcher):
+    tracker = make_tracker("affirm", text="I'll go after lunch", slots=URGENT)
+    await ActionKeepRedFlagAdvice().run(dispatcher, tracker, {})
+    assert "checking today" in said(dispatcher) and "checking now" not in said(dispatcher)

@@ -37,6 +37,15 @@ def test_a_request_for_the_check_keeps_the_statement_beside_it():
     assert found["pain_start"]["said"] == said
 
 
+@pytest.mark.parametrize(
+    ("text", "stops"),
+    [("can we stop", True), ("let's stop here", True), ("I want to stop now", True),
+     ("can we stop the pain", False), ("I'd like to stop taking painkillers", False)],
+)  # fmt: skip
+def test_asking_to_stop_is_heard_but_stopping_a_pain_is_not(text, stops):
+    assert is_stop_request(text) is stops
+
+
 def test_prefill_keeps_the_latest_statement():
     found = prefill(["I'm 45", "sorry, I'm 46 actually", "/start_screening"])
     assert found["age"]["value"] == 46

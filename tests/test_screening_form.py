@@ -307,7 +307,19 @@ async def test_a_bare_yes_answers_only_the_question_asked(dispatcher):
 
 async def test_safety_questions_are_never_answered_in_passing(dispatcher):
     slots = await validate(
-        dispatcher, "red_flag_check", "no, it's always the right side",
+        dispatcher, "red_flag_check", "no, none of those. it's always the right side, I'm 45",
         slots={"red_flag_history": None},
     )  # fmt: skip
-    assert "pain_side" not in slots
+    assert slots["red_flag_check"] == "no"
+    assert slots["pain_side"] == "right" and slots["age"] == 45
+    assert "red_flag_history" not in slots
+    assert slots["requested_slot"] == "red_flag_history"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["I don't think so", "i'm not pregnant and haven't had cancer. they don't get worse"],
+)
+async def test_the_second_checklist_takes_a_denial_in_sentences(dispatcher, text):
+    slots = await validate(dispatcher, "red_flag_history", text)
+    assert slots["red_flag_history"] == "no" and slots["requested_slot"] == "age"

@@ -29,7 +29,13 @@ EVENING_FROM = time(17, 0)
 REGION_COUNTRY = {"uk": "GB", "us": "US", "ca": "CA", "au": "AU", "eu": None}
 # Ofcom keeps 07700 900000-900999 for drama and documentation; libphonenumber calls them invalid,
 # but they are what examples, demos and tests use, so they are accepted like real numbers.
-FICTIONAL_RE = re.compile(r"^\+447700900\d{3}$")
+# Ofcom's numbers for drama and examples (mobile 07700 900xxx, landlines such as 01632 960xxx,
+# 0113/0114/.../0191 496 0xxx, 020 7946 0xxx): not "valid" to phonenumbers, real to a person
+# typing one in a demo or a test.
+FICTIONAL_RE = re.compile(
+    r"^\+44(?:7700900\d{3}|1632960\d{3}|20794600\d{2}|20794609\d{2}|"
+    r"1(?:1[3-8]|21|31|41|51|61)4960\d{3}|1914980\d{3}|28964960\d{2}|29201800\d{2})$"
+)
 
 
 def _clean(text: Any) -> str:
@@ -71,7 +77,7 @@ NOT_NAME_WORDS = _words(
     or but with the to for of about just name names maybe perhaps whatever anything
     something nobody someone call phone email number later
     sorry hello hi hey unknown idk n/a na private secret help book booking appointment headache
-    neck pain"""
+    neck pain note notes correct right alright then bye goodbye cheers ahead send go wait"""
 )
 MAX_NAME_WORDS = 5
 
@@ -205,6 +211,24 @@ def read_contact(text: str, region: str | None) -> ContactDetails | None:
 
 
 PHONE_CANDIDATE_RE = re.compile(r"(?:\+|\b)\(?\d[\d\s().-]*\d")
+
+
+def phone_for_people(e164: str, region: str | None) -> str:
+    """A stored number as people write it: "07700 900123" for a number of the clinic's
+    `region`, "+1 202-555-0143" for one from elsewhere (the store keeps E.164)."""
+    try:
+        number = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return e164
+    home = region is not None and number.country_code == phonenumbers.country_code_for_region(
+        region
+    )
+    style = (
+        phonenumbers.PhoneNumberFormat.NATIONAL
+        if home
+        else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    )
+    return phonenumbers.format_number(number, style)
 
 
 def describe_problem(text: str, region: str | None) -> str:

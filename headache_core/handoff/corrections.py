@@ -24,6 +24,8 @@ CORRECTION_CUE = re.compile(
     r"correct|update)|i need to (?:change|correct|update)|(?:please )?change)\b",
     re.I,
 )
+# A name said as a name, not a note that mentions one: "my name is Linda Park".
+STATED_NAME = re.compile(r"^\W*(?:\w+\W+){0,2}my\s+(?:full\s+)?name\s*(?:is|'s|:)", re.I)
 # What the correction is about when it names it: "my name", "the number", "the time".
 NAMED_SLOT = (
     ("contact_name", re.compile(r"\b(name|spell(ed|t|ing)?)\b", re.I)),
@@ -67,6 +69,12 @@ def find_correction(
     """
     cued = bool(CORRECTION_CUE.search(text))
     if cue_needed and not cued:
+        # a phone number or e-mail, or "my name is ...", is never a note or a time: said at
+        # any later question, it changes that answer ("my email is x@y.com" at the note)
+        if "contact_details" in answered and read_contact(text, region) is not None:
+            return Correction("contact_details", True)
+        if "contact_name" in answered and STATED_NAME.search(text) and read_name(text):
+            return Correction("contact_name", True)
         return None
     named = [slot for slot, pattern in NAMED_SLOT if pattern.search(text) and slot in answered]
     if "contact_details" in answered and read_contact(text, region) is not None:

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 import yaml
 
 from headache_core import KNOWLEDGE_DIR
+from headache_core.handoff.contact import phone_for_people
 from headache_core.screening.questions import Question, parse_questions
 
 HANDOFF_FILE = KNOWLEDGE_DIR / "handoff.yml"
@@ -152,13 +153,15 @@ def _mentions(said: str, label: str) -> bool:
 
 
 def recap(patient: str | None, name: str | None, contact: dict[str, Any] | None,
-          times: str | None, choice: str | None, note: str | None) -> str:  # fmt: skip
-    """The details about to be passed on, in one line the person can check."""
+          times: str | None, choice: str | None, note: str | None,
+          region: str | None = None) -> str:  # fmt: skip
+    """The details about to be passed on, in one line the person can check (a phone number as
+    people write it in the clinic's `region`)."""
     parts = [f"for your {patient}"] if patient else []
     parts += [f"name {name}"] if name else []
     contact = contact or {}
     if contact.get("phone"):
-        parts.append(f"phone {contact['phone']}")
+        parts.append(f"phone {phone_for_people(contact['phone'], region)}")
     if contact.get("email"):
         parts.append(f"email {contact['email']}")
     if choice:

@@ -4,7 +4,9 @@ Once a red flag is given, the assistant stays with it until the person has what 
 (clinical-reference §3: a red flag ends the flow). Every reply keeps the advice and its route;
 what comes before it depends on what the person said:
 
+- route_meaning: "what is 111?": what the route is.
 - asks_number: "what number do I call?", "is it 111 or 999?", "where do I go?": the route.
+- what_to_say: "what do I tell them?": what to tell the doctor.
 - driving: "can I drive myself?": not for an emergency; ask someone or call an ambulance.
 - painkiller: "can't I just take paracetamol?": it can hide the pain, not its cause.
 - delays: "I'll call later", "let me lie down first": don't wait.
@@ -21,10 +23,21 @@ The message texts are in knowledge/messages.yml (`red_flag_after_*`).
 
 import re
 
-KINDS = ("asks_number", "driving", "painkiller", "delays", "plays_down", "booking",
-         "what_happens", "worry", "thanks")  # fmt: skip
+KINDS = ("route_meaning", "asks_number", "what_to_say", "driving", "painkiller", "delays",
+         "plays_down", "booking", "what_happens", "worry", "thanks")  # fmt: skip
+# Kinds whose message differs by level (red_flag_after_<kind>_<level>).
+BY_LEVEL = ("route_meaning", "asks_number", "driving", "delays")
 # Checked in this order: "can I drive there later?" is about driving before delay.
 CUES = {
+    "route_meaning": re.compile(
+        r"\bwhat(?:'?s| is| does| do you mean by)\b.{0,12}\b(111|999|911|112|a ?& ?e|a and e|"
+        r"urgent care|walk-?in|emergency department|er)\b",
+        re.I,
+    ),
+    "what_to_say": re.compile(
+        r"\bwhat (do|should|shall|will) i (tell|say|mention)\b|\bwhat (do|should) (i|we) say\b",
+        re.I,
+    ),
     "asks_number": re.compile(
         r"\b(what|which|wat|wot)\b.{0,25}\b(number|no\.?|num|phone|ring|call|dial)\b"
         r"|\b(number|phone)\b.{0,20}\b(call|ring|dial)\b"

@@ -40,6 +40,7 @@ class Flag:
     hint: tuple[str, ...] = ()
     clarify: str = ""
     unless: tuple[str, ...] = ()  # concepts that take the flag back ("the same for years")
+    meanwhile: str = ""  # what to do until help comes ("leave the house"), after the reason
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,7 @@ def _flag(raw: dict, concepts: dict[str, Concept], flag_ids: set[str]) -> Flag:
         hint=tuple(raw.get("hint") or ()),
         clarify=str(raw.get("clarify") or ""),
         unless=tuple(raw.get("unless") or ()),
+        meanwhile=" ".join(str(raw.get("meanwhile") or "").split()),
     )
 
 

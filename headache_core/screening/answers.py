@@ -117,9 +117,18 @@ LIST_YES_RE = re.compile(
 )
 LIST_NO_RE = re.compile(
     r"^\W*(no|nope|nah|nup|nay|n|none|nothing|neither|not|never|negative)\b|"
-    r"\b(none of (those|them|these|that|the above)|nothing (like|of) (that|those)|no to all)\b",
+    r"\b(none of (those|them|these|that|the above)|nothing (like|of) (that|those)|no to all|"
+    r"i don'?t think so|all (no|nos)|no to (all|everything|both|each)|none apply)\b",
     re.I,
 )
+# "I'm not pregnant and haven't had cancer. They don't get worse when I cough": each sign denied
+CLAUSE_SPLIT_RE = re.compile(r"[.;,!]+|\band\b|\bor\b|\bnor\b", re.I)
+DENIAL_RE = re.compile(r"\b(no|not|never|none|nothing|neither|nor|without)\b|n'?t\b", re.I)
+
+
+def _every_clause_denies(text: str) -> bool:
+    clauses = [c for c in CLAUSE_SPLIT_RE.split(text) if re.search(r"\w", c)]
+    return len(clauses) >= 2 and all(DENIAL_RE.search(c) for c in clauses)
 
 
 def read_red_flag_check(text: str) -> str | None:
@@ -131,7 +140,7 @@ def read_red_flag_check(text: str) -> str | None:
     """
     if NOT_SURE_RE.search(text):
         return NOT_SURE
-    if LIST_NO_RE.search(text):
+    if LIST_NO_RE.search(text) or _every_clause_denies(text):
         return "no"
     return "yes" if LIST_YES_RE.search(text) else None
 
@@ -274,8 +283,8 @@ READERS: dict[str, Callable[[str], object]] = {
 
 # Questions whose answer a message may state in passing ("it's always the right side", "sitting
 # at my desk sets it off"); the safety questions are always asked, never read in passing.
-IN_PASSING = ("pain_side", "pain_start", "neck_provoked", "neck_stiffness", "shoulder_arm_pain",
-              "headache_pattern")  # fmt: skip
+IN_PASSING = ("age", "pain_side", "pain_start", "neck_provoked", "neck_stiffness",
+              "shoulder_arm_pain", "headache_pattern")  # fmt: skip
 YES_NO_QUESTIONS = ("neck_provoked", "neck_stiffness", "shoulder_arm_pain")
 # How often, how long, since when: "it started about 3 months ago", "a few times a week".
 PATTERN_RE = re.compile(
@@ -306,7 +315,8 @@ def read_in_passing(text: str, slots: Iterable[str]) -> dict[str, object]:
             continue
         if yes_or_no and slot in YES_NO_QUESTIONS:
             continue
-        value = READERS[slot](text)
+        # an age only when said as one ("I'm 45", "45 years old"), never a bare number
+        value = find_age(text, bare_number_is_age=False) if slot == "age" else READERS[slot](text)
         if value not in (None, NOT_SURE):
             found[slot] = value
     return found

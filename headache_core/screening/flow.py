@@ -31,6 +31,11 @@ STOP_RE = re.compile(
     r"appointment|request))\b"
     r"|\b(i('?d| would) rather not (do|carry on|continue|go on)|i don'?t want to (do|carry on|"
     r"continue|go on) (this|with)|no more questions)\b"
+    # "can we stop", "let's stop here", "I want to stop now" (issue 27: not heard)
+    r"|(?:\b(can|could) we (just )?(stop|end|leave it|finish)|\blet'?s (just )?(stop|leave it)"
+    r"|\bi(?:'d| would)? (?:want|like|wanna) to (?:stop|quit|end)|\bplease stop)\b"
+    r"(?!\s+(?:the|my|these|those|them|this pain|it from|taking|using|having|getting|pain|"
+    r"headaches?|migraines?|painkillers?|medication|tablets))"
     # said inside a longer message: "ugh never mind, I'll just ring you"
     r"|\b(cancel|scrap|stop)\s+(that|this|it|the\s+(whole\s+)?(thing|booking|request|form|check|"
     r"questions))\b(?!\s+(head|pain|ache|feeling|hurt|from|happening|getting|coming))"
