@@ -8,13 +8,16 @@ Serves both Rasa fallbacks: low NLU confidence (`nlu_fallback`) and no dialogue 
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk.events import EventType, FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.education import LAST_TOPIC_SLOT, topic_buttons
 from actions.replies import send
-from actions.tracker_entities import entities_by_label
+from actions.tracker_entities import entities_by_label, latest_intent
+from headache_core.clinic import load_clinic
 from headache_core.content import topic_by_id
+from headache_core.handoff.contact import region_code
+from headache_core.handoff.details import read_details
 from headache_core.messages import render
 from headache_core.question_shape import ASKED_WHAT_WE_MEANT
 
@@ -28,14 +31,31 @@ PROBLEM_MESSAGES = {
 
 
 class ActionHandleUnclear(Action):
+    """An unclear message; also a reply to the front-desk offer that is neither yes nor no."""
+
     def name(self) -> str:
         return "action_handle_unclear"
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
+        if accepts_offer_with_details(tracker):
+            return [FollowupAction("handoff_form")]  # it keeps the details (actions/handoff.py)
+        if latest_intent(tracker) == "out_of_scope":  # after the offer (data/rules/chitchat.yml)
+            dispatcher.utter_message(response="utter_out_of_scope")
+            return []
         reply_unclear(dispatcher, tracker)
         return []
+
+
+def accepts_offer_with_details(tracker: Tracker) -> bool:
+    """ "Linda Park, 07700 900123" in reply to "Would you like me to ask the front desk to
+    contact you?": a yes that already gives the details."""
+    if not offered_before(tracker):
+        return False
+    text = str(tracker.latest_message.get("text") or "")
+    found = read_details(text, region_code(load_clinic()))
+    return bool(found.contact or found.name)
 
 
 def reply_unclear(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:

@@ -156,8 +156,10 @@ class ValidateHandoffForm(CountingFormValidationAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker
     ) -> list[EventType]:
         intent = latest_intent(tracker)
-        if intent == "affirm":  # "yes" to "shall I ask the front desk?" (actions/fallback.py)
-            intent = offered_before(tracker)
+        offered = offered_before(tracker)
+        if offered and intent not in ("book_appointment", "request_human"):
+            # "yes", or the details themselves, to "shall I ask the front desk?" (fallback.py)
+            intent = offered
         kind = "human" if intent == "request_human" else "booking"
         repeat_advice_if_flagged(dispatcher, tracker)  # asked after a red flag: the advice first
         reset = [SlotSet(s, None) for s in (*FORM_SLOTS, *STATE_SLOTS)]
@@ -170,8 +172,8 @@ class ValidateHandoffForm(CountingFormValidationAction):
         started = [SlotSet(KIND, kind), SlotSet(UNSURE, unsure or None)]
         tracker.add_slots(reset + started)
         # "book me in, my name is Jo Smith, 07700 900123": not asked again
-        prefill = await self._fill_details(
-            dispatcher, tracker, tracker.latest_message.get("text") or "", names=False
+        prefill = await self._fill_details(  # a reply to the offer may be just a name
+            dispatcher, tracker, tracker.latest_message.get("text") or "", names=bool(offered)
         )
         return reset + started + prefill
 
@@ -252,8 +254,11 @@ class ValidateHandoffForm(CountingFormValidationAction):
         correction = await self._correction(dispatcher, tracker, slot, text)
         if correction is not None:
             return correction, True
-        if slot == "handoff_consent" and says_something_is_wrong(text):
-            # "no, that's wrong": which part (asked by the read-back's ask action), not refused
+        answered = any(tracker.get_slot(s) not in (None, "") for s in BOOKING_ORDER if s != slot)
+        short = len(text.split()) <= 6
+        if answered and says_something_is_wrong(text) and (slot == "handoff_consent" or short):
+            # "no, that's wrong": which part (asked in place of the question), not refused and
+            # not kept as a note
             return [SlotSet(slot, None), SlotSet(CHANGING, True)], True
         if asks_when_they_will_hear(text):  # "when will I hear back?": who answers, and when
             dispatcher.utter_message(text=_when_message(tracker.get_slot(KIND) or "booking"))
@@ -471,6 +476,9 @@ class ActionAskHandoffQuestion(ActionAskFormQuestion, ABC):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
+        if tracker.get_slot(CHANGING):  # "What should I change?"; the answer is read here
+            send(dispatcher, "handoff_what_wrong")
+            return [SlotSet(CHANGING, None)]
         question = load_handoff_questions()[self.slot]
         titles = list(question.buttons)
         text = question.text
@@ -478,9 +486,6 @@ class ActionAskHandoffQuestion(ActionAskFormQuestion, ABC):
             titles = [o["label"] for o in tracker.get_slot(OFFERED) or []]
             titles.append(render("handoff_no_options").text)
         elif self.slot == "handoff_consent":
-            if tracker.get_slot(CHANGING):  # "What should I change?"; the answer is read here
-                send(dispatcher, "handoff_what_wrong")
-                return [SlotSet(CHANGING, None)]
             details = recap(
                 tracker.get_slot(PATIENT),
                 tracker.get_slot("contact_name"),

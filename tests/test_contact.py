@@ -434,3 +434,8 @@ def test_consent_unclear_is_asked_again(text: str) -> None:
 )  # fmt: skip
 def test_a_number_is_said_back_as_people_write_it(e164: str, region: str, shown: str) -> None:
     assert phone_for_people(e164, region) == shown
+
+
+@pytest.mark.parametrize("text", ["send it", "perfect, send it", "sure thing", "yes please dear"])
+def test_a_go_ahead_is_consent_and_never_a_name(text: str) -> None:
+    assert read_consent(text) == "yes" and read_name(text) is None

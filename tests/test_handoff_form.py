@@ -719,3 +719,49 @@ async def test_bringing_someone_mid_form_is_answered_and_the_form_goes_on(dispat
     )  # fmt: skip
     assert slots.get("handoff_exit") is None and slots["preferred_times"] is None
     assert "back to your details" in said(dispatcher)
+
+
+async def test_wrong_at_another_question_asks_what_to_change_not_a_note(dispatcher):
+    filled = {k: FILLED[k] for k in ("contact_name", "contact_details", "preferred_times")}
+    slots = await validate(dispatcher, "handoff_note", "no thats wrong", slots=filled)
+    assert slots["handoff_note"] is None and slots["handoff_changing"] is True
+    tracker = tracker_for("handoff_note", "no thats wrong", slots=filled | slots)
+    await ASK_ACTIONS["handoff_note"]().run(dispatcher, tracker, DOMAIN)
+    assert "What should I change?" in said(dispatcher)
+
+
+@pytest.mark.parametrize("text", ["perfect, send it", "yep", "ok 👍"])
+async def test_a_go_ahead_at_the_note_question_is_no_note(dispatcher, text):
+    filled = {k: FILLED[k] for k in ("contact_name", "contact_details", "preferred_times")}
+    slots = await validate(dispatcher, "handoff_note", text, slots=filled)
+    assert slots["handoff_note"] == "" and slots["requested_slot"] == "handoff_consent"
+
+
+# ------------------------------------------------------------ the details as a reply to the offer
+def _after_the_offer(text: str, intent: str) -> Tracker:
+    from headache_core.messages import render
+
+    offer = {"event": "bot", "text": render("offer_booking").text}
+    return tracker_for(None, text, intent=intent, confidence=0.8, history=[offer])
+
+
+async def test_the_details_in_reply_to_the_offer_start_the_form_and_are_kept(dispatcher):
+    from actions.fallback import ActionHandleUnclear
+
+    tracker = _after_the_offer("Linda Park, 07700 900123", "out_of_scope")
+    assert await ActionHandleUnclear().run(dispatcher, tracker, DOMAIN) == [
+        FollowupAction("handoff_form")
+    ]
+    events = await ValidateHandoffForm().run(dispatcher, tracker, DOMAIN)
+    slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    assert slots["handoff_kind"] == "booking" and slots["contact_name"] == "Linda Park"
+    assert slots["contact_details"]["phone"] == "+447700900123"
+    assert slots["requested_slot"] == "preferred_times"
+
+
+async def test_an_off_topic_reply_to_the_offer_is_still_out_of_scope(dispatcher):
+    from actions.fallback import ActionHandleUnclear
+
+    tracker = _after_the_offer("what's the weather tomorrow", "out_of_scope")
+    assert await ActionHandleUnclear().run(dispatcher, tracker, DOMAIN) == []
+    assert dispatcher.messages[0]["response"] == "utter_out_of_scope"

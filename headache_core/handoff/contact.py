@@ -77,7 +77,8 @@ NOT_NAME_WORDS = _words(
     or but with the to for of about just name names maybe perhaps whatever anything
     something nobody someone call phone email number later
     sorry hello hi hey unknown idk n/a na private secret help book booking appointment headache
-    neck pain note notes correct right alright then bye goodbye cheers ahead send go wait"""
+    neck pain note notes correct right alright then bye goodbye cheers ahead send go wait
+    perfect great lovely brilliant dear thing away fire ty thx"""
 )
 MAX_NAME_WORDS = 5
 
@@ -669,9 +670,10 @@ NOTHING_RE = re.compile(
 
 
 def read_note(text: str) -> str:
-    """The person's note for the front desk, cleaned; "" when they have nothing to add."""
+    """The person's note for the front desk, cleaned; "" when they have nothing to add (also
+    "perfect, send it": a go-ahead, not a note)."""
     cleaned = _clean(text)
-    if NOTHING_RE.match(_plain(cleaned)):
+    if NOTHING_RE.match(_plain(cleaned)) or read_consent(cleaned) == "yes":
         return ""
     return "" if _plain(cleaned) in _NOTHING_PHRASES else cleaned
 
@@ -696,6 +698,15 @@ CONSENT_YES_PHRASES = (
     "all good",
     "spot on",
     "go for it",
+    # "send it", "please do", "sure thing" (issue 27: a yes the read-back did not take)
+    "send it",
+    "please send",
+    "do it",
+    "please do",
+    "sure thing",
+    "fire away",
+    "go on",
+    "submit",
 )
 # At a confirmation, thanks and "great" mean yes: the person is thanking for what was offered.
 STRONG_YES = _words(
@@ -707,7 +718,7 @@ STRONG_YES = _words(
 FILLER = _words(
     "i i'm im do that that's thats is it it's its please pls plz you u with me to by and "
     "with this so much lots very well oh good x xx xxx xo a lot all send add on through now "
-    "kindly"
+    "kindly dear love hun mate then"
 )
 # Emoji people answer with, read as the word they stand for.
 EMOJI_WORDS = {
