@@ -48,10 +48,9 @@ KEEP_WHOLE = 60
 KEPT_FIELDS = ("event", "timestamp", "text", "name", "value", "input_channel")
 NOT_SENT = {"user_featurization"}
 # Actions that read only the latest message, slots and active loop of the conversation: the
-# education answer, the clinic details, the "not sure I understood" reply
-WITHOUT_EVENTS = frozenset(
-    {"action_answer_question", "action_answer_clinic_info", "action_handle_unclear"}
-)
+# education answer, the clinic details. (Not the "not sure I understood" reply: it reads the last
+# bot message to see a reply to the front-desk offer, actions/fallback.py.)
+WITHOUT_EVENTS = frozenset({"action_answer_question", "action_answer_clinic_info"})
 # ... and every form question (`action_ask_<slot>`, one call each form turn): slots only
 ASK_PREFIX = "action_ask_"
 
