@@ -84,9 +84,10 @@ class CountingFormValidationAction(FormValidationAction, ABC):
         # visible to required_slots and the validators, but not a candidate to validate
         tracker.slots.update({e["name"]: e["value"] for e in events})
         events += await super().get_validation_events(dispatcher, tracker, domain)
-        extra = await self.also_given(dispatcher, tracker, requested, str(answer))
-        events += extra
-        if tracker.get_slot(requested) is not None or extra:
+        # other answers the message carries are kept, but the question asked still counts an
+        # unclear answer, so it is never asked more than `max_asks` times
+        events += await self.also_given(dispatcher, tracker, requested, str(answer))
+        if tracker.get_slot(requested) is not None:
             return events + [SlotSet(FAILURES_SLOT, 0)]
         count = failures(tracker) + 1
         if count < self.max_asks:
