@@ -249,8 +249,13 @@ class ValidateHandoffForm(CountingFormValidationAction):
         ruled_out = set(tracker.get_slot(RULED_OUT) or [])
         hints = [h.flag_id for h in detection.hints if h.flag_id not in ruled_out]
         if hints and not tracker.get_slot(PENDING) and slot != CLARIFY:
-            # "it came on really suddenly": read the answer as usual, then ask about the flag
-            return [SlotSet(PENDING, hints[0]), SlotSet(CLARIFY, None)], False
+            # "it came on really suddenly": read the answer as usual, then ask about the flag;
+            # at a yes/no question the words are about the symptom, not an answer ("not like my
+            # usual ones" is no refusal), so that question is asked again after the flag's
+            asking = [SlotSet(PENDING, hints[0]), SlotSet(CLARIFY, None)]
+            if slot in (CONFIRM, "handoff_consent"):
+                return [*asking, SlotSet(slot, None)], True
+            return asking, False
         correction = await self._correction(dispatcher, tracker, slot, text)
         if correction is not None:
             return correction, True

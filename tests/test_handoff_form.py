@@ -765,3 +765,13 @@ async def test_an_off_topic_reply_to_the_offer_is_still_out_of_scope(dispatcher)
     tracker = _after_the_offer("what's the weather tomorrow", "out_of_scope")
     assert await ActionHandleUnclear().run(dispatcher, tracker, DOMAIN) == []
     assert dispatcher.messages[0]["response"] == "utter_out_of_scope"
+
+
+async def test_a_hinted_symptom_at_the_read_back_is_asked_about_not_read_as_a_refusal(dispatcher):
+    filled = {k: v for k, v in FILLED.items() if k not in ("handoff_consent", "consent_at")}
+    slots = await validate(
+        dispatcher, "handoff_consent", "the last one came on really suddenly, not like my usual ones",
+        slots=filled,
+    )  # fmt: skip
+    assert slots.get("handoff_exit") is None and slots["handoff_consent"] is None
+    assert slots["red_flag_pending"] and slots["requested_slot"] == "red_flag_clarify"
