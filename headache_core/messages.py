@@ -54,29 +54,27 @@ def clinic_values(clinic: Clinic) -> dict[str, str]:
     }
 
 
-def fill_clinic_values(text: str, clinic: Clinic | None = None) -> str:
-    """A text from another knowledge file (a red flag's `meanwhile`) with the clinic's values
-    filled in; an unknown placeholder is an error, as in messages."""
-    values = clinic_values(clinic or load_clinic())
+def _filled(text: str, values: dict[str, str], where: str) -> str:
+    """`text` with its {placeholders} from `values`; a missing one is an error, not a '{gap}'."""
 
     def fill(match: re.Match) -> str:
         if match[1] not in values:
-            raise KeyError(f"no value for {{{match[1]}}} in {text!r}")
+            raise KeyError(f"{where}: no value for {{{match[1]}}}")
         return values[match[1]]
 
     return PLACEHOLDER_RE.sub(fill, text)
+
+
+def fill_clinic_values(text: str, clinic: Clinic | None = None) -> str:
+    """A text from another knowledge file (a red flag's `meanwhile`) with the clinic's values
+    filled in, as in messages."""
+    return _filled(text, clinic_values(clinic or load_clinic()), repr(text))
 
 
 def render(key: str, clinic: Clinic | None = None, **extra: str) -> Reply:
     """The message `key` filled in; a placeholder with no value is an error, not a '{gap}'."""
     raw = _messages()[key]
     values = clinic_values(clinic or load_clinic()) | extra
-
-    def fill(match: re.Match) -> str:
-        if match[1] not in values:
-            raise KeyError(f"message {key}: no value for {{{match[1]}}}")
-        return values[match[1]]
-
-    text = PLACEHOLDER_RE.sub(fill, str(raw["text"]).strip())
+    text = _filled(str(raw["text"]).strip(), values, f"message {key}")
     buttons = tuple(Button(str(b["title"]), str(b["payload"])) for b in raw.get("buttons") or [])
     return Reply(text, buttons)
