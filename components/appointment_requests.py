@@ -10,14 +10,13 @@ runs after, the red-flag policy first). A button's payload is left alone.
 """
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from components.stateless import StatelessComponent
+from components.stateless import StatelessComponent, route_surely
 from headache_core.handoff.requests import read_appointment_request
 
 BOOKING = "book_appointment"
-GATE_ENTITIES = ("input_problem", "unsure_reading")
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -29,10 +28,5 @@ class AppointmentRequestRouter(StatelessComponent):
             text = message.get(TEXT) or ""
             if not text or text.startswith("/") or read_appointment_request(text) is None:
                 continue
-            message.set(INTENT, {"name": BOOKING, "confidence": 1.0}, add_to_output=True)
-            message.set(INTENT_RANKING_KEY, [{"name": BOOKING, "confidence": 1.0}], True)
-            problems = [
-                e for e in message.get(ENTITIES) or [] if e.get("entity") != "input_problem"
-            ]
-            message.set(ENTITIES, problems, add_to_output=True)  # the gate's "unsure" is undone
+            route_surely(message, BOOKING)  # the gate's "unsure" is undone
         return messages

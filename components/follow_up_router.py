@@ -10,13 +10,11 @@ win (the marker runs after, the red-flag policy first). A button's payload is le
 """
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from components.stateless import StatelessComponent
+from components.stateless import StatelessComponent, route_surely
 from headache_core.content import FOLLOW_UP_ENTITY, asked_topic
-
-GATE_ENTITY = "input_problem"  # the request gate's "unsure": undone for a recognised question
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -29,18 +27,7 @@ class FollowUpRouter(StatelessComponent):
             topic = None if not text or text.startswith("/") else asked_topic(text)
             if topic is None:
                 continue
-            intent = topic.intents[0]
-            message.set(INTENT, {"name": intent, "confidence": 1.0}, add_to_output=True)
-            message.set(INTENT_RANKING_KEY, [{"name": intent, "confidence": 1.0}], True)
-            entities = [e for e in message.get(ENTITIES) or [] if e.get("entity") != GATE_ENTITY]
-            entities.append(
-                {
-                    "entity": FOLLOW_UP_ENTITY,
-                    "value": topic.id,
-                    "start": 0,
-                    "end": len(text),
-                    "extractor": type(self).__name__,
-                }  # fmt: skip
-            )
-            message.set(ENTITIES, entities, add_to_output=True)
+            entity = {"entity": FOLLOW_UP_ENTITY, "value": topic.id, "start": 0,
+                      "end": len(text), "extractor": type(self).__name__}  # fmt: skip
+            route_surely(message, topic.intents[0], entity)
         return messages
