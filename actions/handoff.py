@@ -141,11 +141,7 @@ class ValidateHandoffForm(CountingFormValidationAction):
     ) -> list[str]:
         if tracker.get_slot(EXIT):
             return []
-        kind = tracker.get_slot(KIND) or "booking"
-        slots = required_slots(kind, offered=bool(tracker.get_slot(OFFERED)))
-        request = load_requests().get(tracker.get_slot(REQUEST) or "")
-        if request is not None:
-            slots = list(request.ask)  # "cancel my appointment": only what that needs
+        slots = _details_asked(tracker)
         if tracker.get_slot(UNSURE):
             slots.insert(0, CONFIRM)
         if tracker.get_slot(PENDING):
@@ -198,11 +194,7 @@ class ValidateHandoffForm(CountingFormValidationAction):
         found = read_details(text, region_code(load_clinic()), today, names=names)
         wanted = {"contact_name": found.name, "contact_details": found.contact,
                   "preferred_times": found.times}  # fmt: skip
-        kind = tracker.get_slot(KIND) or "booking"
-        needed = set(required_slots(kind, offered=False))
-        request = load_requests().get(tracker.get_slot(REQUEST) or "")
-        if request is not None:
-            needed = set(request.ask)
+        needed = set(_details_asked(tracker))
         events: list[EventType] = []
         for slot, value in wanted.items():
             if value is None or slot not in needed or tracker.get_slot(slot) is not None:
@@ -226,10 +218,7 @@ class ValidateHandoffForm(CountingFormValidationAction):
         """Answered here (running late, bringing someone), or the questions that request needs,
         with what it is kept for the front desk."""
         if request.answer:
-            key = request.answer
-            if key == "request_companion" and not load_clinic().companions:
-                key = "request_companion_unknown"
-            send(dispatcher, key)
+            _answer_request(dispatcher, request)
             return [SlotSet(EXIT, "answered"), SlotSet(REQUESTED_SLOT, None)]
         send(dispatcher, request.intro)
         return [SlotSet(KIND, "booking"), SlotSet(REQUEST, request.kind)]
@@ -284,7 +273,7 @@ class ValidateHandoffForm(CountingFormValidationAction):
         if request is not None and request.answer and slot != "handoff_note":
             # "I'm running 10 min late" or "can my mum come in with me?" mid-form: answered,
             # then the question again (a note keeps it for the front desk instead)
-            self._start_request(dispatcher, request)
+            _answer_request(dispatcher, request)
             send(dispatcher, "handoff_back")
             return [SlotSet(slot, None)], True
         return [], False
@@ -422,17 +411,29 @@ class ValidateHandoffForm(CountingFormValidationAction):
         return {"handoff_consent": None}
 
 
-def _request_and_note(tracker: Tracker) -> str:
-    """ "Wants to cancel an appointment." and the person's own note, for the read-back."""
-    request = load_requests().get(tracker.get_slot(REQUEST) or "")
-    parts = (request.note if request else "", tracker.get_slot("handoff_note") or "")
-    return " ".join(p for p in parts if p)
+def _answer_request(dispatcher: CollectingDispatcher, request: Any) -> None:
+    """The answer to a request the assistant answers itself (running late, bringing someone)."""
+    key = request.answer
+    if key == "request_companion" and not load_clinic().companions:
+        key = "request_companion_unknown"
+    send(dispatcher, key)
 
 
-def _front_desk_note(tracker: Tracker) -> str:
-    """What the front desk reads: what the request is, who it is for, the person's note."""
+def _details_asked(tracker: Tracker) -> list[str]:
+    """The questions this handoff asks: a booking's or a person's, or only what a request that
+    is not a booking needs ("cancel my appointment")."""
     request = load_requests().get(tracker.get_slot(REQUEST) or "")
-    patient = tracker.get_slot(PATIENT)
+    if request is not None:
+        return list(request.ask)
+    kind = tracker.get_slot(KIND) or "booking"
+    return required_slots(kind, offered=bool(tracker.get_slot(OFFERED)))
+
+
+def _front_desk_note(tracker: Tracker, with_patient: bool = True) -> str:
+    """What the front desk reads: what the request is ("Wants to cancel an appointment."), who
+    it is for, the person's note; the read-back leaves out who (its recap names them)."""
+    request = load_requests().get(tracker.get_slot(REQUEST) or "")
+    patient = tracker.get_slot(PATIENT) if with_patient else None
     parts = (
         request.note if request else "",
         f"For: {patient}." if patient else "",
@@ -497,7 +498,7 @@ class ActionAskHandoffQuestion(ActionAskFormQuestion, ABC):
                 tracker.get_slot("contact_details"),
                 tracker.get_slot("preferred_times"),
                 _chosen_label(tracker),
-                _request_and_note(tracker),
+                _front_desk_note(tracker, with_patient=False),
                 region_code(load_clinic()),
             )
             text = text.format(
