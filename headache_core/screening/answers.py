@@ -295,11 +295,14 @@ PATTERN_RE = re.compile(
     r"(\w+ )?(minutes?|hours?|days?|mins?|hrs?))\b",
     re.I,
 )
-STARTS_RE = re.compile(
-    r"\b(starts?|started|starting|begins?|began|comes? up from|spreads? from|from the (base|back)|"
-    r"at the (base|back) of|behind my eyes?|forehead|all over)\b",
-    re.I,
+# Explicit words about where the pain starts ("it starts at the base of my skull"), so "is my
+# headache from my neck?" says nothing about it; said in passing, a place names it too.
+START_WORDS = (
+    r"starts?|started|starting|begins?|began|comes? up from|spreads? from|from the (base|back)|"
+    r"at the (base|back) of"
 )
+START_WORDS_RE = re.compile(rf"\b({START_WORDS})\b", re.I)
+STARTS_RE = re.compile(rf"\b({START_WORDS}|behind my eyes?|forehead|all over)\b", re.I)
 
 
 def read_in_passing(text: str, slots: Iterable[str]) -> dict[str, object]:

@@ -12,7 +12,13 @@ import re
 from headache_core.age import find_age
 from headache_core.red_flags.detector import Detection, detect
 from headache_core.red_flags.rules import LEVELS
-from headache_core.screening.answers import NOT_SURE, read_age, read_pain_side, read_pain_start
+from headache_core.screening.answers import (
+    NOT_SURE,
+    START_WORDS_RE,
+    read_age,
+    read_pain_side,
+    read_pain_start,
+)
 
 # Gives the detector the "headache" that every answer in this form is about, so combinations such
 # as pregnancy + headache hold even when no answer repeats the word.
@@ -43,12 +49,6 @@ STOP_RE = re.compile(
     r"|\b(i('ve| have)\s+)?changed\s+my\s+mind\b"
     r"|\bi'?ll\s+(just\s+)?(call|ring|phone)(\s+(you|the\s+clinic|the\s+front\s+desk|them))?"
     r"\s+(instead|later|tomorrow|myself)\b",
-    re.I,
-)
-# Explicit words about where the pain starts, so "is my headache from my neck?" pre-fills nothing.
-START_WORDS_RE = re.compile(
-    r"\b(starts?|started|starting|begins?|began|comes? up from|spreads? from|from the (base|back)|"
-    r"at the (base|back) of)\b",
     re.I,
 )
 
