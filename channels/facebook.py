@@ -27,7 +27,6 @@ import hashlib
 import hmac
 import json
 import logging
-import os
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from http import HTTPStatus
 from typing import Any
@@ -39,6 +38,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+import settings
 from channels.guard import guarded
 from channels.shared import SeenIds, redis_url
 from channels.signatures import hub_request_is_authentic
@@ -51,6 +51,7 @@ NOT_CONFIGURED = (
     "Messenger is not configured: set FACEBOOK_VERIFY_TOKEN, FACEBOOK_APP_SECRET and "
     "FACEBOOK_PAGE_ACCESS_TOKEN."
 )
+
 TEXT_LIMIT = 2000
 QUICK_REPLY_LIMIT = 13
 QUICK_REPLY_TITLE_LIMIT = 20
@@ -295,12 +296,11 @@ class ClinicFacebookInput(FacebookInput):
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> ClinicFacebookInput:
         """Everything from the environment: credentials.yml holds no secret."""
-        env = os.environ
         return cls(
-            fb_verify=env.get("FACEBOOK_VERIFY_TOKEN", "").strip(),
-            fb_secret=env.get("FACEBOOK_APP_SECRET", "").strip(),
-            fb_access_token=env.get("FACEBOOK_PAGE_ACCESS_TOKEN", "").strip(),
-            graph_url=env.get("FACEBOOK_GRAPH_URL", "").strip() or DEFAULT_GRAPH_URL,
+            fb_verify=(settings.FACEBOOK_VERIFY_TOKEN.read() or "").strip(),
+            fb_secret=(settings.FACEBOOK_APP_SECRET.read() or "").strip(),
+            fb_access_token=(settings.FACEBOOK_PAGE_ACCESS_TOKEN.read() or "").strip(),
+            graph_url=settings.FACEBOOK_GRAPH_URL.read() or DEFAULT_GRAPH_URL,
         )
 
     def __init__(

@@ -13,9 +13,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+import settings
 from channels.shared import SharedOrLocal, connect, hashed
 from channels.shared import redis_url as shared_redis_url
-from headache_core.env_numbers import env_int
 
 WINDOW_SECONDS = 60
 KEY_PREFIX = "clinic:rate:"
@@ -39,10 +39,10 @@ class Limits:
     def from_env(cls, env: Mapping[str, str] | None = None) -> "Limits":
         env = os.environ if env is None else env
         return cls(
-            max_message_bytes=env_int("MAX_MESSAGE_BYTES", cls.max_message_bytes, env),
-            per_minute=env_int("RATE_LIMIT_PER_MINUTE", cls.per_minute, env),
-            request_max_bytes=env_int("RASA_REQUEST_MAX_BYTES", cls.request_max_bytes, env),
-            redis_url=env.get("RATE_LIMIT_REDIS_URL") or shared_redis_url(env),
+            max_message_bytes=settings.MAX_MESSAGE_BYTES.read(env),
+            per_minute=settings.RATE_LIMIT_PER_MINUTE.read(env),
+            request_max_bytes=settings.RASA_REQUEST_MAX_BYTES.read(env),
+            redis_url=settings.RATE_LIMIT_REDIS_URL.read(env) or shared_redis_url(env),
         )
 
 
@@ -59,9 +59,9 @@ def cors_origins(env: Mapping[str, str] | None = None) -> list[str]:
     """Origins allowed to call Rasa from a browser (RASA_CORS_ORIGINS, comma-separated); by
     default the clinic web app's own origin. `*` is refused: any site could then drive the chat."""
     env = os.environ if env is None else env
-    raw = env.get("RASA_CORS_ORIGINS", "").strip()
+    raw = settings.RASA_CORS_ORIGINS.read(env) or ""
     if not raw:
-        return [f"http://localhost:{env.get('WEB_PORT', '8080')}"]
+        return [f"http://localhost:{settings.WEB_PORT.read(env)}"]
     origins = [o.strip().rstrip("/") for o in raw.split(",") if o.strip()]
     if "*" in origins:
         raise ValueError("RASA_CORS_ORIGINS must name the allowed origins; '*' is not accepted")

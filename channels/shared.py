@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
+import settings
 from channels.recent import RecentIds
 
 log = logging.getLogger(__name__)
@@ -30,8 +30,7 @@ REDIS_TIMEOUT_SECONDS = 0.5
 
 def redis_url(env: Mapping[str, str] | None = None) -> str | None:
     """Where the processes share state (REDIS_URL); None: each process on its own."""
-    env = os.environ if env is None else env
-    return env.get("REDIS_URL") or None
+    return settings.REDIS_URL.read(env)
 
 
 def hashed(key: str) -> str:

@@ -25,7 +25,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import os
 from collections.abc import Awaitable, Callable
 from http import HTTPStatus
 from typing import Any
@@ -39,6 +38,7 @@ from sanic.response import HTTPResponse
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+import settings
 from channels.guard import guarded
 from channels.shared import SeenIds, redis_url
 from channels.signatures import slack_request_is_authentic
@@ -195,12 +195,11 @@ class ClinicSlackInput(SlackInput):
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> ClinicSlackInput:
         """Everything from the environment: credentials.yml holds no secret."""
-        env = os.environ
         return cls(
-            slack_token=env.get("SLACK_BOT_TOKEN", "").strip(),
-            slack_channel=env.get("SLACK_CHANNEL", "").strip() or None,
-            slack_signing_secret=env.get("SLACK_SIGNING_SECRET", "").strip(),
-            api_url=env.get("SLACK_API_URL", "").strip() or DEFAULT_API_URL,
+            slack_token=(settings.SLACK_BOT_TOKEN.read() or "").strip(),
+            slack_channel=settings.SLACK_CHANNEL.read(),
+            slack_signing_secret=(settings.SLACK_SIGNING_SECRET.read() or "").strip(),
+            api_url=settings.SLACK_API_URL.read() or DEFAULT_API_URL,
         )
 
     def __init__(

@@ -32,7 +32,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, Event, deserialise_events
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from headache_core.env_numbers import env_float
+import settings
 from headache_core.messages import render
 
 log = logging.getLogger(__name__)
@@ -49,8 +49,8 @@ _original_run_action = MessageProcessor._run_action
 
 def action_timeout(name: str) -> float:
     if name in IN_PROCESS:
-        return env_float("ESCALATION_TIMEOUT", 3.0, positive=True)
-    return env_float("ACTION_TIMEOUT", 10.0, positive=True)
+        return settings.ESCALATION_TIMEOUT.read()
+    return settings.ACTION_TIMEOUT.read()
 
 
 def names_a_red_flag(tracker: DialogueStateTracker) -> bool:

@@ -1,6 +1,5 @@
 """The clinic configuration (`clinic.yml`): who the clinic is and where to send people."""
 
-import os
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -10,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
+import settings
 from headache_core import KNOWLEDGE_DIR
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -174,7 +174,7 @@ def example_fields(clinic: Clinic) -> list[str]:
 
 
 def clinic_file() -> Path:
-    return Path(os.environ.get("CLINIC_CONFIG", DEFAULT_CLINIC_FILE))
+    return Path(settings.CLINIC_CONFIG.read() or DEFAULT_CLINIC_FILE)
 
 
 @lru_cache(maxsize=4)

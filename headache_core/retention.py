@@ -6,12 +6,11 @@ drift apart. `RETENTION_DAYS` sets it for every process (the stack passes its en
 three); 90 days by default.
 """
 
-from headache_core.env_numbers import env_int
+import settings
 
-DEFAULT_RETENTION_DAYS = 90
-ENV = "RETENTION_DAYS"
+DEFAULT_RETENTION_DAYS = settings.RETENTION_DAYS.default
 
 
 def retention_days(environ: dict[str, str] | None = None) -> int:
     """RETENTION_DAYS as a whole number of days (>= 1), else the default."""
-    return env_int(ENV, DEFAULT_RETENTION_DAYS, environ, minimum=1)
+    return settings.RETENTION_DAYS.read(environ)

@@ -7,12 +7,13 @@ engine settings (pre-ping, SQLite WAL and busy timeout) are the tracker store's 
 and a running Rasa server can write the same SQLite file at once.
 """
 
-import os
 import time
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
+
+import settings
 
 SQLITE_BUSY_MS = 5000
 # Rasa's SQLTrackerStore table (rasa/core/tracker_store.py, SQLEvent); only what we filter on.
@@ -53,7 +54,7 @@ def make_engine(url: str, **options: Any) -> Engine:
 
 def tracker_store_url(url: str | None = None) -> str:
     """The given URL, else TRACKER_STORE_URL (as endpoints.yml reads it)."""
-    text = url or os.environ.get("TRACKER_STORE_URL")
+    text = url or settings.TRACKER_STORE_URL.read()
     if not text:
         raise ValueError("set TRACKER_STORE_URL (or pass --tracker-store-url)")
     return text

@@ -27,7 +27,7 @@ from rasa.utils.endpoints import EndpointConfig
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from headache_core.env_numbers import env_float
+import settings
 
 logger = logging.getLogger(__name__)
 AWAY = (LockError, RedisConnectionError, RedisTimeoutError)
@@ -40,7 +40,7 @@ class ClinicLockStore(RedisLockStore):
         if endpoint_config is not None:
             kwargs = {"host": endpoint_config.url, **endpoint_config.kwargs, **kwargs}
         super().__init__(**kwargs)
-        self.retry_seconds = env_float("LOCK_STORE_RETRY_SECONDS", 20.0)
+        self.retry_seconds = settings.LOCK_STORE_RETRY_SECONDS.read()
 
     @asynccontextmanager
     async def lock(

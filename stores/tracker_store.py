@@ -49,14 +49,13 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from sqlalchemy.engine import Engine
 
-from headache_core.env_numbers import env_float, env_int
+import settings
 from headache_core.forget import FORGOTTEN_SLOT
 from stores import conversations
 from stores.conversations import delete_sender, sqlite_pragmas  # noqa: F401 - re-exported
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_CACHE_SIZE = 200  # conversations kept loaded per Rasa process (TRACKER_CACHE_SIZE)
 POSTGRES_CONNECT_TIMEOUT_S = 3
 RETRY_FIRST_WAIT_S = 0.25
 RETRY_MAX_WAIT_S = 2.0
@@ -66,7 +65,7 @@ AWAY = (sa.exc.OperationalError, sa.exc.InterfaceError)  # the database is down 
 
 def retry_seconds() -> float:
     """How long a turn waits for the database before Rasa's fail-safe takes over."""
-    return env_float("TRACKER_STORE_RETRY_SECONDS", 20.0)
+    return settings.TRACKER_STORE_RETRY_SECONDS.read()
 
 
 async def with_retries(work: Callable[[], Awaitable[T]], what: str, budget: float) -> T:
@@ -155,7 +154,7 @@ class ClinicTrackerStore(SQLTrackerStore):
         self.engine = make_engine(host)
         self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
         # An event broker diffs the saved tracker against a retrieved one: they must differ.
-        size = 0 if event_broker else env_int("TRACKER_CACHE_SIZE", DEFAULT_CACHE_SIZE)
+        size = 0 if event_broker else settings.TRACKER_CACHE_SIZE.read()
         self.loaded = LoadedTrackers(size)
         self.retry_seconds = retry_seconds()
         self.unreadable: set[str] = set()  # conversations whose last read failed

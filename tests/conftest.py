@@ -12,10 +12,22 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+import settings
 from tests.fakes.meta_api import FakeMetaApi
 from tests.fakes.slack_api import FakeSlackApi
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def _clear_machine_settings() -> dict[str, str]:
+    """A clinic machine runs the service with its own FRONTDESK_TOKEN, DATABASE_URL and so on;
+    none of them may change a test's outcome. They are cleared before any test module is
+    imported, so in-process code and the stack the tests start see only what the tests set."""
+    names = settings.service_names() + settings.cluster_names()
+    return {name: os.environ.pop(name) for name in names if name in os.environ}
+
+
+MACHINE_SETTINGS = _clear_machine_settings()  # kept only to say what was cleared
 
 
 def nlu_examples(path: Path) -> dict[str, list[str]]:
@@ -194,14 +206,13 @@ def limits_environment() -> Iterator[None]:
 def assistant(channel_environment: None, limits_environment: None) -> Iterator[Assistant]:
     """The real assistant (Rasa server, action server, web app) on test ports, started once,
     with Slack and Messenger talking to local fakes."""
-    from headache_core.env_numbers import env_port
     from tooling.stack import Ports, Stack
     from tooling.train import ensure_model
 
     ports = Ports(
-        rasa=env_port("TEST_RASA_PORT", 15005),
-        actions=env_port("TEST_ACTION_PORT", 15055),
-        web=env_port("TEST_WEB_PORT", 18080),
+        rasa=settings.TEST_RASA_PORT.read(),
+        actions=settings.TEST_ACTION_PORT.read(),
+        web=settings.TEST_WEB_PORT.read(),
     )
     stack = Stack(
         model=ensure_model(), ports=ports, token="test-token", run_dir=ROOT / "run" / "test"
@@ -213,7 +224,7 @@ def assistant(channel_environment: None, limits_environment: None) -> Iterator[A
 
 
 # The machine's Redis, a database of its own (keys are namespaced and expire anyway)
-TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+TEST_REDIS_URL = settings.TEST_REDIS_URL.read()
 
 
 @pytest.fixture

@@ -51,7 +51,7 @@ def hole() -> Iterator[BlackHole]:
 @pytest.fixture(scope="module")
 def without_actions(hole: BlackHole) -> Iterator[Assistant]:
     """Rasa and the web app, with the action endpoint at the black hole; 2-second timeout."""
-    from headache_core.env_numbers import env_port
+    from settings.values import env_port
     from tooling.stack import Ports, Stack
     from tooling.train import ensure_model
 

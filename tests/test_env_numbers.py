@@ -3,8 +3,8 @@
 import pytest
 
 from channels.limits import Limits
-from headache_core.env_numbers import env_float, env_int, env_port, env_ports
 from headache_core.handoff.cliniko import ClinikoConfig
+from settings.values import env_float, env_int, env_port, env_ports
 from tooling.cluster import ClusterPorts
 from webapp.frontdesk.settings import FrontdeskSettings
 

@@ -27,6 +27,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import settings
 from tooling.stack import BIN, Ports, Stack, _get
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -35,7 +36,7 @@ WORK = BENCH / "work"
 DIET_CONFIG = BENCH / "configs" / "diet_one_layer.yml"
 # 330 messages (15 per intent) written without sight of data/nlu; never trained on.
 HOLDOUT = BENCH / "intent_holdout.yml"
-CONVERSE = Path(os.environ.get("BENCH_CONVERSE", "/work/shared/eval/converse.py"))
+CONVERSE = Path(settings.BENCH_CONVERSE.read())
 TOKEN = "bench-token"
 OURS_PORTS = Ports(rasa=25005, actions=25055, web=28080)
 STOCK_PORTS = Ports(rasa=25006, actions=25056, web=0)  # the stock assistant has no web app

@@ -21,14 +21,13 @@ import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from headache_core.env_numbers import env_int, env_port, env_ports
+import settings
 from tooling.stack import DEV_TOKEN, ROOT, Ports, Stack, _get, rasa_ready
 
 CLUSTER_DIR = ROOT / "deploy" / "cluster"
 ENDPOINTS = CLUSTER_DIR / "endpoints.yml"
 NGINX_TEMPLATE = CLUSTER_DIR / "nginx.conf.template"
-NGINX = os.environ.get("NGINX", shutil.which("nginx") or "/usr/sbin/nginx")
-DEFAULT_DB = "postgresql://postgres@127.0.0.1:5432/headache_cluster"
+NGINX = settings.NGINX.read() or shutil.which("nginx") or "/usr/sbin/nginx"
 # what each process's command line contains: a pid file left by a dead cluster whose number
 # now belongs to some other program is never signalled
 MARKERS = {"rasa": "rasa", "actions": "actions", "nginx": "nginx", "web": "webapp.app"}
@@ -47,11 +46,11 @@ class ClusterPorts:
     @classmethod
     def from_env(cls) -> "ClusterPorts":
         return cls(
-            entry=env_port("CLUSTER_PORT", 8005),
-            action_entry=env_port("CLUSTER_ACTION_PORT", 8055),
-            rasa=env_ports("CLUSTER_RASA_PORTS", (8006, 8007)),
-            actions=env_ports("CLUSTER_ACTION_PORTS", (8056, 8057)),
-            web=env_port("CLUSTER_WEB_PORT", 8081),
+            entry=settings.CLUSTER_PORT.read(),
+            action_entry=settings.CLUSTER_ACTION_PORT.read(),
+            rasa=settings.CLUSTER_RASA_PORTS.read(),
+            actions=settings.CLUSTER_ACTION_PORTS.read(),
+            web=settings.CLUSTER_WEB_PORT.read(),
         )
 
 
@@ -59,19 +58,13 @@ class ClusterPorts:
 class Stores:
     """Where the cluster keeps things; `CLUSTER_*` so `make run`'s own settings stay apart."""
 
-    tracker_store_url: str = field(
-        default_factory=lambda: os.environ.get("CLUSTER_TRACKER_STORE_URL", DEFAULT_DB)
-    )
-    database_url: str = field(
-        default_factory=lambda: os.environ.get("CLUSTER_DATABASE_URL", DEFAULT_DB)
-    )
-    redis_host: str = field(
-        default_factory=lambda: os.environ.get("CLUSTER_REDIS_HOST", "127.0.0.1")
-    )
-    redis_port: int = field(default_factory=lambda: env_port("CLUSTER_REDIS_PORT", 6379))
-    redis_db: int = field(default_factory=lambda: env_int("CLUSTER_REDIS_DB", 1))
+    tracker_store_url: str = field(default_factory=settings.CLUSTER_TRACKER_STORE_URL.read)
+    database_url: str = field(default_factory=settings.CLUSTER_DATABASE_URL.read)
+    redis_host: str = field(default_factory=settings.CLUSTER_REDIS_HOST.read)
+    redis_port: int = field(default_factory=settings.CLUSTER_REDIS_PORT.read)
+    redis_db: int = field(default_factory=settings.CLUSTER_REDIS_DB.read)
     redis_password: str = field(
-        default_factory=lambda: os.environ.get("CLUSTER_REDIS_PASSWORD", "")
+        default_factory=lambda: settings.CLUSTER_REDIS_PASSWORD.read() or ""
     )
 
     @property
@@ -153,7 +146,7 @@ class Cluster:
     model: Path | None = None  # None: stop() and pids() only
     ports: ClusterPorts = field(default_factory=ClusterPorts.from_env)
     stores: Stores = field(default_factory=Stores)
-    token: str = field(default_factory=lambda: os.environ.get("RASA_API_TOKEN", DEV_TOKEN))
+    token: str = field(default_factory=lambda: settings.RASA_API_TOKEN.read() or DEV_TOKEN)
     run_dir: Path = ROOT / "run" / "cluster"
     extra_env: dict[str, str] = field(default_factory=dict)
     migration: Stack | None = None  # the handoff store's migration while it runs
@@ -194,7 +187,7 @@ class Cluster:
                 "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{self.ports.action_entry}/webhook",
                 "RASA_PUBLIC_URL": self.entry_url,
                 "RASA_INTERNAL_URL": self.entry_url,
-                "RASA_CORS_ORIGINS": os.environ.get("RASA_CORS_ORIGINS", self.web_url),
+                "RASA_CORS_ORIGINS": settings.RASA_CORS_ORIGINS.read() or self.web_url,
             }
             | self.extra_env
         )

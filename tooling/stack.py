@@ -20,7 +20,7 @@ from typing import IO
 
 import yaml
 
-from headache_core.env_numbers import env_port
+import settings
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -40,9 +40,9 @@ class Ports:
     @classmethod
     def from_env(cls) -> "Ports":
         return cls(
-            rasa=env_port("RASA_PORT", 5005),
-            actions=env_port("ACTION_PORT", 5055),
-            web=env_port("WEB_PORT", 8080),
+            rasa=settings.RASA_PORT.read(),
+            actions=settings.ACTION_PORT.read(),
+            web=settings.WEB_PORT.read(),
         )
 
 
@@ -76,7 +76,7 @@ class Stack:
     model: Path
     ports: Ports = field(default_factory=Ports.from_env)
     # An empty token would open Rasa's API to `?token=` (Rasa compares it as given): never empty
-    token: str = field(default_factory=lambda: os.environ.get("RASA_API_TOKEN") or DEV_TOKEN)
+    token: str = field(default_factory=lambda: settings.RASA_API_TOKEN.read() or DEV_TOKEN)
     run_dir: Path = ROOT / "run" / "dev"
     log_to: IO[str] | None = None  # None: one log file per process under run_dir
     only: tuple[str, ...] = ("actions", "web", "rasa")  # which of the three to start
@@ -163,7 +163,7 @@ class Stack:
             # sends nothing out that it need not (and the report's model scan slows the start)
             "RASA_TELEMETRY_ENABLED": "false",
         }
-        if not os.environ.get("FRONTDESK_PASSWORD_HASH"):
+        if not settings.FRONTDESK_PASSWORD_HASH.is_set():
             defaults["FRONTDESK_PASSWORD"] = DEV_FRONTDESK_PASSWORD
         return (
             defaults
@@ -200,6 +200,7 @@ class Stack:
             raise ValueError("the Rasa API token must not be empty")
         self.run_dir.mkdir(parents=True, exist_ok=True)
         env = self.environment()
+        settings.check(env)  # a bad value stops here, named, not in one of three logs
         self.start_migration(env)
         self.services = [s for s in self._services() if s.name in self.only]
         for service in self.services:

@@ -8,7 +8,6 @@ page embeds it with one script tag pointing at Rasa's public URL (RASA_PUBLIC_UR
 
 import contextlib
 import html
-import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -18,15 +17,15 @@ from starlette.responses import HTMLResponse, JSONResponse
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+import settings
 from headache_core.clinic import load_clinic
-from headache_core.env_numbers import env_float
 from stores.retention import RetentionThread
 from webapp.frontdesk import routes as frontdesk_routes
 from webapp.frontdesk.context import Frontdesk
 from webapp.frontdesk.settings import FrontdeskSettings
 
 HERE = Path(__file__).parent
-RASA_URL = os.environ.get("RASA_PUBLIC_URL", "http://localhost:5005")
+RASA_URL = settings.RASA_PUBLIC_URL.read() or "http://localhost:5005"
 DEMO_TEMPLATE = (HERE / "templates" / "demo.html").read_text(encoding="utf-8")
 
 
@@ -74,9 +73,9 @@ def retention_interval_s() -> float:
     """How often the web app runs the retention job: RETENTION_EVERY_HOURS (default 24; 0 turns
     it off, e.g. where a Kubernetes CronJob runs `python -m stores.retention`). Only with a
     tracker store configured (TRACKER_STORE_URL), as the stack and production have."""
-    if not os.environ.get("TRACKER_STORE_URL"):
+    if not settings.TRACKER_STORE_URL.read():
         return 0
-    return env_float("RETENTION_EVERY_HOURS", 24.0) * 3600
+    return settings.RETENTION_EVERY_HOURS.read() * 3600
 
 
 @contextlib.asynccontextmanager

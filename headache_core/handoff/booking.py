@@ -9,7 +9,6 @@ every request: a Cliniko failure falls back to the queue instead of losing the p
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -201,7 +200,7 @@ def booking_system_from_env(
     clinic: Clinic | None = None,
 ) -> BookingSystem:
     """Cliniko when CLINIKO_API_KEY is set (with its ids), else the front-desk queue."""
-    config = ClinikoConfig.from_env(os.environ if env is None else env)
+    config = ClinikoConfig.from_env(env)
     if config is None:
         return FrontDeskQueue(store)
     if clinic is None:

@@ -27,7 +27,7 @@ from urllib.parse import urljoin, urlsplit
 
 import requests
 
-from headache_core.env_numbers import env_float
+import settings
 
 log = logging.getLogger(__name__)
 
@@ -79,20 +79,20 @@ class ClinikoConfig:
         """The configuration from CLINIKO_* variables; None when CLINIKO_API_KEY is unset (the
         front desk books by hand). A key without the ids is a mistake and says which is missing."""
         env = os.environ if env is None else env
-        key = (env.get("CLINIKO_API_KEY") or "").strip()
+        key = (settings.CLINIKO_API_KEY.read(env) or "").strip()
         if not key:
             return None
-        missing = [name for name in ENV_IDS if not (env.get(name) or "").strip()]
+        missing = [name for name in ENV_IDS if not settings.ALL[name].read(env)]
         if missing:
             raise ValueError(f"CLINIKO_API_KEY is set but {', '.join(missing)} is not")
         return cls(
             api_key=key,
-            business_id=env["CLINIKO_BUSINESS_ID"].strip(),
-            practitioner_id=env["CLINIKO_PRACTITIONER_ID"].strip(),
-            appointment_type_id=env["CLINIKO_APPOINTMENT_TYPE_ID"].strip(),
-            base_url=(env.get("CLINIKO_BASE_URL") or "").strip() or None,
-            timeout=env_float("CLINIKO_TIMEOUT", 10.0, env, positive=True),
-            max_retry_wait=env_float("CLINIKO_MAX_RETRY_WAIT", 30.0, env),
+            business_id=settings.CLINIKO_BUSINESS_ID.read(env),
+            practitioner_id=settings.CLINIKO_PRACTITIONER_ID.read(env),
+            appointment_type_id=settings.CLINIKO_APPOINTMENT_TYPE_ID.read(env),
+            base_url=settings.CLINIKO_BASE_URL.read(env),
+            timeout=settings.CLINIKO_TIMEOUT.read(env),
+            max_retry_wait=settings.CLINIKO_MAX_RETRY_WAIT.read(env),
         )
 
 

@@ -19,6 +19,9 @@ from email.message import EmailMessage
 
 import requests
 
+import settings
+from settings.values import FALSE_WORDS, TRUE_WORDS
+
 log = logging.getLogger(__name__)
 
 DEFAULT_PUBLIC_URL = "http://localhost:8080"
@@ -31,8 +34,6 @@ OUTCOME_WORDS = {
     "consistent_with_cervicogenic": "neck pattern",
     "not_typical_cervicogenic": "not a typical neck pattern",
 }
-TRUE_WORDS = ("1", "true", "yes", "on")
-FALSE_WORDS = ("0", "false", "no", "off", "")
 
 
 def urgency_words(triage_outcome: str | None, red_flags: list[str] | None) -> str:
@@ -60,23 +61,23 @@ class SmtpSettings:
     def from_env(cls, env: Mapping[str, str]) -> SmtpSettings | None:
         """From FRONTDESK_SMTP_* and FRONTDESK_EMAIL_*; None when FRONTDESK_SMTP_HOST is unset.
         Port 587 with STARTTLS unless said otherwise; 465 means TLS from the start."""
-        host = (env.get("FRONTDESK_SMTP_HOST") or "").strip()
+        host = settings.FRONTDESK_SMTP_HOST.read(env)
         if not host:
             return None
-        sender = (env.get("FRONTDESK_EMAIL_FROM") or "").strip()
+        sender = settings.FRONTDESK_EMAIL_FROM.read(env) or ""
         recipients = tuple(
-            a.strip() for a in (env.get("FRONTDESK_EMAIL_TO") or "").split(",") if a.strip()
+            a.strip() for a in (settings.FRONTDESK_EMAIL_TO.read(env) or "").split(",") if a.strip()
         )
         given = {"FRONTDESK_EMAIL_FROM": sender, "FRONTDESK_EMAIL_TO": recipients}
         missing = [name for name, value in given.items() if not value]
         if missing:
             raise ValueError(f"FRONTDESK_SMTP_HOST is set but {', '.join(missing)} is not")
-        raw_port = (env.get("FRONTDESK_SMTP_PORT") or "587").strip()
+        raw_port = settings.FRONTDESK_SMTP_PORT.read(env)
         if not raw_port.isdigit() or not 0 < int(raw_port) < 65536:
             raise ValueError(f"FRONTDESK_SMTP_PORT must be a port number, not {raw_port!r}")
         port = int(raw_port)
-        raw_tls = (env.get("FRONTDESK_SMTP_STARTTLS") or "").strip().lower()
-        if raw_tls not in TRUE_WORDS + FALSE_WORDS:
+        raw_tls = (settings.FRONTDESK_SMTP_STARTTLS.read(env) or "").lower()
+        if raw_tls and raw_tls not in TRUE_WORDS + FALSE_WORDS:
             raise ValueError(f"FRONTDESK_SMTP_STARTTLS must be true or false, not {raw_tls!r}")
         starttls = raw_tls in TRUE_WORDS if raw_tls else port == 587
         return cls(
@@ -84,8 +85,8 @@ class SmtpSettings:
             port=port,
             sender=sender,
             recipients=recipients,
-            user=(env.get("FRONTDESK_SMTP_USER") or "").strip() or None,
-            password=env.get("FRONTDESK_SMTP_PASSWORD") or None,
+            user=settings.FRONTDESK_SMTP_USER.read(env),
+            password=settings.FRONTDESK_SMTP_PASSWORD.read(env),
             starttls=starttls,
         )
 
@@ -107,9 +108,10 @@ class Notifier:
     def from_env(cls, env: Mapping[str, str] | None = None) -> Notifier:
         env = os.environ if env is None else env
         return cls(
-            slack_webhook_url=(env.get("FRONTDESK_SLACK_WEBHOOK_URL") or "").strip() or None,
+            slack_webhook_url=(settings.FRONTDESK_SLACK_WEBHOOK_URL.read(env) or "").strip()
+            or None,
             smtp=SmtpSettings.from_env(env),
-            public_url=(env.get("FRONTDESK_PUBLIC_URL") or "").strip() or DEFAULT_PUBLIC_URL,
+            public_url=settings.FRONTDESK_PUBLIC_URL.read(env) or DEFAULT_PUBLIC_URL,
         )
 
     @property

@@ -22,6 +22,7 @@ from datetime import datetime
 from hashlib import sha256
 from pathlib import Path
 
+import settings
 from headache_core.handoff.model import HandoffRecord
 from headache_core.handoff.tables import REPO_ROOT
 
@@ -34,7 +35,7 @@ UNREADABLE = (ValueError, TypeError, KeyError, AttributeError, UnicodeDecodeErro
 
 def outbox_directory(directory: Path | None = None) -> Path:
     """The folder to use: the given one, else HANDOFF_OUTBOX, else run/outbox."""
-    return Path(directory or os.environ.get("HANDOFF_OUTBOX") or DEFAULT_OUTBOX)
+    return Path(directory or settings.HANDOFF_OUTBOX.read() or DEFAULT_OUTBOX)
 
 
 def record_json(record: HandoffRecord) -> str:

@@ -6,7 +6,6 @@ connection settings without the store's outbox and queries.
 
 from __future__ import annotations
 
-import os
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -15,6 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.pool import StaticPool
 
+import settings
 from headache_core.handoff.model import Contact, Handoff, HandoffRecord
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -136,7 +136,7 @@ def handoff_from_row(row: Any) -> Handoff:
 def database_url(url: str | None = None) -> URL:
     """The URL to use: the given one, else DATABASE_URL, else the SQLite file under run/.
     `postgres://` (as Heroku-style hosts hand it out) becomes `postgresql://`."""
-    text = url or os.environ.get("DATABASE_URL") or DEFAULT_URL
+    text = url or settings.DATABASE_URL.read() or DEFAULT_URL
     if text.startswith("postgres://"):
         text = "postgresql://" + text[len("postgres://") :]
     try:

@@ -8,13 +8,13 @@ loads the saved folder by path; the clinical core loads the same folder for its 
 
 import hashlib
 import json
-import os
 from functools import lru_cache
 from pathlib import Path
 
 import spacy
 from spacy.language import Language
 
+import settings
 from headache_core.nlp import lemmatizer as _lemmatizer  # noqa: F401  (registers the factory)
 from headache_core.nlp import sentence_encoder, spelling, subword_vectors
 from headache_core.nlp.patterns import PATTERNS_FILE, load_phrases, ruler_patterns
@@ -88,7 +88,7 @@ def prepare_model_inputs(target: Path = DEFAULT_PIPELINE_DIR) -> tuple[Path, Pat
 
 
 def pipeline_dir() -> Path:
-    return Path(os.environ.get("HEADACHE_SPACY_PIPELINE", DEFAULT_PIPELINE_DIR))
+    return Path(settings.HEADACHE_SPACY_PIPELINE.read() or DEFAULT_PIPELINE_DIR)
 
 
 @lru_cache(maxsize=1)

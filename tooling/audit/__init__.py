@@ -13,7 +13,6 @@ every package skipped. This says "NOT audited" instead, and fails only when AUDI
 """
 
 import json
-import os
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -21,6 +20,8 @@ from datetime import date
 from pathlib import Path
 
 import yaml
+
+import settings
 
 ROOT = Path(__file__).resolve().parents[2]
 IGNORE_FILE = Path(__file__).with_name("ignore.yml")
@@ -144,7 +145,7 @@ def run_npm_audit() -> Report:
 
 
 def main() -> int:
-    required = os.environ.get("AUDIT_REQUIRED") == "1"
+    required = settings.AUDIT_REQUIRED.read()
     ignores = load_ignores()
     ok = verdict("pip-audit (requirements.lock)", run_pip_audit(), ignores, required)
     ok &= verdict("npm audit (webapp/widget)", run_npm_audit(), ignores, required)

@@ -19,12 +19,11 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from headache_core.env_numbers import env_float
+import settings
 from webapp.frontdesk.passwords import hash_password, parse_hash
 
 log = logging.getLogger("webapp.frontdesk")
-DEFAULT_SESSION_MINUTES = 480.0
-TRUE = {"1", "true", "yes", "on"}
+DEFAULT_SESSION_MINUTES = settings.FRONTDESK_SESSION_MINUTES.default
 
 
 @dataclass(frozen=True)
@@ -47,36 +46,36 @@ class FrontdeskSettings:
     def from_env(cls, env: Mapping[str, str] | None = None) -> FrontdeskSettings:
         """Read and check the environment; warns about what leaves the console closed."""
         env = os.environ if env is None else env
-        token = env.get("FRONTDESK_TOKEN") or None
+        token = settings.FRONTDESK_TOKEN.read(env)
         if token is None:
             log.warning("FRONTDESK_TOKEN is unset: /api/handoffs answers 401 to everyone")
         password_hash = _password_hash(env)
         if token is None and password_hash is None:
             log.warning("no FRONTDESK_PASSWORD(_HASH) or FRONTDESK_TOKEN: nobody can sign in")
-        secret = env.get("FRONTDESK_SESSION_SECRET") or None
+        secret = settings.FRONTDESK_SESSION_SECRET.read(env)
         if secret is None:
             log.warning(
                 "FRONTDESK_SESSION_SECRET is unset: using a random one, so sign-ins end "
                 "when the web app restarts"
             )
             secret = secrets.token_urlsafe(32)
-        rasa_port = env.get("RASA_PORT", "5005")
+        rasa_port = settings.RASA_PORT.read(env)
         return cls(
             token=token,
             password_hash=password_hash,
             session_secret=secret,
-            session_minutes=env_float(
-                "FRONTDESK_SESSION_MINUTES", DEFAULT_SESSION_MINUTES, env, positive=True
-            ),
-            cookie_secure=env.get("FRONTDESK_COOKIE_SECURE", "").strip().lower() in TRUE,
-            rasa_url=(env.get("RASA_INTERNAL_URL") or f"http://localhost:{rasa_port}").rstrip("/"),
-            rasa_token=env.get("RASA_API_TOKEN") or None,
+            session_minutes=settings.FRONTDESK_SESSION_MINUTES.read(env),
+            cookie_secure=settings.FRONTDESK_COOKIE_SECURE.read(env),
+            rasa_url=(
+                settings.RASA_INTERNAL_URL.read(env) or f"http://localhost:{rasa_port}"
+            ).rstrip("/"),
+            rasa_token=settings.RASA_API_TOKEN.read(env),
         )
 
 
 def _password_hash(env: Mapping[str, str]) -> str | None:
-    encoded = env.get("FRONTDESK_PASSWORD_HASH") or None
-    plain = env.get("FRONTDESK_PASSWORD") or None
+    encoded = settings.FRONTDESK_PASSWORD_HASH.read(env)
+    plain = settings.FRONTDESK_PASSWORD.read(env)
     if encoded:
         parse_hash(encoded)  # a typo fails at start-up, not at the first sign-in
         if plain:

@@ -1,8 +1,8 @@
-"""Numbers read from environment variables, checked in one place.
+"""Setting kinds: how one environment variable is parsed, checked and defaulted.
 
 A typo in a timeout, a limit or a port should stop the start with the variable's name in the
 message, not surface later as a bare `could not convert string to float` or quietly mean a
-negative wait. Every setting read as a number goes through here.
+negative wait. Every variable is parsed by one of these (declared in settings/__init__.py).
 """
 
 from __future__ import annotations
@@ -10,9 +10,12 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Callable, Mapping
-from typing import TypeVar
+from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 T = TypeVar("T")
+TRUE_WORDS = ("1", "true", "yes", "on")
+FALSE_WORDS = ("0", "false", "no", "off")
 
 
 def _parsed(
@@ -71,6 +74,18 @@ def env_ports(
     return tuple(_port(name, port) for port in ports)
 
 
+def env_flag(name: str, default: bool, env: Mapping[str, str] | None = None) -> bool:
+    """true/false (1/0, yes/no, on/off); unset or blank gives `default`."""
+    value = _parsed(env, name, _flag, "true or false")
+    return default if value is None else value
+
+
+def env_text(name: str, default: str | None, env: Mapping[str, str] | None = None) -> str | None:
+    """The value with surrounding spaces removed; unset or blank gives `default`."""
+    value = _parsed(env, name, str, "text")
+    return default if value is None else value
+
+
 def _port(name: str, value: int) -> int:
     if not 1 <= value <= 65535:
         raise ValueError(f"{name} must be a port from 1 to 65535, not {value}")
@@ -86,3 +101,44 @@ def _finite(text: str) -> float:
 
 def _int_list(text: str) -> list[int]:
     return [int(part) for part in text.split(",")]
+
+
+def _flag(text: str) -> bool:
+    word = text.lower()
+    if word not in TRUE_WORDS + FALSE_WORDS:
+        raise ValueError(text)
+    return word in TRUE_WORDS
+
+
+@dataclass(frozen=True)
+class Setting(Generic[T]):
+    """One environment variable: its name, what it means, its default and how it is read.
+    `example` is what .env.example shows (the default when empty); `secret` keeps it blank."""
+
+    name: str
+    group: str
+    meaning: str
+    default: T
+    reader: Callable[[str, T, Mapping[str, str] | None], T]
+    example: str = ""
+    secret: bool = False
+
+    def read(self, env: Mapping[str, str] | None = None) -> T:
+        """The typed value; a bad value raises ValueError naming the variable."""
+        return self.reader(self.name, self.default, env)
+
+    def is_set(self, env: Mapping[str, str] | None = None) -> bool:
+        return bool(((os.environ if env is None else env).get(self.name) or "").strip())
+
+    def example_value(self) -> str:
+        if self.secret:
+            return ""
+        if self.example:
+            return self.example
+        if self.default is None:
+            return ""
+        if isinstance(self.default, bool):
+            return "true" if self.default else "false"
+        if isinstance(self.default, tuple):
+            return ",".join(str(part) for part in self.default)
+        return str(self.default)
