@@ -84,7 +84,7 @@ widget: $(WIDGET_JS)
 
 # The handoff store's schema (Alembic); `make run` and the tests migrate on their own.
 migrate: install
-	$(PY) -m headache_core.handoff.migrate
+	$(PY) -m handoff_delivery.migrate
 
 # pip-audit in a venv of its own (it needs a newer `packaging` than Rasa 3.6 allows), pinned in
 # tooling/audit/requirements.lock; tooling/audit says NOT audited when the service cannot be

@@ -36,8 +36,8 @@ from actions.interruptions import answer_side_question, explain_the_question, is
 from actions.red_flags import escalate, repeat_advice_if_flagged
 from actions.replies import send
 from actions.tracker_entities import latest_intent
+from handoff_delivery.booking import BookingSystem, booking_system_from_env
 from headache_core.clinic import load_clinic, opening_status
-from headache_core.handoff.booking import BookingSystem, booking_system_from_env
 from headache_core.handoff.contact import (
     describe_problem,
     phone_for_people,

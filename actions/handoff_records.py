@@ -11,9 +11,9 @@ from typing import Any
 
 from rasa_sdk import Tracker
 
+from handoff_delivery.notify import Notifier
+from handoff_delivery.store import HandoffStore, SaveResult
 from headache_core.handoff.model import HandoffRecord
-from headache_core.handoff.notify import Notifier
-from headache_core.handoff.store import HandoffStore, SaveResult
 from headache_core.red_flags.rules import load_rules
 
 log = logging.getLogger(__name__)

@@ -19,8 +19,8 @@ from pathlib import Path
 
 from sqlalchemy.engine import URL, make_url
 
-from headache_core.handoff.store import HandoffStore
-from headache_core.handoff.tables import database_url
+from handoff_delivery.store import HandoffStore
+from handoff_delivery.tables import database_url
 from headache_core.retention import retention_days
 from stores.conversations import delete_older_than, make_engine, tracker_store_url
 

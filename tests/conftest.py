@@ -49,7 +49,7 @@ def nlu_examples(path: Path) -> dict[str, list[str]]:
 def handoff_store_for_tests(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """Actions run in-process write front-desk records (a red flag, a booking): into a migrated
     SQLite file of this test session, never into run/ of a developer's `make run`."""
-    from headache_core.handoff.store import HandoffStore
+    from handoff_delivery.store import HandoffStore
 
     folder = tmp_path_factory.mktemp("handoffs")
     url = f"sqlite:///{folder / 'handoffs.sqlite3'}"

@@ -17,8 +17,8 @@ from urllib.parse import parse_qs, urlsplit
 
 from starlette.testclient import TestClient
 
+from handoff_delivery.store import HandoffStore
 from headache_core.handoff.model import Contact, HandoffRecord
-from headache_core.handoff.store import HandoffStore
 from webapp.app import create_app
 from webapp.frontdesk.context import Frontdesk
 from webapp.frontdesk.passwords import hash_password

@@ -15,8 +15,7 @@ import pytest
 import requests
 from requests.adapters import HTTPAdapter
 
-from headache_core.clinic import Clinic, Region
-from headache_core.handoff.booking import (
+from handoff_delivery.booking import (
     NO_LAST_NAME,
     ClinikoBooking,
     FrontDeskQueue,
@@ -24,10 +23,11 @@ from headache_core.handoff.booking import (
     split_name,
     spread_over_days,
 )
-from headache_core.handoff.cliniko import ClinikoClient, ClinikoConfig, ClinikoError, user_agent
+from handoff_delivery.cliniko import ClinikoClient, ClinikoConfig, ClinikoError, user_agent
+from handoff_delivery.store import SaveResult
+from headache_core.clinic import Clinic, Region
 from headache_core.handoff.contact import read_preferred_times
 from headache_core.handoff.model import Contact, HandoffRecord
-from headache_core.handoff.store import SaveResult
 from tests.fakes.cliniko import FakeCliniko
 
 ZONE = ZoneInfo("Europe/London")

@@ -3,7 +3,7 @@
 import pytest
 
 from channels.limits import Limits
-from headache_core.handoff.cliniko import ClinikoConfig
+from handoff_delivery.cliniko import ClinikoConfig
 from settings.values import env_float, env_int, env_port, env_ports
 from tooling.cluster import ClusterPorts
 from webapp.frontdesk.settings import FrontdeskSettings

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
-from headache_core.handoff.store import HandoffStore
+from handoff_delivery.store import HandoffStore
 from tests.frontdesk_fixtures import (
     PASSWORD,
     TOKEN,

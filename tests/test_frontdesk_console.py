@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 import uvicorn
 
+from handoff_delivery.store import HandoffStore
 from headache_core.handoff.model import Contact
-from headache_core.handoff.store import HandoffStore
 from tests.browser import ARTIFACTS, CHROMIUM, chromium
 from tests.frontdesk_fixtures import (
     HOSTILE,

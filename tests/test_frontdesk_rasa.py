@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from headache_core.handoff.store import HandoffStore
+from handoff_delivery.store import HandoffStore
 from tests.frontdesk_fixtures import (
     Clock,
     RasaStandIn,

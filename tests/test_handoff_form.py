@@ -19,9 +19,9 @@ from actions.handoff import (
 )
 from actions.human_handoff import ValidateHumanHandoffForm
 from actions.session import ActionSessionStart
+from handoff_delivery.booking import FrontDeskQueue
+from handoff_delivery.store import HandoffStore
 from headache_core.clinic import OpeningStatus
-from headache_core.handoff.booking import FrontDeskQueue
-from headache_core.handoff.store import HandoffStore
 from tests.conftest import ROOT, said
 
 DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text())
@@ -502,7 +502,7 @@ def cliniko():
     from datetime import date, datetime, timedelta
     from zoneinfo import ZoneInfo
 
-    from headache_core.handoff.booking import booking_system_from_env
+    from handoff_delivery.booking import booking_system_from_env
     from tests.fakes.cliniko import FakeCliniko
 
     zone = ZoneInfo("Europe/London")

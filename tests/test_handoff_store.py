@@ -32,8 +32,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy.engine import make_url
 
-from headache_core.handoff.model import Contact, Handoff, HandoffRecord, urgency_key
-from headache_core.handoff.store import (
+from handoff_delivery.store import (
     DEFAULT_URL,
     MIGRATE_HINT,
     MIGRATIONS_DIR,
@@ -44,6 +43,7 @@ from headache_core.handoff.store import (
     StoreUnavailable,
     database_url,
 )
+from headache_core.handoff.model import Contact, Handoff, HandoffRecord, urgency_key
 from tests.private_services import first_answering_postgres, machine_postgres_candidates
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -373,7 +373,7 @@ def test_a_missing_table_says_how_to_migrate_and_loses_nothing(
 ) -> None:
     store = make_store(migrate=False)
     with pytest.raises(
-        StoreUnavailable, match="run migrations: python -m headache_core.handoff.migrate"
+        StoreUnavailable, match="run migrations: python -m handoff_delivery.migrate"
     ):
         store.list()
     with pytest.raises(StoreUnavailable, match="run migrations"):
@@ -395,7 +395,7 @@ def test_migrate_command_line_names_the_database_without_its_password(backend: B
     if backend.name == "postgresql":
         url = url.set(password="s3cret-pw")  # trust auth ignores it; the output must not show it
     done = subprocess.run(
-        [sys.executable, "-m", "headache_core.handoff.migrate"],
+        [sys.executable, "-m", "handoff_delivery.migrate"],
         cwd=ROOT,
         env={**os.environ, "DATABASE_URL": url.render_as_string(hide_password=False)},
         capture_output=True,
@@ -418,7 +418,7 @@ def test_migrate_command_line_names_the_database_without_its_password(backend: B
 def test_migrate_command_line_fails_clearly_when_the_database_is_down(tmp_path: Path) -> None:
     url = f"postgresql://someone:s3cret-pw@127.0.0.1:{closed_port()}/test"
     done = subprocess.run(
-        [sys.executable, "-m", "headache_core.handoff.migrate", "--url", url],
+        [sys.executable, "-m", "handoff_delivery.migrate", "--url", url],
         cwd=ROOT,
         capture_output=True,
         text=True,

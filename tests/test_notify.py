@@ -13,8 +13,8 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
+from handoff_delivery.notify import Notifier, SmtpSettings, notify_in_background
 from headache_core.handoff.model import Contact, HandoffRecord
-from headache_core.handoff.notify import Notifier, SmtpSettings, notify_in_background
 from tests.private_services import free_port
 
 PUBLIC_URL = "https://clinic.example/"

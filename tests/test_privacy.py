@@ -34,8 +34,8 @@ from actions.handoff import ValidateHandoffForm
 from actions.human_handoff import ValidateHumanHandoffForm
 from actions.privacy import ActionConfirmForgetMe, ActionForgetMe, ActionKeepConversation
 from actions.screening import ValidateScreeningForm
+from handoff_delivery.store import HandoffStore
 from headache_core.handoff.model import Contact, HandoffRecord
-from headache_core.handoff.store import HandoffStore
 from headache_core.retention import DEFAULT_RETENTION_DAYS, retention_days
 from stores.conversations import delete_older_than, make_engine
 from stores.retention import run_retention

@@ -182,7 +182,7 @@ class Stack:
         takes far longer to load than this, and nothing writes a handoff before it answers);
         `wait_ready` waits for it too."""
         self.migration = subprocess.Popen(
-            [sys.executable, "-m", "headache_core.handoff.migrate"],
+            [sys.executable, "-m", "handoff_delivery.migrate"],
             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         )  # fmt: skip
 

@@ -14,7 +14,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
-from headache_core.handoff.store import HandoffStore, StoreUnavailable
+from handoff_delivery.store import HandoffStore, StoreUnavailable
 from webapp.frontdesk.auth import FailedSignIns
 from webapp.frontdesk.settings import FrontdeskSettings
 from webapp.rasa_client import RasaClient

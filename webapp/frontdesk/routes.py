@@ -5,7 +5,7 @@ from __future__ import annotations
 from starlette.middleware import Middleware
 from starlette.middleware.sessions import SessionMiddleware
 
-from headache_core.handoff.store import StoreUnavailable
+from handoff_delivery.store import StoreUnavailable
 from webapp.frontdesk import api, caller, console
 from webapp.frontdesk.context import store_unavailable
 from webapp.frontdesk.headers import ConsoleSecurityHeaders

@@ -15,13 +15,13 @@ from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any, Protocol
 from zoneinfo import ZoneInfo
 
-from headache_core.handoff.cliniko import ClinikoClient, ClinikoConfig, ClinikoError, user_agent
+from handoff_delivery.cliniko import ClinikoClient, ClinikoConfig, ClinikoError, user_agent
 from headache_core.handoff.contact import PreferredTimes
 from headache_core.handoff.model import HandoffRecord, iso
 
 if TYPE_CHECKING:
+    from handoff_delivery.store import SaveResult
     from headache_core.clinic import Clinic
-    from headache_core.handoff.store import SaveResult
 
 log = logging.getLogger(__name__)
 

@@ -23,8 +23,8 @@ from hashlib import sha256
 from pathlib import Path
 
 import settings
+from handoff_delivery.tables import REPO_ROOT
 from headache_core.handoff.model import HandoffRecord
-from headache_core.handoff.tables import REPO_ROOT
 
 logger = logging.getLogger(__name__)
 

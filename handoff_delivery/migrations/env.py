@@ -2,7 +2,7 @@
 
 `HandoffStore.migrate()` hands over its own connection (`config.attributes["connection"]`),
 so the migration runs with exactly the store's settings; the alembic command line
-(`alembic -c headache_core/handoff/migrations/alembic.ini ...`) connects to DATABASE_URL,
+(`alembic -c handoff_delivery/migrations/alembic.ini ...`) connects to DATABASE_URL,
 else the SQLite default. SQLite cannot alter tables in place: batch mode copies them.
 """
 
@@ -14,7 +14,7 @@ from typing import Any
 from alembic import context
 from sqlalchemy.engine import Connection
 
-from headache_core.handoff.tables import (
+from handoff_delivery.tables import (
     VERSION_TABLE,
     UTCDateTime,
     database_url,

@@ -1,4 +1,4 @@
-"""Create or upgrade the handoff tables: `python -m headache_core.handoff.migrate`.
+"""Create or upgrade the handoff tables: `python -m handoff_delivery.migrate`.
 
 Migrates DATABASE_URL (else the SQLite file under run/), or `--url`, to the newest schema;
 safe to run on every deploy (nothing to do when it is current)."""
@@ -10,12 +10,12 @@ import sys
 
 from sqlalchemy.exc import DBAPIError
 
-from headache_core.handoff.store import HandoffStore, StoreUnavailable
+from handoff_delivery.store import HandoffStore, StoreUnavailable
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m headache_core.handoff.migrate",
+        prog="python -m handoff_delivery.migrate",
         description="Create or upgrade the handoff tables (alembic upgrade head).",
     )
     parser.add_argument(

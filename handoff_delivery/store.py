@@ -28,22 +28,14 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from headache_core.handoff.model import (
-    OUTCOME_RANK,
-    STATUSES,
-    Handoff,
-    HandoffRecord,
-    urgency_key,
-    utcnow,
-)
-from headache_core.handoff.outbox import (
+from handoff_delivery.outbox import (
     UNREADABLE,
     Outbox,
     RetryThread,
     outbox_directory,
     record_json,
 )
-from headache_core.handoff.tables import (
+from handoff_delivery.tables import (
     DEFAULT_URL,
     RECORD_COLUMNS,
     VERSION_TABLE,
@@ -53,6 +45,14 @@ from headache_core.handoff.tables import (
     handoffs,
     make_engine,
     row_values,
+)
+from headache_core.handoff.model import (
+    OUTCOME_RANK,
+    STATUSES,
+    Handoff,
+    HandoffRecord,
+    urgency_key,
+    utcnow,
 )
 
 # The names callers import from here; the table's and the URL's live in `tables.py`.
@@ -71,7 +71,7 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
-MIGRATE_HINT = "run migrations: python -m headache_core.handoff.migrate"
+MIGRATE_HINT = "run migrations: python -m handoff_delivery.migrate"
 ORDERS = ("newest", "urgency")
 RECORD_FIELDS = tuple(f.name for f in fields(HandoffRecord))
 

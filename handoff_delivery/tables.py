@@ -17,7 +17,7 @@ from sqlalchemy.pool import StaticPool
 import settings
 from headache_core.handoff.model import Contact, Handoff, HandoffRecord
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_URL = f"sqlite:///{REPO_ROOT / 'run' / 'handoffs.sqlite3'}"
 # A dedicated Alembic version table: the clinic may share its database with other tools.
 VERSION_TABLE = "handoff_alembic_version"
