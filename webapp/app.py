@@ -80,7 +80,9 @@ def retention_interval_s() -> float:
 
 @contextlib.asynccontextmanager
 async def lifespan(app: Starlette) -> AsyncIterator[None]:
-    """The retention job at start and then daily, in a background thread (issue 7)."""
+    """Settings checked (a bad value stops the start, named), then the retention job at start
+    and then daily, in a background thread (issue 7)."""
+    settings.check()
     interval = retention_interval_s()
     thread = RetentionThread(interval) if interval > 0 else None
     if thread:
