@@ -2,7 +2,12 @@
 
 import datetime
 from pathlib import Path
+from types import ModuleType
 
+import pytest
+
+import tooling.safety
+import tooling.understanding
 from tooling.bench_history import history_path, record_run, short_commit
 
 LATE = datetime.datetime(2026, 12, 6, 23, 30, tzinfo=datetime.timezone(datetime.timedelta(hours=2)))
@@ -47,3 +52,25 @@ def test_the_commit_defaults_to_the_checkout() -> None:
     commit = short_commit()
     assert len(commit) >= 7 and all(c in "0123456789abcdef" for c in commit)
     assert short_commit(Path("/")) == "unknown"
+
+
+@pytest.mark.parametrize(
+    ("module", "kind"), [(tooling.safety, "safety"), (tooling.understanding, "understanding")]
+)
+def test_a_report_run_also_records_its_history(
+    module: ModuleType, kind: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`make safety` and `make understanding` hand the latest report's exact text to the history
+    (the assistant is not started: the sets and the run are stood in for)."""
+    recorded: list[tuple[str, str]] = []
+    monkeypatch.setattr(module, "find_sets", lambda only: [("a set", "kind", {})])
+    if module is tooling.safety:
+        monkeypatch.setattr(module, "against_assistant", lambda *args: ([], False))
+    else:
+        monkeypatch.setattr(module, "against_assistant", lambda *args: [])
+    monkeypatch.setattr(
+        module, "record_run", lambda text, k: recorded.append((text, k)) or tmp_path
+    )
+    report = tmp_path / "latest.md"
+    assert module.main(["--url", "http://127.0.0.1:9", "--report", str(report)]) == 0
+    assert recorded == [(report.read_text(), kind)]

@@ -406,7 +406,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.only:
         text = report(results, time.monotonic() - started) + "\n"
         args.report.write_text(text)
-        print(f"report: {args.report.relative_to(ROOT)}, {record_run(text, 'safety')}")
+        print(f"report: {args.report}, {record_run(text, 'safety')}")
     return 1 if broken else 0
 
 
