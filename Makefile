@@ -1,4 +1,4 @@
-# Two commands do all set-up: `make run` and `make test` (README).
+# Two commands do all set-up: `make run` and `make test` (README.md, "Two commands").
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
@@ -11,7 +11,7 @@ INSTALLED := $(VENV)/.installed
 export TF_CPP_MIN_LOG_LEVEL := 3
 export PYTHONDONTWRITEBYTECODE := 1
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
-# no usage reports to Rasa's servers from training, tests or the shell (README "Privacy")
+# no usage reports to Rasa's servers from training, tests or the shell (docs/operations.md, "Privacy")
 export RASA_TELEMETRY_ENABLED ?= false
 
 .PHONY: help install spacy train run shell validate lint format test test-unit test-server \
@@ -150,7 +150,8 @@ test: install browser nginx widget
 	$(MAKE) --no-print-directory test-stories
 	$(PY) -m pytest -q
 
-# The production shape on one machine (README "Production"); processes outlive make.
+# The production shape on one machine (docs/operations.md, "The local cluster"); processes
+# outlive make.
 cluster-up: train nginx widget
 	$(PY) -m tooling.cluster up
 

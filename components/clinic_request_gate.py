@@ -16,8 +16,8 @@ A button's payload ("/book_appointment") is never stopped.
 
 Calibrated on the tuning sets of tests/nlu/blind (README there): of 26 out-of-domain requests
 read as one of these intents, the gate let 1 through, and it stopped 9 of 131 rightly read
-patient requests (who get the topics, a booking button among them). Numbers: README
-"Choosing the pipeline and policies".
+patient requests (who get the topics, a booking button among them). Numbers:
+docs/understanding.md and docs/decisions/0008-sentence-encoder-issue-26.md.
 """
 
 from pathlib import Path

@@ -1,8 +1,8 @@
 """The intent classifier: Rasa's logistic regression, over tf-idf weighted features, saved as
 plain arrays.
 
-Two changes to Rasa's `LogisticRegressionClassifier`, each measured (README, "Choosing the
-pipeline and policies"):
+Two changes to Rasa's `LogisticRegressionClassifier`, each measured (docs/decisions/0003 and
+0004):
 
 - Weighting. Rasa feeds raw counts from both count-vector featurizers to the regression, so
   "headache", which nearly every education question has, weighs as much as "chair" or "taxes".
@@ -13,7 +13,7 @@ pipeline and policies"):
   0.910 to about 0.93 on the same data.
 - Subword vectors. A dense block (components/subword_featurizer.py) follows the counts, each
   row already of length 1, scaled by `dense_weight`: what the examples' own words cannot tell
-  ("certainly" is near "yes"). Cross-validated macro-F1 rose by about one point (README).
+  ("certainly" is near "yes"). Cross-validated macro-F1 rose by about one point (decision 0004).
 - Saving. Rasa saves the fitted model with skops, whose import walks every loaded module for
   each scikit-learn type name: 2-4 s of the server's start (py-spy). The fitted numbers (weights,
   intercepts, class names, document frequencies) are saved with numpy instead, read back with

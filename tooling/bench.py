@@ -1,8 +1,9 @@
 """`make bench`: measure the assistant against a stock `rasa init` assistant (bench/README.md).
 
 One run trains, cross-validates, starts and loads each assistant in turn (never two at once, so
-they do not share the CPU), then writes bench/results.json and bench/results.md and prints the
-table. Everything it creates lives under bench/work/; the project's models/ is not touched.
+they do not share the CPU), then writes bench/results.json, bench/results.md and a dated copy
+in bench/history/, and prints the table. Everything it creates lives under bench/work/; the
+project's models/ is not touched.
 
   --quick       only our assistant: no stock baseline, no LogReg/DIET comparison
   --compare     also bench/configs/diet_one_layer.yml (LogReg vs DIET); on by default, because
@@ -28,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 import settings
+from tooling.bench_history import record_run
 from tooling.stack import BIN, Ports, Stack, _get
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -711,8 +713,12 @@ def main() -> int:
     (BENCH / "results.json").write_text(json.dumps(results, indent=2) + "\n")
     markdown = render(results)
     (BENCH / "results.md").write_text(markdown)
+    history = record_run(markdown, "bench")
     print("\n" + markdown)
-    log(f"wrote bench/results.json and bench/results.md in {results['bench_seconds']:.0f}s")
+    log(
+        f"wrote bench/results.json, bench/results.md and {history.relative_to(ROOT)}"
+        f" in {results['bench_seconds']:.0f}s"
+    )
     return 1 if results.get("errors") else 0
 
 

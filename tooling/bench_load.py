@@ -8,7 +8,7 @@ an appointment (name, phone, times, note, consent) and asks more, in one convers
 as the run needs. Growth: one person at a time talks for 60 turns, the script repeating after
 49 so that turn 50 says what turn 1 said; latency at turn 50 against turn 1 (median over the
 conversations; also turns 1-10 against 50-59, the same ten messages). Writes
-bench/load-results.json and bench/load-results.md.
+bench/load-results.json and bench/load-results.md, and a dated copy in bench/history/.
 """
 
 import argparse
@@ -45,6 +45,7 @@ from tooling.bench import (
     make_stock,
     proc_stat,
 )
+from tooling.bench_history import record_run
 from tooling.stack import Ports, Stack
 from tooling.train import ensure_model
 
@@ -422,8 +423,10 @@ def main() -> int:
             log(f"  {name} failed: {error}")
             results[name] = {"error": str(error)}
     (BENCH / "load-results.json").write_text(json.dumps(results, indent=2) + "\n")
-    (BENCH / "load-results.md").write_text(render(results))
-    print(render(results))
+    markdown = render(results)
+    (BENCH / "load-results.md").write_text(markdown)
+    record_run(markdown, "load")
+    print(markdown)
     return 0
 
 

@@ -4,7 +4,7 @@
     .venv/bin/python -m tooling.safety --url http://localhost:5005 --token dev-token
     .venv/bin/python -m tooling.safety --only blind    # the sets whose path contains "blind"
 
-Sets are found by what they hold (format: ../shared/eval/samples and docs/safety.md):
+Sets are found by what they hold (format: ../shared/eval/samples and docs/evaluation.md):
 - red-flag sets (`cases`, `negatives`) in tests/red_flags/ and tests/red_flags/blind/: a case is
   one message (`text`), a flag split over messages (`turns`) or answers to the neck check
   (`screening`, keyed by slot). `text` and `turns` are played as a first message and in the middle
@@ -14,9 +14,9 @@ Sets are found by what they hold (format: ../shared/eval/samples and docs/safety
 - vignette sets (`vignettes`) in tests/screening/ and tests/red_flags/blind/.
 
 Prints recall per level, per flag and per form, under-triage, clarifying questions in place of
-advice and false alarms; writes bench/safety.md (generated) and run/safety/<set>.json. The exit
-status is 1 only when the assistant could not be reached or a conversation broke; the targets
-are a benchmark (README "Red flags"), not a gate.
+advice and false alarms; writes bench/safety.md (generated), a dated copy in bench/history/ and
+run/safety/<set>.json. The exit status is 1 only when the assistant could not be reached or a
+conversation broke; the targets are a benchmark (docs/evaluation.md), not a gate.
 """
 
 import argparse
@@ -35,6 +35,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import yaml
+
+from tooling.bench_history import record_run
 
 ROOT = Path(__file__).resolve().parent.parent
 T = TypeVar("T")
@@ -402,8 +404,9 @@ def main(argv: list[str] | None = None) -> int:
         lambda url: run_sets(Bot(url, args.token), sets, args.workers, out_dir),
     )  # fmt: skip
     if not args.only:
-        args.report.write_text(report(results, time.monotonic() - started) + "\n")
-        print(f"report: {args.report.relative_to(ROOT)}")
+        text = report(results, time.monotonic() - started) + "\n"
+        args.report.write_text(text)
+        print(f"report: {args.report}, {record_run(text, 'safety')}")
     return 1 if broken else 0
 
 

@@ -12,8 +12,9 @@ Sets live in tests/nlu/blind/ (README there says who wrote each and which are tu
   turns with their kind): each request is read and also sent as a conversation's first
   message, to see what the assistant did with it: out of scope or unclear is right; the deletion
   question, a form, a booking or a red-flag escalation is what must never happen.
-Writes bench/understanding.md (generated) and run/understanding/<set>.json. Exit status 1 only
-when the assistant could not be reached; the targets are a benchmark (issue 26), not a gate.
+Writes bench/understanding.md (generated), a dated copy in bench/history/ and
+run/understanding/<set>.json. Exit status 1 only when the assistant could not be reached; the
+targets are a benchmark (issue 26), not a gate.
 """
 
 import argparse
@@ -29,6 +30,7 @@ from typing import Any
 
 import yaml
 
+from tooling.bench_history import record_run
 from tooling.safety import Bot, against_assistant
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -231,8 +233,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"assistant unreachable: {error}", file=sys.stderr)
         return 1
     if not args.only:
-        args.report.write_text(report(results, time.monotonic() - started) + "\n")
-        print(f"report: {args.report}")
+        text = report(results, time.monotonic() - started) + "\n"
+        args.report.write_text(text)
+        print(f"report: {args.report}, {record_run(text, 'understanding')}")
     return 0
 
 
