@@ -116,7 +116,7 @@ train: install
 	$(PY) -m tooling.train $(if $(FORCE),--force)
 
 run: install widget
-	$(PY) -m tooling.run
+	@$(PY) -m tooling.run
 
 shell: install
 	$(PY) -m tooling.shell

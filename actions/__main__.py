@@ -13,7 +13,11 @@ full collections walked it all, 60-80 ms with the server stopped, a few times a 
 import gc
 import sys
 
-from rasa_sdk.__main__ import main
+from tooling.third_party_warnings import quiet_third_party_warnings
+
+quiet_third_party_warnings()  # before rasa_sdk's imports raise them
+
+from rasa_sdk.__main__ import main  # noqa: E402
 
 if __name__ == "__main__":
     from headache_core.red_flags.detector import default_detector

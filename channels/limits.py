@@ -55,6 +55,13 @@ def too_long(text: str, limits: Limits) -> bool:
     return text_bytes(text) > limits.max_message_bytes
 
 
+def loopback_origins(port: int | str) -> list[str]:
+    """The web app on this machine under both names a person types for it: to a browser a page
+    at http://127.0.0.1:8080 is another origin than http://localhost:8080. (Not [::1]: the
+    development servers listen on IPv4 loopback only, so no page is ever served from there.)"""
+    return [f"http://localhost:{port}", f"http://127.0.0.1:{port}"]
+
+
 def cors_origins(env: Mapping[str, str] | None = None) -> list[str]:
     """Origins allowed to call Rasa from a browser (RASA_CORS_ORIGINS, comma-separated); by
     default the clinic web app's own origin. `*` is refused: any site could then drive the chat."""

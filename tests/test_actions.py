@@ -435,14 +435,29 @@ def test_opening_status_is_used_with_the_clinic_timezone():
     assert isinstance(opening_status(load_clinic(), datetime(2026, 11, 23, 10)).is_open, bool)
 
 
-@pytest.mark.parametrize(
-    ("intent", "response"),
-    [("affirm", "utter_affirm_no_context"), ("deny", "utter_deny_no_context"),
-     ("thank", "utter_thank")],
-)  # fmt: skip
-async def test_a_bare_yes_no_or_thanks_gets_what_next(dispatcher, intent, response):
+# What a bare yes, no or thanks gets, word for word (the domain's utter_affirm_no_context,
+# utter_deny_no_context and utter_thank before they moved to messages.yml)
+WHAT_NEXT = {
+    "affirm": ("Okay. What would you like to know next?",
+               [("Headache causes", "/ask_headache_causes"), ("Posture tips", "/ask_posture"),
+                ("Check my headache", "/start_screening")]),
+    "deny": ("No problem. If there's something else on your mind, just type it, or pick a topic.",
+             [("Self-care at home", "/ask_self_care"),
+              ("When to see a doctor", "/ask_when_to_see_doctor"),
+              ("Opening hours", "/ask_clinic_info")]),
+    "thank": ("You're welcome. Is there anything else you'd like to know?",
+              [("Self-care tips", "/ask_self_care"), ("Check my headache", "/start_screening"),
+               ("No, that's all", "/goodbye")]),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("intent", list(WHAT_NEXT))
+async def test_a_bare_yes_no_or_thanks_gets_what_next(dispatcher, intent):
     await ActionAcknowledgeSmallTalk().run(dispatcher, make_tracker(intent, text="ok"), DOMAIN)
-    assert [m.get("response") for m in dispatcher.messages] == [response]
+    sent = [
+        (m["text"], [(b["title"], b["payload"]) for b in m["buttons"]]) for m in dispatcher.messages
+    ]
+    assert sent == [WHAT_NEXT[intent]]
 
 
 @pytest.mark.parametrize("intent", ["affirm", "deny", "thank"])
@@ -456,4 +471,5 @@ async def test_a_bare_yes_no_or_thanks_after_red_flag_advice_gets_the_advice_aga
     said = texts(dispatcher)
     assert "999" in said and "Great" not in said
     assert not any(m.get("response") for m in dispatcher.messages)
+    assert not any(text in said for text, _ in WHAT_NEXT.values())
     assert not any(m.get("buttons") for m in dispatcher.messages)

@@ -4,14 +4,20 @@ history after a reload and on another page, a lost connection, the emergency mes
 use, axe-core, small screens and zoom; where the conversation is kept (data-storage), clearing it,
 and the welcome's buttons on a phone. Screenshots go to run/test-artifacts/."""
 
+import json
+import re
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from headache_core.clinic import load_clinic
 from tests.browser import ARTIFACTS, chromium
+from tests.private_services import free_port
+from tests.relay import Relay
 from tests.test_handoff_server import SCREENING
 
 pytestmark = pytest.mark.server
@@ -133,18 +139,38 @@ class Chat:
         assert widths["page"] <= widths["view"] and widths["log"] <= widths["logView"], widths
 
 
-@pytest.fixture
-def chat(browser: Any, assistant: Any) -> Iterator[Chat]:
-    """A fresh browser profile (so a new conversation) on the demo page; page errors fail it."""
+# The demo page's widget tag pointed elsewhere as the parser adds it, before the deferred widget
+# reads it. Not by rewriting the page (page.route): Chromium does not let a page it did not load
+# from the network reach a loopback server.
+POINT_WIDGET_AT = """(url) => new MutationObserver((changes, observer) => {
+    const tag = document.querySelector("script[data-server-url]");
+    if (!tag) return;
+    tag.dataset.serverUrl = url;
+    observer.disconnect();
+}).observe(document, {childList: true, subtree: true})"""
+
+
+@contextmanager
+def chat_at(browser: Any, assistant: Any, web_url: str, server_url: str = "") -> Iterator[Chat]:
+    """A fresh browser profile (so a new conversation) on the demo page at `web_url`, its widget
+    pointed at `server_url` if given; page errors fail it."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.set_default_timeout(30_000)
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto(f"{assistant.web_url}/")
+    if server_url:
+        page.add_init_script(f"({POINT_WIDGET_AT})({json.dumps(server_url)})")
+    page.goto(f"{web_url}/")
     yield Chat(page, assistant)
     context.close()
     assert not errors, errors
+
+
+@pytest.fixture
+def chat(browser: Any, assistant: Any) -> Iterator[Chat]:
+    with chat_at(browser, assistant, assistant.web_url) as opened:
+        yield opened
 
 
 def test_greet_click_a_button_and_screen_to_the_outcome_card_then_reload(chat):
@@ -591,3 +617,48 @@ def test_with_local_storage_clearing_in_one_tab_clears_the_others_too(chat):
     assert chat.session_id("localStorage") == new
     assert "earlier today" not in " ".join(chat.stored("localStorage").values())
     other.close()
+
+
+# --- issue 28: both loopback names, and an assistant that cannot be reached -------------------
+
+
+def test_the_page_opened_at_127_0_0_1_talks_to_the_assistant(browser, assistant):
+    """localhost and 127.0.0.1 are the same machine to a person, not to CORS: both are let in."""
+    web = assistant.web_url.replace("//localhost:", "//127.0.0.1:")
+    assert web != assistant.web_url
+    with chat_at(browser, assistant, web) as chat:
+        blocked: list[str] = []
+        chat.page.on("console", lambda m: "CORS" in m.text and blocked.append(m.text))
+        chat.open()
+        chat.say("what are your opening hours")
+        chat.expect(chat.log).to_contain_text("Our opening hours are")
+        chat.expect(chat.users.last).not_to_contain_text("Not sent yet")
+        assert chat.said() == ["what are your opening hours"]
+        assert not blocked, blocked
+
+
+def test_an_unreachable_assistant_says_so_with_the_clinics_phone_and_recovers(browser, assistant):
+    """The widget pointed at a closed port: after a few failed tries it says it can't reach the
+    assistant and gives clinic.yml's phone number as a link; what is typed meanwhile waits, and
+    is answered once the server answers at that address."""
+    port = free_port()
+    rasa_port = int(assistant.rasa_url.rsplit(":", 1)[1])
+    phone = load_clinic().phone
+    with chat_at(browser, assistant, assistant.web_url, f"http://localhost:{port}") as chat:
+        chat.open()
+        chat.expect(chat.status).to_contain_text("Can't reach the assistant", timeout=20_000)
+        chat.expect(chat.status).to_contain_text(f"call {phone}")
+        call = chat.status.get_by_role("link", name=phone)
+        chat.expect(call).to_have_attribute("href", "tel:" + re.sub(r"[^\d+]", "", phone))
+        chat.page.screenshot(path=str(ARTIFACTS / "widget-unreachable.png"))
+        assert chat.axe_problems() == []
+        chat.box.fill("what are your opening hours")
+        chat.box.press("Enter")
+        chat.expect(chat.users.last).to_contain_text("Not sent yet")
+
+        with Relay(port, rasa_port):
+            chat.expect(chat.status).to_contain_text("Reconnected", timeout=20_000)  # 5 s apart
+            chat.expect(chat.users.last).not_to_contain_text("Not sent yet")
+            chat.settle(0)
+            chat.expect(chat.log).to_contain_text("Our opening hours are")
+            assert chat.said() == ["what are your opening hours"]

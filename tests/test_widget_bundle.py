@@ -2,6 +2,7 @@
 app with nothing fetched from a CDN at run time; its pure modules' unit tests (Node); its welcome
 buttons, the same as the server's."""
 
+import html
 import json
 import os
 import re
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from headache_core.clinic import load_clinic
 from tests.frontdesk_fixtures import client_for, make_app
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -65,6 +67,15 @@ def test_the_web_app_serves_the_bundle_and_each_demo_page_embeds_it_with_one_tag
         for attribute in ("data-server-url", "data-clinic-name", "data-primary-color"):
             assert attribute in tag
         assert 'src="/static/widget.js"' in tag and "data-greeting=" in tag and " defer" in tag
+
+
+def test_each_demo_page_gives_the_widget_the_clinics_phone_for_when_it_cannot_connect():
+    """clinic.yml is the one home of the number: the page passes it (data-clinic-phone)."""
+    client = client_for(make_app(lambda: None))
+    phone = html.escape(load_clinic().phone, quote=True)
+    for path in ("/", "/visit"):
+        [tag] = re.findall(r"<script\b[^>]*>", client.get(path).text)
+        assert f'data-clinic-phone="{phone}"' in tag, (path, tag)
 
 
 def node() -> str:

@@ -167,7 +167,7 @@ class Cluster:
         )
         return Stack(
             model=self.model, ports=ports, token=self.token, run_dir=self.run_dir,
-            endpoints=ENDPOINTS,
+            endpoints=ENDPOINTS, development=False,
         )  # fmt: skip
 
     def environment(self) -> dict[str, str]:

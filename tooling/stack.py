@@ -2,6 +2,13 @@
 
 Used by `make run`, the server tests and the benchmarks, so all three start the assistant the
 same way. Each process runs in its own process group and is stopped with its children.
+
+A development stack (the default) listens on loopback only: 127.0.0.1, or the interface named by
+LISTEN_HOST (0.0.0.0: every interface; other machines' browsers then need RASA_PUBLIC_URL and
+RASA_CORS_ORIGINS to name this machine).
+Its browser origins are the web app under both loopback names unless RASA_CORS_ORIGINS names
+them. The local cluster (tooling/cluster.py, `development=False`) keeps the production settings
+of deploy/: Rasa and the action servers on every interface, CORS as configured.
 """
 
 import json
@@ -51,6 +58,7 @@ class Service:
     name: str
     command: list[str]
     ready: Callable[[], bool]
+    env: dict[str, str] = field(default_factory=dict)  # beside the stack's shared environment
     process: subprocess.Popen | None = None
     log_thread: threading.Thread | None = None
 
@@ -81,6 +89,7 @@ class Stack:
     log_to: IO[str] | None = None  # None: one log file per process under run_dir
     only: tuple[str, ...] = ("actions", "web", "rasa")  # which of the three to start
     endpoints: Path | None = None  # None: endpoints.yml with this stack's action server
+    development: bool = True  # loopback only and both loopback origins (module docstring)
     services: list[Service] = field(default_factory=list)
     migration: subprocess.Popen | None = None
 
@@ -106,12 +115,18 @@ class Stack:
         path.write_text(yaml.safe_dump(endpoints))
         return path
 
-    def cors_origins(self) -> list[str]:
-        """Browser origins allowed to call Rasa (REST and socket.io): RASA_CORS_ORIGINS, by
-        default this stack's web app (channels/limits.py checks the list)."""
-        from channels.limits import cors_origins
+    @property
+    def host(self) -> str | None:
+        """The interface Rasa and the action server listen on; None: their own default (all)."""
+        return (os.environ.get("LISTEN_HOST") or "127.0.0.1") if self.development else None
 
-        return cors_origins({"RASA_CORS_ORIGINS": self.web_url} | os.environ)
+    def cors_origins(self) -> list[str]:
+        """Browser origins allowed to call Rasa (REST and socket.io): RASA_CORS_ORIGINS exactly
+        as configured, by default this stack's web app (channels/limits.py checks the list)."""
+        from channels.limits import cors_origins, loopback_origins
+
+        own = loopback_origins(self.ports.web) if self.development else [self.web_url]
+        return cors_origins({"RASA_CORS_ORIGINS": ",".join(own)} | os.environ)
 
     def _services(self) -> list[Service]:
         rasa = [
@@ -120,16 +135,24 @@ class Stack:
             "--endpoints", str(self.endpoints_file()), "--credentials", "credentials.yml",
             "--cors", *self.cors_origins(),
         ]  # fmt: skip
+        if self.host:
+            rasa += ["--interface", self.host]
         # rasa_sdk directly (actions/__main__.py): `rasa run actions` would import all of Rasa
         # and TensorFlow
         actions = [sys.executable, "-m", "actions", "--port", str(self.ports.actions)]
         web = [
-            str(BIN / "uvicorn"), "webapp.app:app", "--host", "127.0.0.1",
+            str(BIN / "uvicorn"), "webapp.app:app", "--host", self.host or "127.0.0.1",
             "--port", str(self.ports.web), "--no-access-log", "--ws", "none",
         ]  # fmt: skip
         action_health = f"http://localhost:{self.ports.actions}/health"
         return [
-            Service("actions", actions, lambda: _get(action_health)[0] == 200),
+            # rasa_sdk takes its interface from SANIC_HOST only
+            Service(
+                "actions",
+                actions,
+                lambda: _get(action_health)[0] == 200,
+                env={"SANIC_HOST": self.host} if self.host else {},
+            ),
             Service("web", web, lambda: _get(f"{self.web_url}/healthz")[0] == 200),
             Service("rasa", rasa, lambda: rasa_ready(self.rasa_url, self.token)),
         ]
@@ -205,7 +228,7 @@ class Stack:
         self.services = [s for s in self._services() if s.name in self.only]
         for service in self.services:
             service.process = subprocess.Popen(
-                service.command, cwd=ROOT, env=env, start_new_session=True,
+                service.command, cwd=ROOT, env=env | service.env, start_new_session=True,
                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
             )  # fmt: skip
             service.log_thread = threading.Thread(

@@ -54,21 +54,34 @@ def _prune(keep: Path) -> None:
         path.unlink()
 
 
-def ensure_model(force: bool = False) -> Path:
-    """Path of a model trained on the current inputs, training one if needed."""
+def ensure_model(force: bool = False, log: Path | None = None) -> Path:
+    """Path of a model trained on the current inputs, training one if needed. Rasa's output
+    (log lines, progress bars) goes to `log` when given (`make run`: only a line on screen),
+    else to this process's output; a failed training raises CalledProcessError."""
     prepare_model_inputs()
     target = model_path()
     if target.exists() and not force:
         print(f"model is up to date: {target.relative_to(ROOT)}")
         return target
-    print(f"training {target.relative_to(ROOT)} ...", flush=True)
+    where = f" (about 2 minutes; log: {shown(log)})" if log else ""
+    print(f"training {target.relative_to(ROOT)}{where} ...", flush=True)
     command = [
         sys.executable, "-m", "rasa", "train", "--force",
         "--out", str(MODELS), "--fixed-model-name", target.name.removesuffix(".tar.gz"),
     ]  # fmt: skip
-    subprocess.run(command, cwd=ROOT, check=True)
+    if log is None:
+        subprocess.run(command, cwd=ROOT, check=True)
+    else:
+        log.parent.mkdir(parents=True, exist_ok=True)
+        with log.open("w") as output:
+            subprocess.run(command, cwd=ROOT, check=True, stdout=output, stderr=subprocess.STDOUT)
     _prune(target)
     return target
+
+
+def shown(path: Path) -> str:
+    """A path as a person in the project folder would type it."""
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
 
 
 def main() -> None:

@@ -1,6 +1,7 @@
 // The embedding <script> tag's data-* attributes. Anything missing or unusable gets a safe default.
 //   data-server-url     Rasa's public address (default http://localhost:5005)
 //   data-clinic-name    shown in the title and the default greeting
+//   data-clinic-phone   offered when the assistant cannot be reached ("call ...")
 //   data-primary-color  the clinic's colour; one white text cannot be read on falls back
 //   data-greeting       the first message, shown before the server says anything
 //   data-storage        where the conversation (health details included) is kept:
@@ -42,6 +43,7 @@ export function readConfig(script) {
   return {
     serverUrl: serverUrl(data.serverUrl),
     clinicName,
+    clinicPhone: (data.clinicPhone || "").trim(),
     primaryColor: primaryColor(data.primaryColor),
     greeting,
     storage: storageMode(data.storage),

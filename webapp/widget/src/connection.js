@@ -6,10 +6,16 @@ import { io } from "socket.io-client";
 // Rasa acknowledges a message once it has handled it (all replies sent): a late answer is a
 // slow model, a missing one after a lost connection means the message may never have arrived.
 const ACK_MS = 90000;
+// A few failed tries in a row, or this long without a link (a try that hangs never fails), and
+// the assistant counts as unreachable: the person is told how else to reach the clinic, while
+// the tries go on (every 5 s at the most) until the server is back.
+export const UNREACHABLE_AFTER_TRIES = 3;
+export const UNREACHABLE_AFTER_MS = 10000;
 
 /**
- * State changes reported through onState: "connected", "reconnecting", "offline",
- * "unreachable" (never connected yet), "reconnected".
+ * State changes reported through onState: "connected", "connecting" (a first try failed),
+ * "reconnecting" (the link was lost), "unreachable" (UNREACHABLE_AFTER_TRIES failed tries or
+ * UNREACHABLE_AFTER_MS without a link, reported once), "offline", "reconnected".
  */
 export function openConnection({ serverUrl, sessionId, onBotMessage, onState }) {
   const url = new URL(serverUrl);
@@ -24,10 +30,31 @@ export function openConnection({ serverUrl, sessionId, onBotMessage, onState }) 
   let started = false;
   let ready = false;
   let everReady = false;
+  let failedTries = 0;
+  let unreachable = false;
+  let giveUpTimer = 0;
+
+  function reportUnreachable() {
+    if (unreachable || ready) return;
+    unreachable = true;
+    onState("unreachable");
+  }
+  /** A try failed or the link went: the clock for "unreachable" runs from the first trouble. */
+  function trouble(state) {
+    if (!giveUpTimer) giveUpTimer = window.setTimeout(reportUnreachable, UNREACHABLE_AFTER_MS);
+    if (!unreachable) onState(state);
+  }
+  function troubleOver() {
+    window.clearTimeout(giveUpTimer);
+    giveUpTimer = 0;
+    failedTries = 0;
+    unreachable = false;
+  }
 
   socket.on("connect", () => socket.emit("session_request", { session_id: sessionId }));
   socket.on("session_confirm", () => {
     ready = true;
+    troubleOver();
     onState(everReady ? "reconnected" : "connected");
     everReady = true;
   });
@@ -37,12 +64,14 @@ export function openConnection({ serverUrl, sessionId, onBotMessage, onState }) 
   socket.on("disconnect", (reason) => {
     ready = false;
     if (reason === "io client disconnect") return; // ours: offline, reported below
-    onState("reconnecting");
+    trouble("reconnecting");
     // the server closed it: socket.io does not retry that by itself
     if (reason === "io server disconnect") socket.connect();
   });
   socket.on("connect_error", () => {
-    onState(everReady ? "reconnecting" : "unreachable");
+    failedTries += 1;
+    if (failedTries >= UNREACHABLE_AFTER_TRIES) reportUnreachable();
+    trouble(everReady ? "reconnecting" : "connecting");
     if (!socket.active) window.setTimeout(() => socket.connect(), 5000);
   });
 
@@ -50,6 +79,7 @@ export function openConnection({ serverUrl, sessionId, onBotMessage, onState }) 
   window.addEventListener("offline", () => {
     if (!started) return;
     ready = false;
+    troubleOver(); // the browser knows why: "offline" says it, not "unreachable"
     socket.disconnect();
     onState("offline");
   });
@@ -74,6 +104,7 @@ export function openConnection({ serverUrl, sessionId, onBotMessage, onState }) 
       sessionId = id;
       ready = false;
       everReady = false; // a first connect: no "Reconnected." notice
+      troubleOver();
       if (!started) return;
       socket.disconnect();
       if (navigator.onLine !== false) socket.connect(); // offline: the "online" handler connects

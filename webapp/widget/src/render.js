@@ -15,13 +15,16 @@ const NOTES = {
   unconfirmed: "This message may not have reached the assistant.",
 };
 
-function lineNodes(line) {
-  return linkify(line).map(({ text, href }) => {
+/** [{text}] and [{text, href}] tokens (linkify's, the notices') as text nodes and links. */
+export function tokenNodes(tokens) {
+  return tokens.map(({ text, href }) => {
     if (!href) return document.createTextNode(text);
     const web = href.startsWith("http");
     return el("a", { href, target: web && "_blank", rel: web && "noopener noreferrer" }, text);
   });
 }
+
+const lineNodes = (line) => tokenNodes(linkify(line));
 
 /** Paragraphs at blank lines, <br> at single line breaks. */
 export function textBlock(text) {

@@ -4,17 +4,12 @@
 
 import { openConnection } from "./connection.js";
 import { el, icon } from "./dom.js";
-import { choicesElement, entryElement, noteElement } from "./render.js";
+import { noticeTokens } from "./notices.js";
+import { choicesElement, entryElement, noteElement, tokenNodes } from "./render.js";
 import { createStore } from "./store.js";
 import { WELCOME_BUTTONS } from "./welcome.js";
 
 const KINDS = new Set(["emergency", "urgent", "outcome"]);
-const NOTICES = {
-  reconnecting: "Connection lost. Reconnecting…",
-  offline: "You're offline. Reconnecting when your connection is back…",
-  unreachable: "Can't reach the assistant right now. Reconnecting…",
-  back: "Reconnected.",
-};
 // What the chat keeps, for each data-storage: said where the person types, so they know.
 const KEEPS = {
   session: "This chat is kept only in this tab until you close it. Clear it any time.",
@@ -286,16 +281,18 @@ export function createWidget(config, css) {
   }
 
   // --- connection notices ----------------------------------------------------------------------
-  function notice(text) {
+  /** The status line: its tokens (text, links), or nothing to hide it. */
+  function notice(tokens) {
     window.clearTimeout(noticeTimer);
-    status.textContent = text;
-    status.classList.toggle("ccw-status-shown", Boolean(text));
+    status.replaceChildren(...tokenNodes(tokens));
+    status.classList.toggle("ccw-status-shown", tokens.length > 0);
   }
 
   function connectionState(state) {
+    status.dataset.state = state;
     if (state === "connected" || state === "reconnected") {
-      notice(troubled || state === "reconnected" ? NOTICES.back : "");
-      noticeTimer = window.setTimeout(() => notice(""), 6000);
+      notice(troubled || state === "reconnected" ? noticeTokens("back") : []);
+      noticeTimer = window.setTimeout(() => notice([]), 6000);
       troubled = false;
       flush();
       return;
@@ -303,7 +300,7 @@ export function createWidget(config, css) {
     troubled = true;
     pending = 0;
     typing.hidden = true;
-    notice(NOTICES[state] || NOTICES.reconnecting);
+    notice(noticeTokens(state, config));
   }
 
   // --- opening and closing ---------------------------------------------------------------------
