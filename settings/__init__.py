@@ -92,10 +92,18 @@ WEB_PORT = port("WEB_PORT", ASSISTANT, "web app port (widget page, console, API)
 RASA_API_TOKEN = secret(
     "RASA_API_TOKEN", ASSISTANT, "Rasa's --auth-token (development default when unset)"
 )
+LISTEN_HOST = text(
+    "LISTEN_HOST",
+    ASSISTANT,
+    "interface make run listens on (0.0.0.0: every interface; then set RASA_PUBLIC_URL and "
+    "RASA_CORS_ORIGINS to this machine's name)",
+    "127.0.0.1",
+)
 RASA_CORS_ORIGINS = text(
     "RASA_CORS_ORIGINS",
     ASSISTANT,
-    "browser origins allowed to call Rasa, comma-separated ('*' refused); default: the web app",
+    "browser origins allowed to call Rasa, comma-separated ('*' refused); default: the web "
+    "app under both loopback names",
 )
 RASA_PUBLIC_URL = text("RASA_PUBLIC_URL", ASSISTANT, "Rasa as the browser reaches it (widget)")
 RASA_INTERNAL_URL = text("RASA_INTERNAL_URL", ASSISTANT, "Rasa as the web app reaches it")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from headache_core.env_numbers import env_port
+from settings.values import env_port
 from tests.conftest import ROOT
 from tests.private_services import free_port
 

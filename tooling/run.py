@@ -15,7 +15,9 @@ import textwrap
 import threading
 from pathlib import Path
 
+import settings
 from headache_core.clinic import ClinicConfigError, clinic_file, example_fields, load_clinic
+from settings import dotenv
 from tooling.stack import (
     DEV_FRONTDESK_PASSWORD,
     DEV_FRONTDESK_TOKEN,
@@ -26,6 +28,7 @@ from tooling.stack import (
 from tooling.train import ensure_model, shown
 
 RUN_DIR = ROOT / "run" / "dev"
+DOTENV = ROOT / ".env"  # read by make run only; the environment wins (settings/dotenv.py)
 TAIL_LINES = 20
 
 
@@ -67,12 +70,12 @@ def addresses(stack: Stack, seconds: float) -> str:
         + f"\n  Front-desk console:         {stack.web_url}/frontdesk"
         + (
             f"  (development password: {DEV_FRONTDESK_PASSWORD}; set FRONTDESK_PASSWORD)"
-            if env.get("FRONTDESK_PASSWORD") == DEV_FRONTDESK_PASSWORD
+            if settings.FRONTDESK_PASSWORD.read(env) == DEV_FRONTDESK_PASSWORD
             else ""
         )
         + (
             f"\n  Front-desk API token:       {DEV_FRONTDESK_TOKEN}  (set FRONTDESK_TOKEN)"
-            if env["FRONTDESK_TOKEN"] == DEV_FRONTDESK_TOKEN
+            if settings.FRONTDESK_TOKEN.read(env) == DEV_FRONTDESK_TOKEN
             else ""
         )
         + clinic_warning()
@@ -104,6 +107,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--run-dir", type=Path, default=RUN_DIR, help="logs and stores")
     run_dir = parser.parse_args(argv).run_dir.resolve()
+    try:
+        from_file = dotenv.apply(DOTENV)
+        settings.check()
+    except (ValueError, SystemExit) as err:
+        print(f"could not start: {err}", file=sys.stderr)
+        return 2
+    if from_file:
+        print(f"settings from {shown(DOTENV)}: {', '.join(from_file)}", flush=True)
     train_log = run_dir / "train.log"
     try:
         model = ensure_model(log=train_log)

@@ -118,7 +118,7 @@ class Stack:
     @property
     def host(self) -> str | None:
         """The interface Rasa and the action server listen on; None: their own default (all)."""
-        return (os.environ.get("LISTEN_HOST") or "127.0.0.1") if self.development else None
+        return settings.LISTEN_HOST.read() if self.development else None
 
     def cors_origins(self) -> list[str]:
         """Browser origins allowed to call Rasa (REST and socket.io): RASA_CORS_ORIGINS exactly
