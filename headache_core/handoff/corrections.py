@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from headache_core.handoff.contact import read_contact, read_name, read_preferred_times
+from headache_core.lexicon import alternatives
 
 # Words that turn an answer into a correction of an earlier one.
 CORRECTION_CUE = re.compile(
@@ -25,7 +26,7 @@ CORRECTION_CUE = re.compile(
     re.I,
 )
 # A name said as a name, not a note that mentions one: "my name is Linda Park".
-STATED_NAME = re.compile(r"^\W*(?:\w+\W+){0,2}my\s+(?:full\s+)?name\s*(?:is|'s|:)", re.I)
+STATED_NAME = re.compile(rf"^\W*(?:\w+\W+){{0,2}}(?:{alternatives('name_stated')})", re.I)
 # What the correction is about when it names it: "my name", "the number", "the time".
 NAMED_SLOT = (
     ("contact_name", re.compile(r"\b(name|spell(ed|t|ing)?)\b", re.I)),
