@@ -18,7 +18,7 @@ from headache_core.lexicon import alternatives, word_set
 # (I, my, we, it...) opens a clause of an answer, not a question ("when should I...?"). Words
 # like "so" and "and" before the question word are skipped ("so what's a sub-occipital?").
 QUESTION_START_RE = re.compile(
-    r"^\W*(?:(?:so|but|and|then|well|also|um|erm|hmm|like)\W+)*"
+    rf"^\W*(?:(?:{alternatives('question_fillers')})\W+)*"
     rf"({alternatives('question_openers')})\b",
     re.I,
 )
@@ -36,7 +36,7 @@ def looks_like_question(text: str) -> bool:
 
 # A question about the form's question may open with a filler word ("ok so why...", "sorry, what
 # do you mean?"); the two kinds below differ in what follows it.
-ABOUT_THE_QUESTION_FILLER = r"^\W*(?:(?:but|and|so|ok|okay|um|erm|hmm|huh|eh|sorry|sry)\W+)*"
+ABOUT_THE_QUESTION_FILLER = rf"^\W*(?:(?:{alternatives('about_the_question_fillers')})\W+)*"
 
 
 def _about_the_question(*alternatives: str) -> re.Pattern[str]:

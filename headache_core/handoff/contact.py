@@ -372,14 +372,10 @@ GROUP_WORDS = {
     "weekday": WEEKDAYS, "weekdays": WEEKDAYS, "midweek": WEEKDAYS,
     "weekend": WEEKEND, "weekends": WEEKEND,
 }  # fmt: skip
-NEGATIONS = _words(
-    "not except excluding exclude no never cant can't cannot don't dont won't wont isn't "
-    "busy unavailable apart other "
-    "work working"
-)
+NEGATIONS = word_set("time_ruled_out_before")
 NEGATION_REACH = 3
-AFTER_NO = _words("don't dont doesn't not no bad out can't cannot won't impossible")
-AFTER_YES = _words("fine good ok okay best better great suit suits works free perfect")
+AFTER_NO = word_set("time_ruled_out_after")
+AFTER_YES = word_set("time_suits_after")
 CONJUNCTIONS = _words("and or , & / nor plus also")
 RANGE_WORDS = _words("- to through thru till til until")
 RELATIVE = re.compile(r"\b(today|tonight|tomorrow|tmrw|tmr|this week|next week)\b")

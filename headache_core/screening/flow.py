@@ -27,10 +27,7 @@ CONTEXT_PREFIX = "I have headaches."
 # A command on its own ("stop", "actually cancel", "cancel please"), or a sentence that asks to
 # stop the check or the booking.
 # "end of the work day" or "it stops when I lie down" are answers, not requests.
-LEAD_IN = (
-    r"((actually|oh|ok|okay|sorry|um+|hm+|wait|hang on|"
-    rf"{alternatives('plain_no', 'thanks_phrases', 'thanks')})\W+)*"
-)
+LEAD_IN = rf"(({alternatives('stop_fillers', 'plain_no', 'thanks_phrases', 'thanks')})\W+)*"
 STOP_RE = re.compile(
     rf"^\W*{LEAD_IN}(please\s+)?"
     r"(stop|cancel|quit|exit|end|abort|enough|never ?mind|forget it|bye|goodbye)"
