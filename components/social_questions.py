@@ -30,6 +30,7 @@ from spacy.tokens import Doc
 from components.input_guard import route_to_fallback
 from components.question_framing import ORIGINAL_KEY
 from components.stateless import StatelessComponent
+from headache_core import lexicon
 from headache_core.question_shape import (
     ASKED_WHAT_WE_MEANT,
     GREETING_WORD,
@@ -45,16 +46,12 @@ SOCIAL_INTENTS = frozenset({"greet", "goodbye", "thank", "affirm", "deny"})
 SURE = 0.8
 MIN_WORDS = 3
 
-ANSWER_OPENERS = frozenset(
-    {"yes", "yeah", "yea", "yep", "yup", "ya", "aye", "sure", "ok", "okay", "k", "no", "nah",
-     "nope", "naw", "nay", "right", "correct", "thanks", "thank", "thx", "ta", "cheers", "hi",
-     "hello", "hey", "bye", "goodbye"}
-)  # fmt: skip
+ANSWER_OPENERS = lexicon.word_set("plain_yes", "plain_no", "thanks", "answer_openers")
+GREETING_WORD_RE = re.compile(GREETING_WORD, re.I)
 CLAUSES_RE = re.compile(r"[,;.!:]+")
 # The words a greeting opens with ("hiii", "heyy", "g'day", "morning all", "top of the mornin")
 GREETING_START_RE = re.compile(
-    r"^\W*(?:" + GREETING_WORD + r"|yo+|oi|sup|greetings|good|g'?day|"
-    r"morning|mornin|afternoon|evening|top|kia)\b",
+    rf"^\W*(?:{GREETING_WORD}|{lexicon.alternatives('greeting_openers')})\b",
     re.I,
 )
 MIN_STATEMENT_WORDS = 4
@@ -67,12 +64,17 @@ def is_statement_not_greeting(doc: Doc) -> bool:
     return len(words) >= MIN_STATEMENT_WORDS and not GREETING_START_RE.match(doc.text)
 
 
+def _answers_the_assistant(word: str) -> bool:
+    """A first word that answers rather than asks: a yes, a no, a thanks, a greeting."""
+    return word in ANSWER_OPENERS or bool(GREETING_WORD_RE.fullmatch(word))
+
+
 def is_question(doc: Doc) -> bool:
     """Three words or more, asked (a question mark at the end, or a clause that opens like a
     question: "im 72, does my age matter"), and not opened by a yes, a no, a thanks or a
     greeting ("yes, can we start?")."""
     words = [token.lower_ for token in doc if token.is_alpha]
-    if len(words) < MIN_WORDS or words[0] in ANSWER_OPENERS:
+    if len(words) < MIN_WORDS or _answers_the_assistant(words[0]):
         return False
     return doc.text.rstrip().endswith("?") or any(
         opens_like_question(clause) for clause in CLAUSES_RE.split(doc.text)

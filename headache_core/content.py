@@ -114,6 +114,12 @@ def load_topics(path: Path = EDUCATION_FILE) -> tuple[Topic, ...]:
     return topics
 
 
+@lru_cache(maxsize=2)
+def max_words(path: Path = EDUCATION_FILE) -> int:
+    """The house-style limit on an answer's length, stated once in the education file."""
+    return int(yaml.safe_load(path.read_text(encoding="utf-8"))["max_words"])
+
+
 @lru_cache(maxsize=1)
 def topics() -> tuple[Topic, ...]:
     return load_topics()

@@ -12,6 +12,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from headache_core.lexicon import word_set
+
 MAX_CHARS = 2000  # longer messages are read up to here; Rasa's classifiers gain nothing past it
 SCRIPT_RE = re.compile(r"<\s*(script|style)\b.*?(<\s*/\s*\1\s*>|$)", re.I | re.S)
 TAG_RE = re.compile(r"<[^>]{0,200}>")
@@ -74,10 +76,7 @@ def stop_words(language: str) -> frozenset[str]:
 
 
 # Chat English counts as English: "u ok hun" and "hi hi, how's things" are not Dutch or Polish.
-CHAT_ENGLISH = frozenset(
-    {"u", "r", "ur", "ok", "okay", "hun", "hi", "hiya", "hey", "lol", "pls", "plz", "thx", "ty",
-     "ya", "yeah", "yep", "nope", "things", "cheers"}
-)  # fmt: skip
+CHAT_ENGLISH = word_set("chat_english", "plain_yes", "plain_no", "thanks")
 ENGLISH = stop_words("en") | CHAT_ENGLISH
 # Other languages patients may write in, by their commonest words (spaCy's stop-word lists).
 OTHER_LANGUAGES = tuple(stop_words(lang) for lang in ("es", "fr", "de", "it", "pt", "nl", "pl"))

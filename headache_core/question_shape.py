@@ -12,15 +12,14 @@ components and the "forget me" confirmation read (pure Python, no Rasa).
 import re
 from typing import NamedTuple
 
+from headache_core.lexicon import alternatives, word_set
+
 # "When I'm on my phone it starts" answers "what brings it on?": "when" followed by the person
 # (I, my, we, it...) opens a clause of an answer, not a question ("when should I...?"). Words
 # like "so" and "and" before the question word are skipped ("so what's a sub-occipital?").
 QUESTION_START_RE = re.compile(
-    r"^\W*(?:(?:so|but|and|then|well|also|um|erm|hmm|like)\W+)*"
-    r"(what|what'?s|whats|why|whys|how|hows|where|"
-    r"when(?!\s+(i|i'?m|i'?ve|i'?d|my|we|we'?re|it|it'?s|she|he|they|her|his|our|their)\b)|"
-    r"who|which|is|isnt|are|arent|am|was|can|could|does|doesnt|do|dont|did|didnt|should|shall|"
-    r"will|would|tell me|explain)\b",
+    rf"^\W*(?:(?:{alternatives('question_fillers')})\W+)*"
+    rf"({alternatives('question_openers')})\b",
     re.I,
 )
 
@@ -37,7 +36,7 @@ def looks_like_question(text: str) -> bool:
 
 # A question about the form's question may open with a filler word ("ok so why...", "sorry, what
 # do you mean?"); the two kinds below differ in what follows it.
-ABOUT_THE_QUESTION_FILLER = r"^\W*(?:(?:but|and|so|ok|okay|um|erm|hmm|huh|eh|sorry|sry)\W+)*"
+ABOUT_THE_QUESTION_FILLER = rf"^\W*(?:(?:{alternatives('about_the_question_fillers')})\W+)*"
 
 
 def _about_the_question(*alternatives: str) -> re.Pattern[str]:
@@ -75,15 +74,7 @@ MEANING_RE = _about_the_question(
 
 # The words a question about the last reply is made of, with nothing in it named ("sorry, what
 # do you mean by that?"); anything else names what the person asks about.
-BARE_MEANING_WORDS = frozenset(
-    {"but", "and", "so", "ok", "okay", "um", "erm", "hmm", "sorry", "sry", "what", "wat", "do",
-     "d", "you", "u", "ya", "mean", "meant", "by", "with", "when", "say", "does", "that", "this",
-     "it", "is", "s", "i", "don", "t", "dont", "didn", "not", "understand", "get", "follow",
-     "the", "question", "sure", "unsure", "m", "confused", "can", "could", "explain", "clarify",
-     "rephrase", "again", "another", "way", "differently", "should", "am", "supposed", "to",
-     "answer", "put", "write", "type", "huh", "eh", "pardon", "meaning", "there", "exactly",
-     "please", "pls"}
-)  # fmt: skip
+BARE_MEANING_WORDS = word_set("bare_meaning_question")
 
 
 def is_why_question(text: str) -> bool:
@@ -96,9 +87,7 @@ def is_meaning_question(text: str) -> bool:
 
 # A greeting word, stretched as people type it ("hiii", "heyy", "helloo"); also read by
 # components/social_questions.py, which adds the looser openers a greeting may start with.
-GREETING_WORD = (
-    r"(?:h+i+y*a*|h+e+y+a*|hel+o+|hal+o+|howdy|good\s+(?:morning|afternoon|evening|day))"
-)
+GREETING_WORD = f"(?:{alternatives('greeting')})"
 # "thanks, and what about stretches?", "hiya, is it normal for my neck to click": a greeting or a
 # thanks in front of a question. Read alone, the opener's words outweigh the question's ("thank",
 # 0.46), and the question is dropped. Not "morning" alone: "morning headaches, why?" asks about
@@ -106,7 +95,7 @@ GREETING_WORD = (
 SOCIAL_OPENER_RE = re.compile(
     r"^\W*(?:(?:ok|okay|oh|ah|great|lovely|cool|brilliant|perfect)[\s,.!]+)?"
     r"(?:" + GREETING_WORD + r"|"
-    r"thanks|thank\s+(?:you|u)|thankyou|thx|ty|ta|cheers|many\s+thanks)"
+    rf"{alternatives('thanks_phrases', 'thanks')})"
     r"(?:\s+(?:there|again|so\s+much|very\s+much|a\s+lot|loads|"
     r"for\s+(?:that|this|the\s+\w+|your\s+\w+)))*"
     r"[\s,.!:;-]+",

@@ -7,7 +7,13 @@ import textstat
 import yaml
 
 from headache_core.clinic import load_clinic
-from headache_core.content import load_topics, select_follow_up, select_topic, topics
+from headache_core.content import (
+    load_topics,
+    max_words,
+    select_follow_up,
+    select_topic,
+    topics,
+)
 from headache_core.handoff.form import load_questions as load_handoff_questions
 from headache_core.messages import message_keys, render
 from headache_core.red_flags.rules import load_rules
@@ -80,7 +86,7 @@ def test_reading_grade_is_8_or_below(name, text):
 
 @pytest.mark.parametrize("topic", topics(), ids=lambda t: t.id)
 def test_topic_is_short_sourced_and_offers_2_to_4_ways_on(topic):
-    assert len(topic.text.split()) <= 120
+    assert len(topic.text.split()) <= max_words()
     assert 2 <= len(topic.buttons) <= 4
     assert all(re.match(r"^(seed-article|clinical-reference §\d):", s) for s in topic.sources)
 

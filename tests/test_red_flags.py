@@ -6,6 +6,7 @@ import pytest
 import yaml
 
 from headache_core.age import find_age
+from headache_core.lexicon import LEXICON_FILE
 from headache_core.red_flags.detector import detect
 from headache_core.red_flags.phrases import (
     EXACT,
@@ -222,11 +223,11 @@ def test_the_project_corpus_false_alarms_stay_under_5_percent():
 
 
 def test_unquoted_no_in_the_rules_is_an_error(tmp_path):
-    text = RED_FLAGS_FILE.read_text()
-    bad = tmp_path / "red_flags.yml"
-    bad.write_text(text.replace('negation_before: ["no",', "negation_before: [no,"))
+    text = LEXICON_FILE.read_text()  # the context cues live in the lexicon
+    bad = tmp_path / "lexicon.yml"
+    bad.write_text(text.replace('words: ["no", not,', "words: [no, not,"))
     with pytest.raises(RedFlagFileError, match="put it in quotes"):
-        load_rules(bad)
+        load_rules(RED_FLAGS_FILE, bad)
 
 
 def test_a_flag_naming_an_unknown_concept_is_an_error(tmp_path):

@@ -24,6 +24,8 @@ INPUTS = (
     "components",
     "headache_core/input_check.py",
     "headache_core/question_shape.py",  # FramingTrimmer reshapes the training examples with it
+    "headache_core/lexicon.py",  # the cue words question_shape and the components read
+    "headache_core/knowledge/lexicon.yml",
     "headache_core/nlp/subword_vectors.py",  # the vectors' pins
 )
 

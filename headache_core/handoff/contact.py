@@ -19,6 +19,8 @@ import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 from phonenumbers import Leniency, NumberParseException, PhoneNumberFormat, ValidationResult
 
+from headache_core.lexicon import alternatives, phrases, word_set
+
 DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 WEEKDAYS = DAYS[:5]
 WEEKEND = DAYS[5:]
@@ -56,43 +58,24 @@ def _plain(text: Any) -> str:
 
 # --- name -------------------------------------------------------------------------------------
 
+# Words people put before an answer: "ok fine, Linda Park", "oh wait, sorry: Linda".
+NAME_FILLERS = re.compile(rf"^(?:(?:{alternatives('name_fillers')})\b[\s,!.:;-]*)+", re.I)
 NAME_LEAD_IN = re.compile(
-    r"^(?:(?:hi|hello|hey|sure|ok(?:ay)?|yes|yeah)\b[\s,!.]*)?"
-    r"(?:(?:my\s+)?(?:full\s+|first\s+)?name\s*(?:is|'s|:|-|=)|my\s+name\b|name\b|"
-    r"(?:you\s+can\s+|just\s+|please\s+)?call\s+me|they\s+call\s+me|i\s*'?\s*m|i\s+am|"
-    r"it\s*'?\s*s|it\s+is|this\s+is|that\s+would\s+be|that's|that\s+is)\s*[:,-]?\s*",
+    rf"^(?:(?:{alternatives('name_fillers')})\b[\s,!.]*)?"
+    rf"(?:{alternatives('name_lead_in')})\s*[:,-]?\s*",
     re.I,
 )
-NAME_TRAILER = re.compile(
-    r"[\s,.!-]*\b(?:thanks|thank\s+you|thx|ta|cheers|please|here)\b[\s.!]*$", re.I
-)
+NAME_TRAILER = re.compile(rf"[\s,.!-]*\b(?:{alternatives('name_trailers')})\b[\s.!]*$", re.I)
 # A letter (any script), then letters joined by single spaces, hyphens or apostrophes; a full stop
 # may follow a letter for initials ("Mary J. Blige").
 NAME_RE = re.compile(r"^[^\W\d_]+\.?(?:(?:[ '-]|\. ?)?[^\W\d_]+\.?)*$")
 # Words that turn an answer into a sentence or a refusal, never part of a name.
-NOT_NAME_WORDS = _words(
-    """i me my myself you your we our it is are was be am do does did don't dont not no nope
-    nah yes yeah yep ok okay sure fine good well thanks thank please why what who how when where
-    which want wanna would rather prefer say tell telling give share skip none nothing anonymous
-    or but with the to for of about just name names maybe perhaps whatever anything
-    something nobody someone call phone email number later
-    sorry hello hi hey unknown idk n/a na private secret help book booking appointment headache
-    neck pain note notes correct right alright then bye goodbye cheers ahead send go wait
-    perfect great lovely brilliant dear thing away fire ty thx"""
-)
+NOT_NAME_WORDS = word_set("never_a_name")
 MAX_NAME_WORDS = 5
 
 
-# Words people put before an answer: "ok fine, Linda Park", "oh wait, sorry: Linda".
-NAME_FILLERS = re.compile(
-    r"^(?:(?:ok(?:ay)?|fine|sure|yes|yeah|yep|alright|all\s+right|right|so|well|um+|uh+|erm+|"
-    r"oh|sorry|oops|wait|hang\s+on|actually|no|hi|hello|hey)\b[\s,!.:;-]*)+",
-    re.I,
-)
 # Where a name answer goes on to say more: "Sarah Collins, it's for my son Jake".
-CLAUSE_BREAK = re.compile(
-    r"\s*(?:[,;(]|\s-\s|\.\s|\bbut\b|\band\s+(?:it'?s|its|this\s+is)\b)\s*", re.I
-)
+CLAUSE_BREAK = re.compile(rf"\s*(?:{alternatives('clause_breaks', 'name_answer_breaks')})\s*", re.I)
 # Who the appointment is for, when it is not the person writing: "for my son Jake".
 BOOKED_FOR = re.compile(
     r"\bfor\s+my\s+(?P<who>(?:little\s+|young\s+|teenage\s+|elderly\s+)?(?:son|daughter|"
@@ -389,14 +372,10 @@ GROUP_WORDS = {
     "weekday": WEEKDAYS, "weekdays": WEEKDAYS, "midweek": WEEKDAYS,
     "weekend": WEEKEND, "weekends": WEEKEND,
 }  # fmt: skip
-NEGATIONS = _words(
-    "not except excluding exclude no never cant can't cannot don't dont won't wont isn't "
-    "busy unavailable apart other "
-    "work working"
-)
+NEGATIONS = word_set("time_ruled_out_before")
 NEGATION_REACH = 3
-AFTER_NO = _words("don't dont doesn't not no bad out can't cannot won't impossible")
-AFTER_YES = _words("fine good ok okay best better great suit suits works free perfect")
+AFTER_NO = word_set("time_ruled_out_after")
+AFTER_YES = word_set("time_suits_after")
 CONJUNCTIONS = _words("and or , & / nor plus also")
 RANGE_WORDS = _words("- to through thru till til until")
 RELATIVE = re.compile(r"\b(today|tonight|tomorrow|tmrw|tmr|this week|next week)\b")
@@ -620,52 +599,12 @@ def _read_days_and_parts(said: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
 
 # --- note and consent -------------------------------------------------------------------------
 
-_NOTHING_PHRASES = {
-    " ".join(p.split())
-    for p in (
-        "no",
-        "nope",
-        "nah",
-        "nothing",
-        "none",
-        "skip",
-        "no thanks",
-        "no thank you",
-        "no thx",
-        "thats all",
-        "that's all",
-        "that is all",
-        "thats it",
-        "that's it",
-        "nothing else",
-        "no nothing",
-        "nothing thanks",
-        "nothing thank you",
-        "all good",
-        "no that's all",
-        "no thats all",
-        "no that's it",
-        "n a",
-        "na",
-        "not really",
-        "no nothing else",
-        "i'm good",
-        "im good",
-        "nothing more",
-        "none thanks",
-        "no all good",
-        "nothing to add",
-        "no i'm good",
-    )
-}
-
-
-# "no note", "nope nothing else thanks", "no need": nothing to add, said in other words.
+# "no note", "nope nothing else thanks", "that's all", "ok i'm good": nothing to add.
 NOTHING_RE = re.compile(
-    r"^(?:ok(?:ay)? |um+ |erm+ )?(?:no+|nope|nah|none|nothing|n/?a|skip)"
-    r"(?: (?:note|notes|message|comments?|need|extra|else|more|to add|at all|from me|"
-    r"nothing|thanks?|thank you|thx|ty|cheers|ta|all good|that's all|thats all|i'm good|"
-    r"im good|it's fine|its fine))*$"
+    r"^(?:ok(?:ay)? |um+ |erm+ )?"
+    rf"(?:(?:no+|{alternatives('plain_no', 'nothing_to_add')})"
+    rf"(?: (?:{alternatives('nothing_to_add_more')}))*"
+    rf"|{alternatives('nothing_to_add_whole')})$"
 )
 
 
@@ -675,51 +614,13 @@ def read_note(text: str) -> str:
     cleaned = _clean(text)
     if NOTHING_RE.match(_plain(cleaned)) or read_consent(cleaned) == "yes":
         return ""
-    return "" if _plain(cleaned) in _NOTHING_PHRASES else cleaned
+    return cleaned
 
 
-CONSENT_YES_PHRASES = (
-    "no problem",
-    "no worries",
-    "not a problem",
-    "don't mind",
-    "dont mind",
-    "do not mind",
-    "go ahead",
-    "of course",
-    "that's fine",
-    "thats fine",
-    "that is fine",
-    "fine by me",
-    "sounds good",
-    "all right",
-    "looks good",
-    "look good",
-    "all good",
-    "spot on",
-    "go for it",
-    # "send it", "please do", "sure thing" (issue 27: a yes the read-back did not take)
-    "send it",
-    "please send",
-    "do it",
-    "please do",
-    "sure thing",
-    "fire away",
-    "go on",
-    "submit",
-)
+CONSENT_YES_PHRASES = phrases("consent_yes_phrases")
 # At a confirmation, thanks and "great" mean yes: the person is thanking for what was offered.
-STRONG_YES = _words(
-    "yes yeah yep yup ya yea ye yeh aye y ok okay k kk sure fine correct right agree agreed "
-    "consent accept absolutely definitely certainly alright course understood happy thanks "
-    "thank thankyou thx ty ta cheers lovely brilliant great perfect wonderful amazing fab "
-    "fantastic super cool"
-)
-FILLER = _words(
-    "i i'm im do that that's thats is it it's its please pls plz you u with me to by and "
-    "with this so much lots very well oh good x xx xxx xo a lot all send add on through now "
-    "kindly dear love hun mate then"
-)
+STRONG_YES = word_set("plain_yes", "consent_yes", "thanks")
+FILLER = word_set("consent_filler")
 # Emoji people answer with, read as the word they stand for.
 EMOJI_WORDS = {
     "yes": "\U0001f44d\U0001f44c\u2705\u2714\U0001f642\U0001f60a\U0001f600\U0001f603"
@@ -734,14 +635,8 @@ def _emoji_as_words(text: str) -> str:
     return text.replace("\ufe0f", "")
 
 
-UNSURE = re.compile(
-    r"\b(maybe|perhaps|not sure|unsure|dunno|don't know|dont know|do not know|no idea|depends|"
-    r"later|what|why|how|which|who|where|when|if|question|explain|more info)\b"
-)
-REFUSAL = re.compile(
-    r"\b(no|nope|nah|not|don't|dont|do not|won't|wont|refuse|decline|disagree|never|rather not|"
-    r"no thanks|no thank you|cancel|stop)\b"
-)
+UNSURE = re.compile(rf"\b({alternatives('not_sure', 'consent_needs_more')})\b")
+REFUSAL = re.compile(rf"\b({alternatives('plain_no', 'consent_refusal')})\b")
 
 
 def read_consent(text: str) -> str | None:

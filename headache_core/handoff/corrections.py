@@ -14,18 +14,16 @@ from dataclasses import dataclass
 from datetime import date
 
 from headache_core.handoff.contact import read_contact, read_name, read_preferred_times
+from headache_core.lexicon import alternatives
 
 # Words that turn an answer into a correction of an earlier one.
 CORRECTION_CUE = re.compile(
-    r"^\W*(?:(?:oh|ok|okay|no|um+|uh+|erm+|sorry|oops|whoops)\W+)*"
-    r"(?:actually|wait|hang on|hold on|sorry|oops|whoops|correction|my (?:bad|mistake)|"
-    r"i meant|i mean|make (?:that|it)|scratch that|no,|no it'?s|not\s+\w+,|"
-    r"(?:can|could|may) i (?:change|correct|update|fix)|i(?:'d| would) like to (?:change|"
-    r"correct|update)|i need to (?:change|correct|update)|(?:please )?change)\b",
+    rf"^\W*(?:(?:{alternatives('correction_fillers')})\W+)*"
+    rf"(?:{alternatives('correction_cues')})\b",
     re.I,
 )
 # A name said as a name, not a note that mentions one: "my name is Linda Park".
-STATED_NAME = re.compile(r"^\W*(?:\w+\W+){0,2}my\s+(?:full\s+)?name\s*(?:is|'s|:)", re.I)
+STATED_NAME = re.compile(rf"^\W*(?:\w+\W+){{0,2}}(?:{alternatives('name_stated')})", re.I)
 # What the correction is about when it names it: "my name", "the number", "the time".
 NAMED_SLOT = (
     ("contact_name", re.compile(r"\b(name|spell(ed|t|ing)?)\b", re.I)),

@@ -21,12 +21,13 @@ from headache_core.handoff.contact import (
     read_name,
     read_preferred_times,
 )
+from headache_core.lexicon import alternatives
 
 # Where one detail ends and the next starts: "Linda Park, 07700 900123 and evenings".
-SEPARATORS = re.compile(r"\s*(?:[,;\n/]|\s-\s|\.\s|\band\b|\bbut\b|\bor\b)\s*", re.I)
+SEPARATORS = re.compile(rf"\s*(?:{alternatives('clause_breaks', 'detail_breaks')})\s*", re.I)
 # A name said as a name: with these lead-ins a name is safe to read from a message that was not
 # an answer to "what is your name?" ("I'd like to book, my name is Linda Park").
-EXPLICIT_NAME = re.compile(r"\b(?:my\s+(?:full\s+)?name\s*(?:is|'s|:)|name'?s)\s+", re.I)
+EXPLICIT_NAME = re.compile(rf"\b(?:{alternatives('name_stated')}|name'?s)\s+", re.I)
 # Words that only say which detail follows: "my number is", "email:", "times:".
 DETAIL_LEAD_IN = re.compile(
     r"\b(?:my\s+|the\s+|best\s+)?(?:(?:phone|mobile|cell|contact)\s*(?:number|no\.?)?|number|"

@@ -18,6 +18,7 @@ import yaml
 
 from headache_core import KNOWLEDGE_DIR
 from headache_core.handoff.contact import phone_for_people
+from headache_core.lexicon import alternatives
 from headache_core.screening.questions import Question, parse_questions
 
 HANDOFF_FILE = KNOWLEDGE_DIR / "handoff.yml"
@@ -64,12 +65,13 @@ def load_questions(path: Path = HANDOFF_FILE) -> dict[str, Question]:
     return parse_questions(_data(path)["questions"], path, BOOKING_ORDER)
 
 
-BARE_NO_RE = re.compile(r"^\W*(no+|nope|nah|nay|no thanks?( you)?|not really|no way)\W*$", re.I)
+BARE_NO_RE = re.compile(rf"^\W*({alternatives('bare_no', 'plain_no')})\W*$", re.I)
 
 
 BARE_THANKS_RE = re.compile(
-    r"^\W*((ok(ay)?|great|lovely|perfect|brilliant|cool)\W+)?(thanks?|thank\s*you|thx|ty|ta|"
-    r"cheers)(\s+(so|very)\s+much|\s+a\s+lot|\s+(for|4)\s+(that|the\s+\w+|your\s+help))?"
+    r"^\W*((ok(ay)?|great|lovely|perfect|brilliant|cool)\W+)?"
+    rf"({alternatives('thanks_phrases', 'thanks')})"
+    r"(\s+(so|very)\s+much|\s+a\s+lot|\s+(for|4)\s+(that|the\s+\w+|your\s+help))?"
     r"(\W+(bye|goodbye|x+))?\W*$",
     re.I,
 )

@@ -23,6 +23,8 @@ The message texts are in knowledge/messages.yml (`red_flag_after_*`).
 
 import re
 
+from headache_core.lexicon import alternatives
+
 KINDS = ("route_meaning", "asks_number", "what_to_say", "driving", "painkiller", "delays",
          "plays_down", "booking", "what_happens", "worry", "thanks")  # fmt: skip
 # Kinds whose message differs by level (red_flag_after_<kind>_<level>).
@@ -81,8 +83,9 @@ CUES = {
         re.I,
     ),
     "thanks": re.compile(
-        r"^\W*(ok(ay)?|k|right|alright|will do|got it|understood|thanks?|thank you|thx|ty|"
-        r"cheers|calling (now|them|999|911|111)|on (my|our) way|going now|ringing (now|them)|"
+        r"^\W*(ok(ay)?|k|right|alright|will do|got it|understood|"
+        rf"{alternatives('thanks_phrases', 'thanks')}|thank|"
+        r"calling (now|them|999|911|111)|on (my|our) way|going now|ringing (now|them)|"
         r"bye)\b",
         re.I,
     ),

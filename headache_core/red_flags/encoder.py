@@ -29,8 +29,9 @@ from headache_core.red_flags.evaluation import ENCODER_MARK
 from headache_core.red_flags.rules import RuleSet, load_rules
 
 EXEMPLARS_FILE = KNOWLEDGE_DIR / "red_flag_exemplars.yml"
-# Calibrated on 2026-12-06 (docs/red-flag-encoder.md): the lowest similarity at which the
-# team's negatives and the 3,760 non-emergency NLU examples stay under 1% false concepts.
+# Calibrated on 2026-12-06 (docs/red-flag-detection.md, "Calibration"): the lowest similarity
+# at which the team's negatives and the 3,760 non-emergency NLU examples stay under 1% false
+# concepts.
 THRESHOLD = 0.72
 MARGIN = 0.04
 MIN_WORDS = 2

@@ -1,4 +1,5 @@
-"""Loading and checking `knowledge/red_flags.yml`: flags, concepts and context cues."""
+"""Loading and checking `knowledge/red_flags.yml`: flags and concepts, with the context cues
+of `knowledge/lexicon.yml` (the groups named in CUE_KINDS)."""
 
 from dataclasses import dataclass
 from functools import lru_cache
@@ -7,6 +8,7 @@ from pathlib import Path
 import yaml
 
 from headache_core import KNOWLEDGE_DIR
+from headache_core.lexicon import LEXICON_FILE, LexiconFileError, phrases, texts
 
 RED_FLAGS_FILE = KNOWLEDGE_DIR / "red_flags.yml"
 LEVELS = ("emergency", "urgent")  # most serious first
@@ -100,17 +102,25 @@ def _flag(raw: dict, concepts: dict[str, Concept], flag_ids: set[str]) -> Flag:
 
 
 def _texts(where: str, values: list) -> tuple[str, ...]:
-    """YAML reads a bare no/yes/on/off as true/false: insist on quotes rather than guess."""
-    for value in values:
-        if not isinstance(value, str | int | float) or isinstance(value, bool):
-            raise RedFlagFileError(f"{where}: {value!r} is not text; put it in quotes")
-    return tuple(str(v) for v in values)
+    """The lexicon's check (a bare no/yes is YAML's true/false), as this file's error."""
+    try:
+        return texts(where, values)
+    except LexiconFileError as error:
+        raise RedFlagFileError(str(error)) from error
+
+
+def _cues(lexicon_path: Path) -> dict[str, tuple[str, ...]]:
+    """The context cue words, one group of the lexicon each (one home for cue words)."""
+    try:
+        return {kind: phrases(kind, lexicon_path) for kind in CUE_KINDS}
+    except LexiconFileError as error:
+        raise RedFlagFileError(f"context cues: {error}") from error
 
 
 @lru_cache(maxsize=4)
-def load_rules(path: Path = RED_FLAGS_FILE) -> RuleSet:
+def load_rules(path: Path = RED_FLAGS_FILE, lexicon_path: Path = LEXICON_FILE) -> RuleSet:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    cues = {kind: _texts(f"context {kind}", data["context"].get(kind) or []) for kind in CUE_KINDS}
+    cues = _cues(lexicon_path)
     concepts = {cid: _concept(cid, raw) for cid, raw in data["concepts"].items()}
     flag_ids = [f.get("id") for f in data["flags"]]
     duplicates = {f for f in flag_ids if flag_ids.count(f) > 1}

@@ -12,29 +12,14 @@ from collections.abc import Callable, Iterable
 from spacy.tokens import Doc
 
 from headache_core.age import find_age
+from headache_core.lexicon import alternatives, word_set
 from headache_core.nlp.pipeline import load_pipeline
 from headache_core.nlp.safe import spacy_safe
 
 NOT_SURE = "not_sure"
-NOT_SURE_RE = re.compile(
-    r"\b(not sure|unsure|dunno|don'?t know|do not know|no idea|idk|"
-    r"can'?t (really )?(say|tell|remember)|couldn'?t (really )?(say|tell)|"
-    r"maybe|hard to say|not certain|no clue|i forget)\b",
-    re.I,
-)
-YES_RE = re.compile(
-    r"\b(yes|yeah|yea|yep|yup|ya|definitely|certainly|absolutely|sure does|it does|i do|they do|"
-    r"100%|correct|true|often|always|usually|sometimes|a bit|a little|slightly|kind of|kinda|"
-    r"sort of|mostly)\b",
-    re.I,
-)
-NO_RE = re.compile(
-    r"\b(no|nope|nup|nah|nada|zilch|not really|never|none|nothing|nothin|doesn'?t|don'?t|does not|"
-    r"do not|not at all|not (by|from|with) (my )?neck|neither|fine|normal|normally|ok|okay|"
-    r"moves fine|all good|haven'?t noticed|not that i(['\u2019]?ve| have)? (noticed|know( of)?|"
-    r"can tell|remember|can think of)|not as far as i (know|can tell))\b",
-    re.I,
-)
+NOT_SURE_RE = re.compile(rf"\b({alternatives('not_sure')})\b", re.I)
+YES_RE = re.compile(rf"\b({alternatives('plain_yes', 'yes_to_a_symptom')})\b", re.I)
+NO_RE = re.compile(rf"\b({alternatives('plain_no', 'no_to_a_symptom')})\b", re.I)
 SWAP_RE = re.compile(
     r"\b(swap|swaps|switch|switches|changes|alternat\w*|moves around|either|back and forth|"
     r"one (side )?then the other|one or the other|from side to side)\b",
@@ -58,7 +43,7 @@ MARKED_RE = re.compile(
     r"really sick|very sick|so sick|bed for)\b",
     re.I,
 )
-NEGATED_BEFORE = re.compile(r"\b(never|not|no|without|n't)\b[\w\s]*$", re.I)
+NEGATED_BEFORE = re.compile(rf"\b({alternatives('negation')})\b[\w\s]*$", re.I)
 MILD_RE = re.compile(
     r"\b(a bit|a little|slight\w*|mild\w*|sometimes|occasional\w*|now and then|bit)\b", re.I
 )
@@ -74,7 +59,7 @@ def _doc(text: str) -> Doc:
     return load_pipeline()(spacy_safe(text))
 
 
-NEGATION_WORDS = {"never", "not", "no", "n't", "nor", "without"}
+NEGATION_WORDS = word_set("negation")
 
 
 def _values(doc: Doc, label: str, affirmed_only: bool = False) -> set[str]:
@@ -111,19 +96,18 @@ def read_age(text: str) -> int | str | None:
 
 
 LIST_YES_RE = re.compile(
-    r"^\W*(yes|yeah|yea|yep|yup|ya|y|one of (those|them)|correct|true|that'?s right|right|"
-    r"definitely|absolutely|sure|i do|i have( one)?)\W*$|^\W*(yes|yeah|yea|yep|yup|ya)\b",
+    rf"^\W*({alternatives('plain_yes', 'yes_as_the_whole_answer')})\W*$"
+    rf"|^\W*({alternatives('plain_yes')})\b",
     re.I,
 )
 LIST_NO_RE = re.compile(
-    r"^\W*(no|nope|nah|nup|nay|n|none|nothing|neither|not|never|negative)\b|"
-    r"\b(none of (those|them|these|that|the above)|nothing (like|of) (that|those)|no to all|"
-    r"i don'?t think so|all (no|nos)|no to (all|everything|both|each)|none apply)\b",
+    rf"^\W*({alternatives('plain_no', 'no_opening_an_answer')})\b"
+    rf"|\b({alternatives('no_to_a_list')})\b",
     re.I,
 )
 # "I'm not pregnant and haven't had cancer. They don't get worse when I cough": each sign denied
 CLAUSE_SPLIT_RE = re.compile(r"[.;,!]+|\band\b|\bor\b|\bnor\b", re.I)
-DENIAL_RE = re.compile(r"\b(no|not|never|none|nothing|neither|nor|without)\b|n'?t\b", re.I)
+DENIAL_RE = re.compile(rf"\b({alternatives('negation', 'denial')})\b|n'?t\b", re.I)
 
 
 def _every_clause_denies(text: str) -> bool:

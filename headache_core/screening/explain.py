@@ -7,30 +7,12 @@ with the emergency number every time.
 
 from headache_core.clinic import Clinic
 from headache_core.messages import Reply, render
-from headache_core.screening.answers import NOT_SURE
-from headache_core.screening.questions import ORDER, self_care_tips
-from headache_core.screening.rules import CONSISTENT, NECK_SIGNS, Criterion, Outcome
+from headache_core.screening.questions import ORDER, load_questions, self_care_tips
+from headache_core.screening.rules import CONSISTENT, Criterion, Outcome
 
-# Which answers stand behind each criterion, to quote the person's own words.
-CRITERION_SLOTS = {
-    "neck_involvement": tuple(NECK_SIGNS),
-    "side_locked": ("pain_side",),
-    "starts_in_neck": ("pain_start",),
-    "migraine_features_mild": ("other_symptoms",),
-}
 MAX_QUOTE = 70
-SUMMARY_LABELS = {
-    "red_flag_check": "Emergency signs",
-    "red_flag_history": "Urgent signs",
-    "age": "Age",
-    "pain_side": "Side",
-    "pain_start": "Starts",
-    "neck_provoked": "Brought on by neck/posture",
-    "neck_stiffness": "Neck stiff/restricted",
-    "shoulder_arm_pain": "Shoulder/arm same side",
-    "headache_pattern": "Pattern",
-    "other_symptoms": "Migraine-like features",
-}
+# How the front desk's summary names each answer: the questions' `summary` in screening.yml.
+SUMMARY_LABELS = {slot: q.summary for slot, q in load_questions().items() if q.summary}
 
 
 def _quote(text: str) -> str:
@@ -38,18 +20,15 @@ def _quote(text: str) -> str:
     return text if len(text) <= MAX_QUOTE else text[: MAX_QUOTE - 3].rstrip() + "..."
 
 
-def deciding_slots(criterion_id: str, result: bool | None, answers: dict) -> tuple[str, ...]:
-    """The answers that decided a criterion: for the neck's involvement, the signs present when
-    it fitted, the ones answered "not sure" when unknown ("a little bit" stiff fits it, not the
-    "dunno maybe" about posture before it)."""
-    slots = CRITERION_SLOTS.get(criterion_id, ())
-    if criterion_id != "neck_involvement":
-        return slots
+def deciding_slots(criterion: Criterion, result: bool | None, answers: dict) -> tuple[str, ...]:
+    """The answers that decided a criterion: the ones that fit it when it fitted, the ones
+    answered "not sure" when unknown (for the neck's involvement, "a little bit" stiff fits it,
+    not the "I don't know" about posture before it), all of them when it did not fit."""
     if result is True:
-        return tuple(s for s in slots if answers.get(s) == NECK_SIGNS[s])
+        return criterion.fitting_slots(answers)
     if result is None:
-        return tuple(s for s in slots if answers.get(s) in (None, NOT_SURE))
-    return slots
+        return criterion.unknown_slots(answers)
+    return criterion.slots
 
 
 def _items(
@@ -57,7 +36,7 @@ def _items(
 ) -> str:
     parts = []
     for criterion in criteria:
-        slots = deciding_slots(criterion.id, result, answers)
+        slots = deciding_slots(criterion, result, answers)
         said = [words[s] for s in slots if words.get(s)]
         label = criterion.label[0].lower() + criterion.label[1:]
         parts.append(f'{label} (you said "{_quote(said[0])}")' if said else label)

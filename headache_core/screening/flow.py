@@ -10,6 +10,7 @@
 import re
 
 from headache_core.age import find_age
+from headache_core.lexicon import alternatives
 from headache_core.red_flags.detector import Detection, detect
 from headache_core.red_flags.rules import LEVELS
 from headache_core.screening.answers import (
@@ -26,7 +27,7 @@ CONTEXT_PREFIX = "I have headaches."
 # A command on its own ("stop", "actually cancel", "cancel please"), or a sentence that asks to
 # stop the check or the booking.
 # "end of the work day" or "it stops when I lie down" are answers, not requests.
-LEAD_IN = r"((actually|oh|ok|okay|no|nah|sorry|um+|hm+|wait|hang on|thanks|thank you|cheers)\W+)*"
+LEAD_IN = rf"(({alternatives('stop_fillers', 'plain_no', 'thanks_phrases', 'thanks')})\W+)*"
 STOP_RE = re.compile(
     rf"^\W*{LEAD_IN}(please\s+)?"
     r"(stop|cancel|quit|exit|end|abort|enough|never ?mind|forget it|bye|goodbye)"

@@ -39,6 +39,7 @@ class Question:
     means: str = ""  # what it asks, in other words, for "what do you mean?"
     # red-flag concepts (knowledge/red_flags.yml) whose description answers this checklist "yes"
     signs: tuple[str, ...] = ()
+    summary: str = ""  # how the front desk's summary names the answer
 
     def explanation(self) -> str:
         """What "what do you mean?" gets: the question in other words, else its example."""
@@ -70,6 +71,7 @@ def parse_questions(
             " ".join(str(q.get("why") or "").split()),
             " ".join(str(q.get("means") or "").split()),
             tuple(q.get("signs") or ()),
+            str(q.get("summary") or ""),
         )
     absent = set(required) - set(questions)
     if absent:
