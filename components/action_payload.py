@@ -15,7 +15,7 @@ nothing of the events: only the latest message (intent, entities) and slots, whi
 carries apart from the events. They are sent none (`sent_without_events`), so their calls cost
 the same at turn 80 as at turn 1 (10% less Rasa CPU a message under the bench's 10-user load
 for the first three, measured against the whole copy);
-`tests/test_action_payload.py` runs them through the action server on conversations whose
+`tests/rasa/test_action_payload.py` runs them through the action server on conversations whose
 events fail when read.
 
 The JSON of each call is written with ujson (already installed with Rasa's Sanic): 2.7 times

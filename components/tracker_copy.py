@@ -8,7 +8,7 @@ the state the tracker already has: its events, a copy of each slot, the latest a
 bot utterance, the active loop, the follow-up action, the pause. It keeps what Rasa's copy gives
 that a state copy would not: slots never set since the last reset and the reset placeholders of
 the latest messages are fresh objects, and a conversation with a story export (whose replay
-writes a file) is replayed by Rasa's code. `tests/test_tracker_copy.py` compares both copies
+writes a file) is replayed by Rasa's code. `tests/rasa/test_tracker_copy.py` compares both copies
 over generated conversations.
 """
 

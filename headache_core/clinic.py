@@ -21,7 +21,7 @@ REQUIRED = ("name", "phone", "address", "region", "hours", "prices", "insurance"
 
 # The made-up clinic clinic.yml ships with. Kept here, not read from clinic.yml, because clinics
 # edit that file in place: `example_fields` needs the originals to say which values are left.
-# tests/test_clinic.py checks that these are exactly the shipped file's values.
+# tests/unit/test_clinic.py checks that these are exactly the shipped file's values.
 EXAMPLE_VALUES: dict[str, object] = {
     "name": "Wrenfield Physiotherapy",
     "phone": "020 7946 0000",

@@ -187,7 +187,7 @@ def channel_environment(slack_api: FakeSlackApi, meta_api: FakeMetaApi) -> Itera
 
 
 # Messages per sender per minute on the test stack: above the longest test conversation (a
-# screening, then a booking, with re-asks), low enough for tests/test_limits_server.py to cross.
+# screening, then a booking, with re-asks), low enough for tests/server/test_limits_server.py to cross.
 TEST_RATE_LIMIT = 60
 
 

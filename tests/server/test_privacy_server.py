@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.conftest import ROOT, Conversation
-from tests.test_handoff_server import SCREENING, answer_until_done, handoffs_of
+from tests.server.test_handoff_server import SCREENING, answer_until_done, handoffs_of
 
 pytestmark = pytest.mark.server
 

@@ -12,7 +12,7 @@ from settings import dotenv
 from settings.__main__ import docs, example
 from tooling.stack import Stack
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 PRODUCT = (
     "actions", "channels", "components", "headache_core", "rasa_patches", "rasa_server",
     "stores", "tooling", "webapp",

@@ -26,7 +26,7 @@ from tests.frontdesk_fixtures import (
 from webapp.frontdesk.passwords import BadPasswordHash, hash_password, verify_password
 from webapp.frontdesk.settings import FrontdeskSettings
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture

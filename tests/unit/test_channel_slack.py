@@ -16,7 +16,7 @@ from channels.slack import (
     unescape,
 )
 from tests.fakes.slack_api import FakeSlackApi
-from tests.test_screening_server import BUTTON_ANSWERS, START
+from tests.server.test_screening_server import BUTTON_ANSWERS, START
 from tests.webhooks import handler, post, request, settle, wait_turns
 
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"

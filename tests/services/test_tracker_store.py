@@ -18,7 +18,7 @@ from sqlalchemy.engine import make_url
 from stores.tracker_store import ClinicTrackerStore
 from tests.private_services import first_answering_postgres, machine_postgres_candidates
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")

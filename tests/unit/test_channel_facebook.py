@@ -19,7 +19,7 @@ from channels.facebook import (
 from channels.signatures import hub_request_is_authentic, hub_signature
 from channels.text import shorten, split_text
 from tests.fakes.meta_api import FakeMetaApi
-from tests.test_screening_server import START
+from tests.server.test_screening_server import START
 from tests.webhooks import get, handler, post, request, settle, wait_turns
 
 SECRET = "app-secret"

@@ -47,5 +47,5 @@ def test_every_file_a_knowledge_file_cites_exists(path):
 
 
 def test_a_missing_file_is_caught():
-    assert _exists("tests/test_screening_core.py") and _exists("knowledge/screening.yml")
+    assert _exists("tests/unit/test_screening_core.py") and _exists("knowledge/screening.yml")
     assert not _exists("tests/test_screening.py")

@@ -18,11 +18,11 @@ from headache_core.clinic import load_clinic
 from tests.browser import ARTIFACTS, chromium
 from tests.private_services import free_port
 from tests.relay import Relay
-from tests.test_handoff_server import SCREENING
+from tests.server.test_handoff_server import SCREENING
 
 pytestmark = pytest.mark.server
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "webapp" / "widget" / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 # The screening answered by clicking its buttons where one fits, typing the rest (SCREENING)

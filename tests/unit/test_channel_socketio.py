@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from channels.socketio import ClinicSocketIOInput, ClinicSocketIOOutput
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 BUTTONS = [
     {"title": "Book an assessment", "payload": "/book_appointment"},
     {"title": "Self-care tips", "payload": "/ask_self_care"},

@@ -46,7 +46,7 @@ from handoff_delivery.store import (
 from headache_core.handoff.model import Contact, Handoff, HandoffRecord, urgency_key
 from tests.private_services import first_answering_postgres, machine_postgres_candidates
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 T0 = datetime(2026, 11, 20, 9, 0, tzinfo=timezone.utc)
 PG_HOST, PG_PORT = "127.0.0.1", 5432
 

@@ -7,7 +7,7 @@ import yaml
 from actions.handoff import ASK_ACTIONS, ActionSubmitHandoff, ValidateHandoffForm
 from headache_core.handoff.requests import load_requests, read_appointment_request
 from tests.conftest import ROOT, said
-from tests.test_handoff_form import DOMAIN, stored, tracker_for
+from tests.unit.test_handoff_form import DOMAIN, stored, tracker_for
 
 
 @pytest.mark.parametrize(

@@ -191,7 +191,7 @@ def test_slot_copies_are_what_copy_copy_made_of_them():
     from rasa.shared.core.slots import Slot
     from rasa.shared.utils.common import all_subclasses
 
-    domain = Domain.load(Path(__file__).resolve().parents[1] / "domain.yml")
+    domain = Domain.load(Path(__file__).resolve().parents[2] / "domain.yml")
     rasa_speedups.install()
     assert Slot.__copy__ is rasa_speedups.copy_slot
     assert all(rasa_speedups.plain_copy_applies(cls) for cls in all_subclasses(Slot))
@@ -214,7 +214,7 @@ def test_a_class_with_its_own_copy_state_is_not_copied_plainly():
 
 def test_domain_is_empty_as_rasa_answers_it():
     rasa_speedups.install()
-    domain = Domain.load(Path(__file__).resolve().parents[1] / "domain.yml")
+    domain = Domain.load(Path(__file__).resolve().parents[2] / "domain.yml")
     assert not domain.is_empty()
     assert Domain.empty().is_empty()
     assert Domain.from_dict({}).is_empty()

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import Conversation
-from tests.test_screening_server import BUTTON_ANSWERS, START
+from tests.server.test_screening_server import BUTTON_ANSWERS, START
 
 pytestmark = pytest.mark.server
 

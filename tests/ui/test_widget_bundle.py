@@ -16,7 +16,7 @@ import yaml
 from headache_core.clinic import load_clinic
 from tests.frontdesk_fixtures import client_for, make_app
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 WIDGET = ROOT / "webapp" / "widget"
 BUNDLE = ROOT / "webapp" / "static" / "widget.js"
 # The only hosts named in the bundle, neither ever fetched: the SVG namespace (an identifier) and

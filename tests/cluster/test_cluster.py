@@ -162,7 +162,7 @@ def test_rest_turns_are_spread_over_both_replicas(cluster, assistant):
 def test_the_rate_limit_counts_a_senders_messages_on_both_replicas(cluster):
     """The per-minute count lives in the cluster's Redis (REDIS_URL): one person whose messages
     the balancer spreads over two replicas is not allowed twice the limit."""
-    from tests.test_limits_server import say, seconds_to_wait_for_a_fresh_window
+    from tests.server.test_limits_server import say, seconds_to_wait_for_a_fresh_window
 
     entry = Assistant(cluster.entry_url, cluster.web_url, cluster.token)
     sender = f"fast-{uuid.uuid4().hex[:8]}"

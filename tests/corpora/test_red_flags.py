@@ -19,7 +19,7 @@ from headache_core.red_flags.phrases import (
 from headache_core.red_flags.rules import RED_FLAGS_FILE, RedFlagFileError, load_rules
 
 RULES = load_rules()
-CORPUS = Path(__file__).parent / "red_flags" / "corpus.yml"
+CORPUS = Path(__file__).resolve().parents[1] / "red_flags" / "corpus.yml"
 
 # flag id -> (a message that has it, the same kind of message denying it)
 EXAMPLES = {

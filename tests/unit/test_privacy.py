@@ -1,6 +1,6 @@
 """ "Forget me" and retention (issue 7) without the running server: Rasa's own tracker store
 class (ours) and the handoff store on SQLite and PostgreSQL, the actions with rasa_sdk's classes.
-The same over REST against the running assistant: tests/test_privacy_server.py."""
+The same over REST against the running assistant: tests/server/test_privacy_server.py."""
 
 import os
 import subprocess
@@ -41,7 +41,7 @@ from stores.conversations import delete_older_than, make_engine
 from stores.retention import run_retention
 from stores.tracker_store import ClinicTrackerStore
 from tests.conftest import ROOT
-from tests.test_handoff_store import Clock, PostgresServer, postgres_server  # noqa: F401
+from tests.services.test_handoff_store import Clock, PostgresServer, postgres_server  # noqa: F401
 
 DOMAIN_DICT = yaml.safe_load((ROOT / "domain.yml").read_text())
 DOMAIN = Domain.from_dict(DOMAIN_DICT)
@@ -473,7 +473,7 @@ def test_the_slot_the_store_deletes_on_is_declared_in_the_domain():
     """Set by the action server, read by the Rasa process's store: one name (headache_core)."""
     from headache_core.forget import FORGOTTEN_SLOT
 
-    domain = yaml.safe_load((Path(__file__).parent.parent / "domain.yml").read_text())
+    domain = yaml.safe_load((Path(__file__).resolve().parents[2] / "domain.yml").read_text())
     assert domain["slots"][FORGOTTEN_SLOT]["influence_conversation"] is False
 
 

@@ -28,8 +28,8 @@ from headache_core.handoff.form import CALL_BACK, read_choice, time_label
 from headache_core.input_check import CheckedText, check_text
 from headache_core.screening.answers import NOT_SURE, READERS
 from tests.conftest import ROOT
-from tests.test_handoff_form import tracker_for
-from tests.test_screening_form import form_tracker
+from tests.unit.test_handoff_form import tracker_for
+from tests.unit.test_screening_form import form_tracker
 
 DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text())
 FUZZ = settings(
