@@ -1,10 +1,15 @@
-"""`python -m rasa_server run [options of rasa run]`: Rasa's command line, TensorFlow deferred."""
+"""`python -m rasa_server <rasa command> [options]`: Rasa's own command line, patched.
 
-from rasa_server.lazy_tensorflow import defer_tensorflow
+Takes exactly the `rasa` command's arguments (`run`, `train`, `test core`, `shell`, ...) and
+installs the project's Rasa patches first (rasa_patches/; RASA_PATCHES=off runs stock Rasa).
+The server, training, the conversation tests and the shell all start Rasa through here.
+"""
 
-defer_tensorflow()
+import rasa_patches
 
-from rasa.__main__ import main  # noqa: E402  (after the deferral, which must come first)
+rasa_patches.install()  # before Rasa's command line imports its server modules
+
+from rasa.__main__ import main  # noqa: E402  (after the patches, the TensorFlow deferral first)
 
 if __name__ == "__main__":
     main()

@@ -12,10 +12,24 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+import rasa_patches
 from tests.fakes.meta_api import FakeMetaApi
 from tests.fakes.slack_api import FakeSlackApi
 
 ROOT = Path(__file__).resolve().parents[1]
+
+# Tests that use Rasa in this process see it as the server runs it: patched (stock with
+# RASA_PATCHES=off). Not the start without TensorFlow: a test process loads TensorFlow anyway.
+rasa_patches.install(defer_tensorflow=False)
+
+
+@pytest.fixture
+def rasa_patched() -> list[str]:
+    """The patches installed here, as the Rasa server installs them; a test of what they change
+    in Rasa is skipped on stock Rasa (RASA_PATCHES=off)."""
+    if not rasa_patches.enabled():
+        pytest.skip("RASA_PATCHES=off: stock Rasa, nothing patched")
+    return rasa_patches.install(defer_tensorflow=False)
 
 
 def nlu_examples(path: Path) -> dict[str, list[str]]:

@@ -21,6 +21,7 @@ from typing import IO
 import yaml
 
 from headache_core.env_numbers import env_port
+from rasa_server import COMMAND as RASA
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -115,7 +116,7 @@ class Stack:
 
     def _services(self) -> list[Service]:
         rasa = [
-            sys.executable, "-m", "rasa_server", "run", "--enable-api", "--auth-token", self.token,
+            *RASA, "run", "--enable-api", "--auth-token", self.token,
             "--port", str(self.ports.rasa), "--model", str(self.model),
             "--endpoints", str(self.endpoints_file()), "--credentials", "credentials.yml",
             "--cors", *self.cors_origins(),

@@ -9,10 +9,10 @@ custom components. The model's file name carries it: a matching file is a matchi
 import argparse
 import hashlib
 import subprocess
-import sys
 from pathlib import Path
 
 from headache_core.nlp.pipeline import inputs_fingerprint, prepare_model_inputs
+from rasa_server import COMMAND as RASA
 
 ROOT = Path(__file__).resolve().parents[1]
 MODELS = ROOT / "models"
@@ -63,7 +63,7 @@ def ensure_model(force: bool = False) -> Path:
         return target
     print(f"training {target.relative_to(ROOT)} ...", flush=True)
     command = [
-        sys.executable, "-m", "rasa", "train", "--force",
+        *RASA, "train", "--force",
         "--out", str(MODELS), "--fixed-model-name", target.name.removesuffix(".tar.gz"),
     ]  # fmt: skip
     subprocess.run(command, cwd=ROOT, check=True)
