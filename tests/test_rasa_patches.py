@@ -182,3 +182,22 @@ def test_the_hash_listing_command_agrees():
         timeout=120,
     )  # fmt: skip
     assert done.returncode == 0 and "CHANGED" not in done.stdout, done.stdout
+
+
+def model_answers(switch: str) -> dict:
+    from tooling.train import ensure_model
+
+    done = subprocess.run(
+        [sys.executable, "-m", "tests.model_answers", str(ensure_model())], cwd=ROOT,
+        capture_output=True, text=True, timeout=600, check=True,
+        env=os.environ | {"RASA_PATCHES": switch},
+    )  # fmt: skip
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.server
+def test_a_model_trained_with_the_patches_answers_the_same_on_stock_rasa():
+    patched, stock = model_answers("on"), model_answers("off")
+    assert patched["installed"] == [patch.name for patch in PATCHES] and stock["installed"] == []
+    assert {a["next_action"] for a in patched["answers"]} >= {"utter_greet", "handoff_form"}
+    assert stock["answers"] == patched["answers"]
