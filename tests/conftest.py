@@ -2,6 +2,7 @@
 
 import json
 import os
+import sys
 import urllib.request
 import uuid
 from collections.abc import Iterator
@@ -18,9 +19,14 @@ from tests.fakes.slack_api import FakeSlackApi
 
 ROOT = Path(__file__).resolve().parents[1]
 
-# Tests that use Rasa in this process see it as the server runs it: patched (stock with
-# RASA_PATCHES=off). Not the start without TensorFlow: a test process loads TensorFlow anyway.
-rasa_patches.install(defer_tensorflow=False)
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Tests that use Rasa in this process see it as the server runs it: patched (stock with
+    RASA_PATCHES=off). Installed once the collected test modules have imported Rasa, so a run of
+    tests that never touch it does not load it (6 s, TensorFlow included). Not the start without
+    TensorFlow: a test process that uses Rasa loads TensorFlow anyway."""
+    if "rasa" in sys.modules:
+        rasa_patches.install(defer_tensorflow=False)
 
 
 @pytest.fixture
