@@ -35,7 +35,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from sklearn.linear_model import LogisticRegression
 
-from components.logreg_features import sentence_features
+from components.sentence_features import sentence_features
 
 logger = logging.getLogger(__name__)
 

@@ -1,5 +1,10 @@
-"""Starting the Rasa server without TensorFlow when the model does not need it.
+"""Rasa's command line with the project's patches: `python -m rasa_server run|train|test|shell ...`.
 
-`python -m rasa_server run ...` takes exactly `rasa run`'s arguments (lazy_tensorflow.py says
-what it changes and why).
+The one way this project starts Rasa on its own assistant (rasa_patches/ says what it changes
+and how to turn it off); the bench's stock `rasa init` assistant keeps the plain `rasa` command.
 """
+
+import sys
+
+COMMAND = (sys.executable, "-m", "rasa_server")
+"""The `rasa` command, patched: `[*COMMAND, "train", ...]`."""

@@ -1,12 +1,18 @@
-"""`python -m rasa_server run [options of rasa run]`: Rasa's command line, TensorFlow deferred."""
+"""`python -m rasa_server <rasa command> [options]`: Rasa's own command line, patched.
 
-from rasa_server.lazy_tensorflow import defer_tensorflow
+Takes exactly the `rasa` command's arguments (`run`, `train`, `test core`, `shell`, ...) and
+installs the project's Rasa patches first (rasa_patches/; RASA_PATCHES=off runs stock Rasa).
+The server, training, the conversation tests and the shell all start Rasa through here.
+"""
+
+import rasa_patches
 from tooling.third_party_warnings import quiet_third_party_warnings
 
-defer_tensorflow()
-quiet_third_party_warnings()  # before Rasa's imports raise them
+quiet_third_party_warnings()  # before Rasa's imports (the patches' too) raise them
 
-from rasa.__main__ import main  # noqa: E402  (after the deferral, which must come first)
+rasa_patches.install()  # before Rasa's command line imports its server modules
+
+from rasa.__main__ import main  # noqa: E402  (after the patches, the TensorFlow deferral first)
 
 if __name__ == "__main__":
     main()

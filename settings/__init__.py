@@ -34,6 +34,7 @@ CLINIKO = "Cliniko booking (off until CLINIKO_API_KEY is set)"
 CHANNELS = "Channels (off until their secrets are set)"
 CONTENT = "Clinic and content"
 CLUSTER = "The local cluster (make cluster-up)"
+RASA = "Rasa itself"
 TOOLS = "Tools and tests"
 
 
@@ -226,6 +227,14 @@ FACEBOOK_PAGE_ACCESS_TOKEN = secret(
     "FACEBOOK_PAGE_ACCESS_TOKEN", CHANNELS, "Messenger page access token"
 )
 FACEBOOK_GRAPH_URL = text("FACEBOOK_GRAPH_URL", CHANNELS, "Graph API address (tests: a local fake)")
+
+# -- Rasa itself (not cleared for tests: `RASA_PATCHES=off make test` tests stock Rasa) -------
+RASA_PATCHES = flag(
+    "RASA_PATCHES",
+    RASA,
+    "on: the project's changes to Rasa (docs/rasa-patches.md); off: stock Rasa, to bisect",
+    True,
+)
 
 # -- clinic and content --------------------------------------------------------------------
 CLINIC_CONFIG = text("CLINIC_CONFIG", CONTENT, "the clinic's details file (default ./clinic.yml)")

@@ -2,6 +2,7 @@
 
 import json
 import os
+import sys
 import urllib.request
 import uuid
 from collections.abc import Iterator
@@ -12,6 +13,7 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+import rasa_patches
 import settings
 from tests.fakes.meta_api import FakeMetaApi
 from tests.fakes.slack_api import FakeSlackApi
@@ -28,6 +30,24 @@ def _clear_machine_settings() -> dict[str, str]:
 
 
 MACHINE_SETTINGS = _clear_machine_settings()  # kept only to say what was cleared
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Tests that use Rasa in this process see it as the server runs it: patched (stock with
+    RASA_PATCHES=off). Installed once the collected test modules have imported Rasa, so a run of
+    tests that never touch it does not load it (6 s, TensorFlow included). Not the start without
+    TensorFlow: a test process that uses Rasa loads TensorFlow anyway."""
+    if "rasa" in sys.modules:
+        rasa_patches.install(defer_tensorflow=False)
+
+
+@pytest.fixture
+def rasa_patched() -> list[str]:
+    """The patches installed here, as the Rasa server installs them; a test of what they change
+    in Rasa is skipped on stock Rasa (RASA_PATCHES=off)."""
+    if not rasa_patches.enabled():
+        pytest.skip("RASA_PATCHES=off: stock Rasa, nothing patched")
+    return rasa_patches.install(defer_tensorflow=False)
 
 
 def nlu_examples(path: Path) -> dict[str, list[str]]:

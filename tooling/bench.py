@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 import settings
+from rasa_server import COMMAND as RASA  # our assistant, patched; the stock one: BIN / rasa
 from tooling.bench_history import record_run
 from tooling.stack import BIN, Ports, Stack, _get
 
@@ -335,7 +336,7 @@ def train_model(config: Path, out_dir: Path, name: str, tag: str) -> tuple[Path,
     """Force-train `config` into `out_dir`; the model path and wall seconds of `rasa train`."""
     shutil.rmtree(out_dir, ignore_errors=True)
     command = [
-        str(BIN / "rasa"), "train", "--force", "--config", str(config.relative_to(ROOT)),
+        *RASA, "train", "--force", "--config", str(config.relative_to(ROOT)),
         "--out", str(out_dir), "--fixed-model-name", name,
     ]  # fmt: skip
     cache = str(WORK / "cache")
@@ -352,7 +353,7 @@ def cross_validate(config: Path, tag: str) -> dict[str, Any]:
     out = WORK / f"cv-{tag}"
     shutil.rmtree(out, ignore_errors=True)
     command = [
-        str(BIN / "rasa"), "test", "nlu", "--nlu", "data/nlu",
+        *RASA, "test", "nlu", "--nlu", "data/nlu",
         "--config", str(config.relative_to(ROOT)),
         "--cross-validation", "--folds", "5", "--out", str(out.relative_to(ROOT)),
     ]  # fmt: skip
@@ -384,7 +385,7 @@ def score_holdout(model: Path, tag: str) -> dict[str, Any]:
     out = WORK / f"holdout-{tag}"
     shutil.rmtree(out, ignore_errors=True)
     command = [
-        str(BIN / "rasa"), "test", "nlu", "--nlu", str(HOLDOUT.relative_to(ROOT)),
+        *RASA, "test", "nlu", "--nlu", str(HOLDOUT.relative_to(ROOT)),
         "--model", str(model), "--out", str(out.relative_to(ROOT)),
     ]  # fmt: skip
     seconds = timed_run(command, WORK / f"holdout-{tag}.log")

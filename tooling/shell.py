@@ -3,6 +3,7 @@
 import subprocess
 import sys
 
+from rasa_server import COMMAND as RASA
 from tooling.stack import ROOT, Stack
 from tooling.train import ensure_model
 
@@ -13,7 +14,7 @@ def main() -> int:
     with stack:
         stack.wait_ready()
         command = [
-            sys.executable, "-m", "rasa", "shell", "--model", str(model),
+            *RASA, "shell", "--model", str(model),
             "--endpoints", str(stack.endpoints_file()),
         ]  # fmt: skip
         return subprocess.call(command, cwd=ROOT)

@@ -28,6 +28,7 @@ from typing import IO
 import yaml
 
 import settings
+from rasa_server import COMMAND as RASA
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -130,7 +131,7 @@ class Stack:
 
     def _services(self) -> list[Service]:
         rasa = [
-            sys.executable, "-m", "rasa_server", "run", "--enable-api", "--auth-token", self.token,
+            *RASA, "run", "--enable-api", "--auth-token", self.token,
             "--port", str(self.ports.rasa), "--model", str(self.model),
             "--endpoints", str(self.endpoints_file()), "--credentials", "credentials.yml",
             "--cors", *self.cors_origins(),

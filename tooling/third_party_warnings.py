@@ -19,8 +19,8 @@ import warnings
 
 # The project's packages (pyproject.toml): a warning raised in one of them is never filtered
 OWN_PACKAGES = (
-    "actions", "channels", "components", "headache_core", "rasa_server", "stores", "tooling",
-    "webapp",
+    "actions", "channels", "components", "handoff_delivery", "headache_core", "rasa_patches",
+    "rasa_server", "settings", "stores", "tooling", "webapp",
 )  # fmt: skip
 # A module name outside those (warnings' `module` is a regular expression matched at the start)
 THIRD_PARTY = rf"(?!(?:{'|'.join(OWN_PACKAGES)})(?:\.|$))"

@@ -9,10 +9,10 @@ custom components. The model's file name carries it: a matching file is a matchi
 import argparse
 import hashlib
 import subprocess
-import sys
 from pathlib import Path
 
 from headache_core.nlp.pipeline import inputs_fingerprint, prepare_model_inputs
+from rasa_server import COMMAND as RASA
 
 ROOT = Path(__file__).resolve().parents[1]
 MODELS = ROOT / "models"
@@ -68,7 +68,7 @@ def ensure_model(force: bool = False, log: Path | None = None) -> Path:
     where = f" (about 2 minutes; log: {shown(log)})" if log else ""
     print(f"training {target.relative_to(ROOT)}{where} ...", flush=True)
     command = [
-        sys.executable, "-m", "rasa", "train", "--force",
+        *RASA, "train", "--force",
         "--out", str(MODELS), "--fixed-model-name", target.name.removesuffix(".tar.gz"),
     ]  # fmt: skip
     if log is None:

@@ -19,7 +19,7 @@ from rasa.utils.endpoints import EndpointConfig
 from rasa_sdk import Tracker
 
 from actions.handoff_records import channel_of, transcript
-from components import action_payload
+from rasa_patches import action_payload
 from tests.dialogue import DOMAIN
 
 
@@ -206,9 +206,7 @@ async def test_the_unreadable_events_catch_an_action_that_reads_them(executor):
         await executor.run(call)
 
 
-async def test_the_endpoint_session_writes_bodies_with_it():
-    import components  # noqa: F401 - installs as the Rasa server does
-
+async def test_the_endpoint_session_writes_bodies_with_it(rasa_patched):
     async with EndpointConfig("http://actions", headers={"X-Clinic": "1"}).session() as client:
         assert client._json_serialize is action_payload.dumps
         assert client.headers["X-Clinic"] == "1"

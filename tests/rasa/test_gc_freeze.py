@@ -5,7 +5,7 @@ import types
 
 from rasa.core.processor import MessageProcessor
 
-from components import gc_freeze
+from rasa_patches import gc_freeze
 
 
 async def test_the_first_message_freezes_what_is_loaded_once_per_processor(monkeypatch):
@@ -32,7 +32,5 @@ async def test_the_first_message_freezes_what_is_loaded_once_per_processor(monke
     assert handled == ["hi", "again", "a new model's first message"]
 
 
-def test_installed_in_the_processor():
-    import components  # noqa: F401 - installs as the Rasa server does
-
+def test_installed_in_the_processor(rasa_patched):
     assert MessageProcessor.handle_message is gc_freeze.handle_message

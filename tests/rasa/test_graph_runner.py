@@ -1,9 +1,9 @@
-"""Rasa's graph runs (components/graph_runner.py): dask's results, in dask's order."""
+"""Rasa's graph runs (rasa_patches/graph_runner.py): dask's results, in dask's order."""
 
 import pytest
 from rasa.engine.runner.dask import DaskGraphRunner
 
-from components import graph_runner
+from rasa_patches import graph_runner
 
 
 class Node:
@@ -88,7 +88,5 @@ def test_a_failing_node_raises_as_with_dask_and_records_nothing():
     assert not runner.__dict__.get(graph_runner.PLANS_ATTRIBUTE)
 
 
-def test_installed_in_rasas_runner():
-    import components  # noqa: F401 - installs as the Rasa server does
-
+def test_installed_in_rasas_runner(rasa_patched):
     assert DaskGraphRunner.run is graph_runner.run

@@ -5,7 +5,7 @@ import sys
 
 import pytest
 
-from headache_core.lean_imports import (
+from rasa_patches.without_tensorflow import (
     keep_tensorflow_out_of_own_commands,
     started_as_own_command,
 )

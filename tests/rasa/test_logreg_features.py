@@ -1,4 +1,4 @@
-"""The intent classifier's input (components/logreg_features.py) is what Rasa builds."""
+"""The intent classifier's input (rasa_patches/logreg_features.py) is what Rasa builds."""
 
 import numpy as np
 import pytest
@@ -9,7 +9,7 @@ from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
 from sklearn.linear_model import LogisticRegression
 
-from components import logreg_features
+from rasa_patches import logreg_features
 
 WIDTH = 40
 
@@ -62,7 +62,5 @@ def test_dense_features_follow_the_sparse_ones_as_rasa_lays_them_out(count, monk
     assert np.array_equal(ours.toarray(), theirs)
 
 
-def test_installed_in_the_classifier():
-    import components  # noqa: F401 - installs as the Rasa server does
-
+def test_installed_in_the_classifier(rasa_patched):
     assert LogisticRegressionClassifier._create_X is logreg_features.create_x

@@ -1,4 +1,5 @@
-"""The Rasa server starts without TensorFlow (rasa_server/), and loads it when a model needs it."""
+"""The Rasa server starts without TensorFlow (rasa_patches/without_tensorflow), and loads it when a
+model needs it."""
 
 import copy
 import importlib
@@ -10,8 +11,8 @@ from pathlib import Path
 import pytest
 from rasa.engine.storage.storage import ModelMetadata
 
-from rasa_server.lazy_schema import LazyGraphSchema, _from_dict
-from rasa_server.lazy_tensorflow import DeferredModule, defer_module
+from rasa_patches.without_tensorflow import DeferredModule, defer_module
+from rasa_patches.without_tensorflow.training_schema import LazyGraphSchema, _from_dict
 from tooling.train import ensure_model
 
 

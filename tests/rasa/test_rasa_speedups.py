@@ -23,7 +23,7 @@ from rasa.shared.core.events import (
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.utils.common import all_subclasses
 
-from components import rasa_speedups
+from rasa_patches import rasa_speedups
 
 
 def test_every_event_type_resolves_to_the_same_class():

@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rasa.core.policies.rule_policy import RulePolicy
 
-from components import rule_matching
+from rasa_patches import rule_matching
 
 # States as Rasa's featurizer writes them: the previous action, the user's intent, slots, a loop.
 _ACTION = st.sampled_from(["action_listen", "utter_greet", "screening_form", "action_escalate"])
@@ -42,7 +42,5 @@ def test_a_rule_matching_the_conversations_end_is_found_in_a_long_conversation()
     assert not rule_matching.get_possible_keys(policy(), lookup, conversation[:-1])
 
 
-def test_installed_in_the_rule_policy():
-    import components  # noqa: F401 - installs as the Rasa server does
-
+def test_installed_in_the_rule_policy(rasa_patched):
     assert RulePolicy._get_possible_keys is rule_matching.get_possible_keys

@@ -1,4 +1,4 @@
-"""The continued dialogue states (components/states_fold.py) equal Rasa's, rebuilt each time."""
+"""The continued dialogue states (rasa_patches/states_fold.py) equal Rasa's, rebuilt each time."""
 
 import pytest
 from hypothesis import given, settings
@@ -17,7 +17,7 @@ from rasa.shared.core.events import (
 )
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from components import states_fold
+from rasa_patches import states_fold
 from tests.dialogue import DOMAIN, LOOPS, said
 
 RULE_ONLY = {"rule_only_slots": ["red_flag_pending"], "rule_only_loops": ["handoff_form"]}
@@ -99,9 +99,7 @@ def test_another_domain_is_not_answered_from_the_fold():
 
 
 @pytest.mark.parametrize("options", OPTIONS)
-def test_installed_in_the_tracker(options):
-    import components  # noqa: F401 - installs the speed-ups as the Rasa server does
-
+def test_installed_in_the_tracker(options, rasa_patched):
     tracker = DialogueStateTracker("fold", DOMAIN.slots)
     tracker.update(ActionExecuted("action_listen"))
     tracker.update(said("greet", "left"))

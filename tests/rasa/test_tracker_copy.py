@@ -1,4 +1,4 @@
-"""The tracker copied from its state (components/tracker_copy.py) is Rasa's replayed copy."""
+"""The tracker copied from its state (rasa_patches/tracker_copy.py) is Rasa's replayed copy."""
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -23,7 +23,7 @@ from rasa.shared.core.events import (
 )
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from components import tracker_copy
+from rasa_patches import tracker_copy
 from tests.dialogue import DOMAIN, LOOPS, said
 
 EVENTS = st.one_of(
@@ -90,7 +90,5 @@ def test_a_story_export_is_replayed_by_rasa(monkeypatch):
     assert replayed == [tracker]
 
 
-def test_installed_in_the_tracker():
-    import components  # noqa: F401 - installs as the Rasa server does
-
+def test_installed_in_the_tracker(rasa_patched):
     assert DialogueStateTracker.copy is tracker_copy.copy_tracker

@@ -5,7 +5,7 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from components.logreg_features import sentence_features
+from components.sentence_features import sentence_features
 from components.sentence_featurizer import SentenceEncoderFeaturizer
 
 

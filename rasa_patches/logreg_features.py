@@ -14,21 +14,12 @@ from typing import Any
 import numpy as np
 import scipy.sparse
 from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
-from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, TEXT
+
+from components.sentence_features import sentence_features
 
 _rasas_create_x = LogisticRegressionClassifier._create_X
 # Rasa stacks each row with `csr_matrix([])`, a float64 block: the result is at least float64.
 _EMPTY_BLOCK_DTYPE = scipy.sparse.csr_matrix([]).dtype
-
-
-def sentence_features(message: Any) -> list[Any]:
-    """The message's sentence-level features of its text, in pipeline order (the order Rasa
-    stacks them in)."""
-    return [
-        features
-        for features in message.features
-        if features.attribute == TEXT and features.type == FEATURE_TYPE_SENTENCE
-    ]
 
 
 def sentence_row(message: Any) -> scipy.sparse.csr_matrix | None:

@@ -3,7 +3,7 @@
 Building the schema imports every component class it names, and the default recipe's
 validator imports the DIET classifier and with it TensorFlow. Serving a model never runs its
 training graph (a server's `/model/train` builds a new one from the config), so the server
-reads it only if something asks (lazy_tensorflow.py).
+reads it only if something asks (the package's docstring says why).
 """
 
 from __future__ import annotations
