@@ -14,13 +14,14 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 # no usage reports to Rasa's servers from training, tests or the shell (docs/operations.md, "Privacy")
 export RASA_TELEMETRY_ENABLED ?= false
 
-.PHONY: help install spacy train run shell validate lint format test test-unit test-server \
+.PHONY: help install spacy train run shell validate lint format test test-fast test-unit test-server \
         test-stories test-stories-stock bench bench-load safety understanding conversations lock clean browser migrate widget audit retention \
         nginx cluster-up cluster-down
 
 help:
 	@echo "make run       set up, train if needed, start Rasa (5005), actions (5055), web app (8080)"
 	@echo "make test      set up and run every test (what CI runs)"
+	@echo "make test-fast lint and the unit tests (tests/unit): no servers, under a minute"
 	@echo "make train     train a model if none matches the current data (FORCE=1 to retrain)"
 	@echo "make shell     talk to the assistant in the terminal (rasa shell + action server)"
 	@echo "make validate  rasa data validate --fail-on-warnings"
@@ -132,6 +133,13 @@ format: install
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
+# The fast lane: lint, then tests/unit (the core, components, actions, channels, settings; no
+# servers, no browser, no trained model). Under a minute once installed; `make test` runs all.
+test-fast: spacy
+	$(MAKE) --no-print-directory lint
+	$(PY) -m pytest -q -p no:hypothesispytest -m "not server and not cluster and not slow" tests/unit
+
+# Every lane but the running stack and the cluster (tests/ holds one folder per lane).
 test-unit: spacy widget
 	$(PY) -m pytest -m "not server and not cluster" -q
 

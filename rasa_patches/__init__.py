@@ -27,7 +27,7 @@ _installed: list[str] = []
 
 def enabled() -> bool:
     """Whether RASA_PATCHES asks for the patches (unset or `on`) or stock Rasa (`off`)."""
-    return settings.RASA_PATCHES.read()
+    return settings.RASA_PATCHES.read() == "on"
 
 
 def installed() -> list[str]:

@@ -16,6 +16,7 @@ from typing import Any
 
 from settings.values import (
     Setting,
+    env_choice,
     env_flag,
     env_float,
     env_int,
@@ -80,6 +81,12 @@ def port(name: str, group: str, meaning: str, default: int) -> Setting[int]:
 
 def ports(name: str, group: str, meaning: str, default: tuple[int, ...]) -> Setting:
     return _declare(Setting(name, group, meaning, default, env_ports))
+
+
+def choice(name: str, group: str, meaning: str, default: str, choices: tuple[str, ...]) -> Setting:
+    return _declare(
+        Setting(name, group, meaning, default, lambda n, d, e: env_choice(n, d, choices, e))
+    )
 
 
 def flag(name: str, group: str, meaning: str, default: bool = False) -> Setting[bool]:
@@ -229,11 +236,12 @@ FACEBOOK_PAGE_ACCESS_TOKEN = secret(
 FACEBOOK_GRAPH_URL = text("FACEBOOK_GRAPH_URL", CHANNELS, "Graph API address (tests: a local fake)")
 
 # -- Rasa itself (not cleared for tests: `RASA_PATCHES=off make test` tests stock Rasa) -------
-RASA_PATCHES = flag(
+RASA_PATCHES = choice(
     "RASA_PATCHES",
     RASA,
     "on: the project's changes to Rasa (docs/rasa-patches.md); off: stock Rasa, to bisect",
-    True,
+    "on",
+    ("on", "off"),
 )
 
 # -- clinic and content --------------------------------------------------------------------

@@ -86,6 +86,18 @@ def env_text(name: str, default: str | None, env: Mapping[str, str] | None = Non
     return default if value is None else value
 
 
+def env_choice(
+    name: str, default: str, choices: tuple[str, ...], env: Mapping[str, str] | None = None
+) -> str:
+    """One of `choices` (any case); unset or blank gives `default`."""
+    value = _parsed(env, name, str.lower, " or ".join(repr(c) for c in choices))
+    if value is None:
+        return default
+    if value not in choices:
+        raise ValueError(f"{name} must be {' or '.join(repr(c) for c in choices)}, not {value!r}")
+    return value
+
+
 def _port(name: str, value: int) -> int:
     if not 1 <= value <= 65535:
         raise ValueError(f"{name} must be a port from 1 to 65535, not {value}")

@@ -77,7 +77,11 @@ def test_no_training_example_is_mistaken_for_another_language_or_noise():
     assert flagged == []
 
 
-@pytest.mark.parametrize("language", ["en", "es", "fr", "de", "it", "pt", "nl", "pl"])
+# French loads spaCy's whole French package (its tokenizer exceptions): 4-5 s for one list
+@pytest.mark.parametrize(
+    "language",
+    ["en", "es", pytest.param("fr", marks=pytest.mark.slow), "de", "it", "pt", "nl", "pl"],
+)
 def test_stop_words_are_spacys_lists(language):
     module = importlib.import_module(f"spacy.lang.{language}.stop_words")
     assert input_check.stop_words(language) == frozenset(module.STOP_WORDS)
