@@ -23,7 +23,10 @@ quiet_third_party_warnings()  # before rasa_sdk's imports raise them
 from rasa_sdk.__main__ import main  # noqa: E402  (after the two above)
 
 if __name__ == "__main__":
+    import settings
     from headache_core.red_flags.detector import default_detector
+
+    settings.check()  # a bad value stops the start, named, not a patient's first action
 
     default_detector()  # load the spaCy pipeline now, not during a patient's first answer
     gc.collect()

@@ -6,6 +6,7 @@ The server, training, the conversation tests and the shell all start Rasa throug
 """
 
 import rasa_patches
+import settings
 from tooling.third_party_warnings import quiet_third_party_warnings
 
 quiet_third_party_warnings()  # before Rasa's imports (the patches' too) raise them
@@ -15,4 +16,5 @@ rasa_patches.install()  # before Rasa's command line imports its server modules
 from rasa.__main__ import main  # noqa: E402  (after the patches, the TensorFlow deferral first)
 
 if __name__ == "__main__":
+    settings.check()  # a bad value stops the start, named, before Rasa loads a model
     main()

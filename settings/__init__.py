@@ -111,7 +111,7 @@ RASA_CORS_ORIGINS = text(
     "RASA_CORS_ORIGINS",
     ASSISTANT,
     "browser origins allowed to call Rasa, comma-separated ('*' refused); default: the web "
-    "app under both loopback names",
+    "app (make run: under both loopback names)",
 )
 RASA_PUBLIC_URL = text("RASA_PUBLIC_URL", ASSISTANT, "Rasa as the browser reaches it (widget)")
 RASA_INTERNAL_URL = text("RASA_INTERNAL_URL", ASSISTANT, "Rasa as the web app reaches it")
@@ -242,6 +242,20 @@ RASA_PATCHES = choice(
     "on: the project's changes to Rasa (docs/rasa-patches.md); off: stock Rasa, to bisect",
     "on",
     ("on", "off"),
+)
+
+# Read by Rasa itself where endpoints.yml names them (deploy/cluster, deploy/k8s): declared so
+# they are documented and accepted in .env; the code never reads them.
+ACTION_ENDPOINT_URL = text("ACTION_ENDPOINT_URL", RASA, "the action server as Rasa reaches it")
+REDIS_HOST = text("REDIS_HOST", RASA, "Redis host of the lock store (cluster, Kubernetes)")
+REDIS_PORT = port("REDIS_PORT", RASA, "Redis port of the lock store", 6379)
+REDIS_DB = whole("REDIS_DB", RASA, "Redis database of the lock store", 1)
+REDIS_PASSWORD = secret("REDIS_PASSWORD", RASA, "Redis password of the lock store")
+RASA_TELEMETRY_ENABLED = flag(
+    "RASA_TELEMETRY_ENABLED", RASA, "Rasa's usage reports (make run and make test: off)", False
+)
+SANIC_HOST = text(
+    "SANIC_HOST", RASA, "the interface the action server (rasa_sdk) binds; make run: LISTEN_HOST"
 )
 
 # -- clinic and content --------------------------------------------------------------------
