@@ -2,6 +2,8 @@
 
 import json
 import os
+import shutil
+import sys
 import urllib.request
 import uuid
 from collections.abc import Iterator
@@ -31,10 +33,25 @@ def _clear_machine_settings() -> dict[str, str]:
 MACHINE_SETTINGS = _clear_machine_settings()  # kept only to say what was cleared
 
 
-# Tests that use Rasa in this process see it as the server runs it: patched, TensorFlow loaded
-# only when something uses it (stock Rasa with RASA_PATCHES=off). Installed before any test
-# module imports Rasa; it spares the unit lane TensorFlow's 5 s (`make test-fast`).
-rasa_patches.install()
+UNIT_LANE = ROOT / "tests" / "unit"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """A run of the unit lane alone (`make test-fast`) gets the patches as the server has them,
+    TensorFlow deferred until something uses it, before any test module imports Rasa: that
+    spares it TensorFlow's 5 s. Other runs install them after collection (below)."""
+    paths = [Path(arg.split("::")[0]).resolve() for arg in config.args]
+    if paths and all(path.is_relative_to(UNIT_LANE) for path in paths):
+        rasa_patches.install()
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Tests that use Rasa in this process see it as the server runs it: patched (stock with
+    RASA_PATCHES=off). Installed once the collected test modules have imported Rasa, so a run of
+    tests that never touch it does not load it (6 s, TensorFlow included). Not the start without
+    TensorFlow here: tests of the deferral itself need TensorFlow importable as Rasa has it."""
+    if "rasa" in sys.modules:
+        rasa_patches.install(defer_tensorflow=False)
 
 
 @pytest.fixture
@@ -230,9 +247,10 @@ def assistant(channel_environment: None, limits_environment: None) -> Iterator[A
         actions=settings.TEST_ACTION_PORT.read(),
         web=settings.TEST_WEB_PORT.read(),
     )
-    stack = Stack(
-        model=ensure_model(), ports=ports, token="test-token", run_dir=ROOT / "run" / "test"
-    )
+    run_dir = ROOT / "run" / "test"
+    # each session starts from empty stores: a rerun must not meet the last run's conversations
+    shutil.rmtree(run_dir, ignore_errors=True)
+    stack = Stack(model=ensure_model(), ports=ports, token="test-token", run_dir=run_dir)
     with stack:
         stack.wait_ready(timeout=180)
         rasa = next(s.process for s in stack.services if s.name == "rasa")
