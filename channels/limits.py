@@ -7,7 +7,6 @@ answering, one log line per outage says so).
 """
 
 import math
-import os
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -37,7 +36,6 @@ class Limits:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> "Limits":
-        env = os.environ if env is None else env
         return cls(
             max_message_bytes=settings.MAX_MESSAGE_BYTES.read(env),
             per_minute=settings.RATE_LIMIT_PER_MINUTE.read(env),
@@ -65,7 +63,6 @@ def loopback_origins(port: int | str) -> list[str]:
 def cors_origins(env: Mapping[str, str] | None = None) -> list[str]:
     """Origins allowed to call Rasa from a browser (RASA_CORS_ORIGINS, comma-separated); by
     default the clinic web app's own origin. `*` is refused: any site could then drive the chat."""
-    env = os.environ if env is None else env
     raw = settings.RASA_CORS_ORIGINS.read(env) or ""
     if not raw:
         return [f"http://localhost:{settings.WEB_PORT.read(env)}"]

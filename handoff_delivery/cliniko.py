@@ -15,7 +15,6 @@ because its message ends up in logs and in the handoff's error note.
 from __future__ import annotations
 
 import logging
-import os
 import re
 import time
 from collections.abc import Callable, Mapping
@@ -78,7 +77,6 @@ class ClinikoConfig:
     def from_env(cls, env: Mapping[str, str] | None = None) -> ClinikoConfig | None:
         """The configuration from CLINIKO_* variables; None when CLINIKO_API_KEY is unset (the
         front desk books by hand). A key without the ids is a mistake and says which is missing."""
-        env = os.environ if env is None else env
         key = (settings.CLINIKO_API_KEY.read(env) or "").strip()
         if not key:
             return None
