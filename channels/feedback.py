@@ -121,13 +121,17 @@ async def handle_feedback(connection: str, data: Any, events_of: TrackerEvents) 
 
     from insights.recorder import recorder  # the insights' storage: only when a rating comes
 
-    # the recorder writes to the database: off the event loop, which serves every conversation
-    await asyncio.to_thread(
-        recorder().record_feedback,
-        feedback.session_id,
-        helpful=feedback.helpful,
-        text=turn.text,
-        intent=turn.intent,
-        confidence=turn.confidence,
-    )
+    try:
+        # the recorder writes to the database: off the event loop, which serves every conversation
+        await asyncio.to_thread(
+            recorder().record_feedback,
+            feedback.session_id,
+            helpful=feedback.helpful,
+            text=turn.text,
+            intent=turn.intent,
+            confidence=turn.confidence,
+        )
+    except Exception as error:  # noqa: BLE001 - a database error's text may quote the message
+        log.warning("feedback not recorded: %s", type(error).__name__)
+        return False
     return True

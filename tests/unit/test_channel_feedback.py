@@ -215,3 +215,17 @@ def test_what_the_browser_may_have_received_of_one_utterance():
         "Try a break every half hour.",
     }
     assert parts("  \n\n ") == set()
+
+
+async def test_a_recorder_that_fails_logs_no_words(recorded, monkeypatch, caplog):
+    class Failing:
+        def record_feedback(self, sender_id: str, **kwargs: Any) -> None:
+            raise RuntimeError(f"INSERT failed for {kwargs['text']}")
+
+    module = ModuleType("insights.recorder")
+    module.recorder = Failing  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "insights.recorder", module)
+    widget = await connect(await store_with((SESSION, CONVERSATION)))
+    with caplog.at_level(logging.INFO, logger="channels.feedback"):
+        assert await widget.rate(rating("not_helpful", PILLOW_ANSWER)) is False
+    assert [r.getMessage() for r in caplog.records] == ["feedback not recorded: RuntimeError"]
