@@ -4,19 +4,27 @@ Rasa's own output emits only text and quick replies, so the widget could not tel
 message or the screening outcome from any other reply. Rasa's server also accepts socket.io
 connections from any origin (`cors_allowed_origins=[]` turns the origin check off, and browsers do
 not apply CORS to websockets): here only RASA_CORS_ORIGINS may connect. Messages go through the
-limits (channels/guard.py). Everything else (name "socketio", events, session persistence, path)
+limits (channels/guard.py). The widget's thumbs up/down on an answer comes as a `feedback` event
+(channels/feedback.py). Everything else (name "socketio", events, session persistence, path)
 is Rasa's, configured in credentials.yml.
 """
 
-from collections.abc import Awaitable, Callable
+import logging
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
 from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
+from rasa.shared.core.events import Event
 from sanic import Blueprint
 
+from channels.feedback import handle_feedback
 from channels.guard import guarded
 from channels.limits import cors_origins
+
+log = logging.getLogger(__name__)
+
+FEEDBACK_EVT = "feedback"
 
 # Message metadata the widget renders (actions/replies.py sets them); Rasa passes them as kwargs
 METADATA_KEYS = ("kind", "outcome")
@@ -79,4 +87,29 @@ class ClinicSocketIOInput(SocketIOInput):
         # refuse the response.
         self.sio.eio.cors_allowed_origins = cors_origins()
         self.sio.eio._cors_headers = lambda environ: []
+        self.sio.on(FEEDBACK_EVT, namespace=self.namespace)(self.on_feedback)
         return hook
+
+    async def on_feedback(self, sid: str, data: Any = None) -> bool:
+        """A rating of an answer (channels/feedback.py); True if it was recorded."""
+
+        async def events_of(session_id: str) -> Sequence[Event] | None:
+            # only the conversation this connection asked for (session_request) may be rated
+            if self.sio is None or session_id not in self.sio.rooms(sid, self.namespace):
+                return None
+            agent = self.agent(sid)
+            if agent is None or agent.tracker_store is None:
+                log.info("feedback ignored: no agent to read the conversation from")
+                return None
+            tracker = await agent.tracker_store.retrieve(session_id)
+            return list(tracker.events) if tracker is not None else None
+
+        return await handle_feedback(sid, data, events_of)
+
+    def agent(self, sid: str) -> Any:
+        """Rasa's agent (its tracker store) as the Sanic app serving this connection holds it
+        (rasa/core/channels/channel.py `register` hands channels only `on_new_message`)."""
+        environ = self.sio.get_environ(sid, self.namespace) if self.sio is not None else None
+        request = (environ or {}).get("sanic.request")
+        ctx = getattr(getattr(request, "app", None), "ctx", None)
+        return getattr(ctx, "agent", None)

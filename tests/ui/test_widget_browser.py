@@ -2,7 +2,8 @@
 socketio channel: the demo page, a conversation with buttons, a screening to its outcome card,
 history after a reload and on another page, a lost connection, the emergency message, keyboard-only
 use, axe-core, small screens and zoom; where the conversation is kept (data-storage), clearing it,
-and the welcome's buttons on a phone. Screenshots go to run/test-artifacts/."""
+the welcome's buttons on a phone, and "Helpful" / "Not helpful" under each answer reaching the
+insights and the review queue. Screenshots go to run/test-artifacts/."""
 
 import json
 import re
@@ -18,7 +19,7 @@ from headache_core.clinic import load_clinic
 from tests.browser import ARTIFACTS, chromium
 from tests.private_services import free_port
 from tests.relay import Relay
-from tests.server.test_handoff_server import SCREENING
+from tests.server.test_handoff_server import SCREENING, api
 
 pytestmark = pytest.mark.server
 
@@ -310,6 +311,9 @@ def test_the_emergency_message_stands_out_and_the_open_chat_passes_axe(chat):
     chat.expect(alert.locator("svg")).to_have_count(1)  # an icon and words, not colour alone
     chat.expect(alert).to_contain_text("call 999")
     chat.expect(alert.get_by_role("link", name="999")).to_have_attribute("href", "tel:999")
+    # nothing to rate beside "call 999" (issue 29)
+    chat.expect(alert.get_by_role("button", name="Helpful", exact=True)).to_have_count(0)
+    chat.expect(alert.get_by_role("button", name="Not helpful", exact=True)).to_have_count(0)
     assert chat.slots()["triage_outcome"] == "red_flag_emergency"
     alert.scroll_into_view_if_needed()
     chat.page.screenshot(path=str(ARTIFACTS / "widget-emergency.png"))
@@ -662,3 +666,60 @@ def test_an_unreachable_assistant_says_so_with_the_clinics_phone_and_recovers(br
             chat.settle(0)
             chat.expect(chat.log).to_contain_text("Our opening hours are")
             assert chat.said() == ["what are your opening hours"]
+
+
+# --- issue 29: "Helpful" / "Not helpful" under each answer ----------------------------------------
+
+
+def review_items(assistant: Any, text: str) -> list[dict[str, Any]]:
+    """The review queue's open items (GET /api/review) whose text has `text` in it."""
+    status, items = api(assistant, "/api/review?status=open&limit=500")
+    assert status == 200, items
+    return [item for item in items if text in item["text"]]
+
+
+def test_each_answer_can_be_rated_and_not_helpful_reaches_the_review_queue(chat):
+    question = "what are your opening hours"
+    chat.open()
+    chat.say(question)
+    answers = chat.bots.count()
+    for index in range(answers):  # every answer, the disclaimer included
+        answer = chat.bots.nth(index)
+        for name in ("Helpful", "Not helpful"):
+            button = answer.get_by_role("button", name=name, exact=True)
+            chat.expect(button).to_have_count(1)
+            chat.expect(button).to_have_attribute("aria-pressed", "false")
+
+    hours = chat.log.locator(".bot-message", has_text="Our opening hours are").last
+    helpful = hours.get_by_role("button", name="Helpful", exact=True)
+    not_helpful = hours.get_by_role("button", name="Not helpful", exact=True)
+    not_helpful.focus()
+    chat.page.keyboard.press("Enter")
+    chat.expect(not_helpful).to_have_attribute("aria-pressed", "true")
+    chat.expect(not_helpful).to_be_focused()  # pressed, not moved away
+    chat.expect(helpful).to_have_attribute("aria-disabled", "true")  # one choice per answer
+    chat.expect(hours).to_contain_text("Thanks for your feedback.")
+    assert chat.axe_problems() == []
+
+    # the server took the person's message from the conversation, not from the page
+    [user] = [
+        e for e in chat.assistant.tracker(chat.session_id())["events"] if e["event"] == "user"
+    ]
+    intent = user["parse_data"]["intent"]["name"]
+    for _ in range(100):
+        queued = review_items(chat.assistant, question)
+        if queued:
+            break
+        time.sleep(0.1)
+    else:
+        raise AssertionError("the rated question never reached the review queue")
+    [item] = queued
+    assert item["reason"] == "not_helpful"
+    assert item["reading"]["intent"] == intent
+    status, insights = api(chat.assistant, "/api/insights?days=1")
+    assert status == 200, insights
+    assert insights["feedback"][intent]["not_helpful"] == 1
+
+    chat.page.reload()  # the choice is kept with the conversation
+    chat.expect(not_helpful).to_have_attribute("aria-pressed", "true")
+    chat.expect(hours).to_contain_text("Thanks for your feedback.")

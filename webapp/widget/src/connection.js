@@ -33,6 +33,10 @@ export function openConnection({ serverUrl, sessionId, onBotMessage, onState }) 
   let failedTries = 0;
   let unreachable = false;
   let giveUpTimer = 0;
+  // ratings pressed while not connected: sent once the session is confirmed (the server takes a
+  // rating only for the session this connection asked for; socket.io's own buffer would send it
+  // before that)
+  let ratings = [];
 
   function reportUnreachable() {
     if (unreachable || ready) return;
@@ -55,6 +59,7 @@ export function openConnection({ serverUrl, sessionId, onBotMessage, onState }) 
   socket.on("session_confirm", () => {
     ready = true;
     troubleOver();
+    for (const rating of ratings.splice(0)) socket.emit("feedback", rating);
     onState(everReady ? "reconnected" : "connected");
     everReady = true;
   });
@@ -103,11 +108,18 @@ export function openConnection({ serverUrl, sessionId, onBotMessage, onState }) 
     restart(id) {
       sessionId = id;
       ready = false;
+      ratings = []; // the old conversation's
       everReady = false; // a first connect: no "Reconnected." notice
       troubleOver();
       if (!started) return;
       socket.disconnect();
       if (navigator.onLine !== false) socket.connect(); // offline: the "online" handler connects
+    },
+    /** A rating of one answer (its text as received): {session_id, value, answer}. */
+    feedback(value, answer) {
+      const rating = { session_id: sessionId, value, answer };
+      if (ready) socket.emit("feedback", rating);
+      else ratings.push(rating);
     },
     /** Sends one message; done(error) once Rasa has handled it, or with the reason it may not have. */
     send(message, done) {

@@ -22,6 +22,8 @@ const ICONS = {
   warning: "M12 3L2 21h20L12 3zM12 10v5M12 18v.5",
   clock: "M12 3a9 9 0 1 0 0 18a9 9 0 1 0 0-18zM12 7v5l3 3",
   result: "M12 3a9 9 0 1 0 0 18a9 9 0 1 0 0-18zM8 12l3 3 5-6",
+  thumbUp: "M7 11v10H3V11zM7 11l4-8a2 2 0 0 1 3 2l-1 5h6a2 2 0 0 1 2 2.3l-1.4 7a2 2 0 0 1-2 1.7H7",
+  thumbDown: "M7 13V3H3v10zM7 13l4 8a2 2 0 0 0 3-2l-1-5h6a2 2 0 0 0 2-2.3l-1.4-7a2 2 0 0 0-2-1.7H7",
 };
 
 /** A decorative icon (hidden from screen readers: the text beside it says the same). */

@@ -1,8 +1,10 @@
 // One history entry to its element in the log: text with line breaks and safe links, quick
 // replies as real buttons, the outcome as a card, emergency and urgent messages standing out
-// by a heading, an icon and a border (never by colour alone).
+// by a heading, an icon and a border (never by colour alone), "Helpful" / "Not helpful" under
+// an answer (before its quick replies, which stay the last thing before the message box).
 
 import { el, icon } from "./dom.js";
+import { feedbackElement, rateable } from "./feedback.js";
 import { linkify } from "./linkify.js";
 
 const CARDS = {
@@ -51,7 +53,7 @@ export function choicesElement(buttons, onChoose) {
   return group;
 }
 
-function botElement(entry, onChoose) {
+function botElement(entry, onChoose, onRate) {
   const card = CARDS[entry.kind];
   const node = el("div", {
     class: `bot-message${card ? ` ccw-card ccw-${entry.kind}` : ""}`,
@@ -62,6 +64,9 @@ function botElement(entry, onChoose) {
   node.append(el("span", { class: "ccw-sr" }, "Assistant: "));
   if (card) node.append(el("h3", { class: "ccw-card-title" }, icon(card.icon), card.title));
   node.append(textBlock(entry.text));
+  if (rateable(entry) && onRate) {
+    node.append(feedbackElement(entry, (value) => onRate(entry, value)));
+  }
   if (entry.buttons && entry.buttons.length && !entry.answered) {
     node.append(choicesElement(entry.buttons, (button) => onChoose(entry, button)));
   }
@@ -91,6 +96,6 @@ function userElement(entry, onRetry) {
   );
 }
 
-export function entryElement(entry, { onChoose, onRetry }) {
-  return entry.from === "bot" ? botElement(entry, onChoose) : userElement(entry, onRetry);
+export function entryElement(entry, { onChoose, onRetry, onRate }) {
+  return entry.from === "bot" ? botElement(entry, onChoose, onRate) : userElement(entry, onRetry);
 }

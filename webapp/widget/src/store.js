@@ -4,6 +4,8 @@
 // tab's sessionStorage (the default), localStorage, or memory only ("none"). A browser that
 // refuses storage gets memory only. Whether the panel was open is always per tab.
 
+import { RATINGS } from "./feedback.js";
+
 const PREFIX = "clinic-chat";
 const MAX_ENTRIES = 200;
 const KEEP_MS = 24 * 60 * 60 * 1000;
@@ -54,6 +56,13 @@ function stale(raw) {
   }
 }
 
+/** A stored entry as the widget draws it: a rating it does not know is dropped. */
+function cleanEntry(entry) {
+  if (entry.rating === undefined || RATINGS.has(entry.rating)) return entry;
+  const { rating, ...rest } = entry;
+  return rest;
+}
+
 function validEntry(entry) {
   return (
     entry &&
@@ -93,7 +102,8 @@ export function createStore(serverUrl, mode = "session") {
   function read() {
     try {
       const record = JSON.parse(kept.getItem(historyKeyOf(sessionId)) || "{}");
-      const entries = Array.isArray(record.entries) ? record.entries.filter(validEntry) : [];
+      const stored = Array.isArray(record.entries) ? record.entries : [];
+      const entries = stored.filter(validEntry).map(cleanEntry);
       return { owner: record.owner || null, entries };
     } catch {
       return { owner: null, entries: [] };

@@ -163,7 +163,7 @@ export function createWidget(config, css) {
   });
 
   // --- the log -------------------------------------------------------------------------------
-  const handlers = { onChoose: choose, onRetry: retry };
+  const handlers = { onChoose: choose, onRetry: retry, onRate: rate };
   const nodeOf = (entry) => [...log.children].find((n) => n.dataset.id === entry.id);
   const current = (entry) => entries.find((e) => e.id === entry.id);
   const scrollDown = () => {
@@ -210,6 +210,7 @@ export function createWidget(config, css) {
     if (!entry) return;
     if (message.kind === "forgotten") {
       // "forget me" is done on the server: nothing of that conversation stays on this device
+      entry.noRating = true; // nor on the server, to rate this message against
       entries = [entry];
       render();
       persist(true);
@@ -253,6 +254,15 @@ export function createWidget(config, css) {
   function choose(entry, button) {
     input.focus(); // the buttons go away: keep focus where the next answer is typed
     submit(button.title, button.payload);
+  }
+
+  /** "Helpful" / "Not helpful" pressed (the buttons already show it): kept, and sent. */
+  function rate(entry, value) {
+    const now = current(entry);
+    if (!now || now.rating) return;
+    now.rating = value;
+    connection.feedback(value, now.text);
+    persist();
   }
 
   function retry(entry) {

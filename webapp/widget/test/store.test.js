@@ -98,3 +98,16 @@ test("follow takes another tab's new session id, nothing else", () => {
   assert.equal(store.follow("b".repeat(32)), true);
   assert.equal(store.sessionId, "b".repeat(32));
 });
+
+test("a rating is kept with its answer (a reload shows it); an unknown one is dropped", () => {
+  const store = createStore(SERVER);
+  store.save([
+    { id: "1", from: "user", text: "my neck hurts" },
+    { id: "2", from: "bot", text: "Posture can load the neck.", rating: "not_helpful" },
+    { id: "3", from: "bot", text: "Anything else?", rating: "<img src=x>" },
+  ]);
+  const [, rated, odd] = createStore(SERVER).load();
+  assert.equal(rated.rating, "not_helpful");
+  assert.equal("rating" in odd, false);
+  assert.equal(odd.text, "Anything else?");
+});
