@@ -17,7 +17,8 @@ export const THANKS = "Thanks for your feedback.";
 /**
  * Whether a bot message gets the buttons: any answer with text, except the emergency alert
  * (calling 999 is the one thing to do there, nothing should sit beside it) and an entry marked
- * noRating ("forget me" done: the server has nothing left to rate it against).
+ * noRating (a message before the person's first one, or "forget me" done: the server has
+ * nothing to rate it against).
  */
 export function rateable(entry) {
   return (

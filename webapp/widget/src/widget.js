@@ -216,6 +216,9 @@ export function createWidget(config, css) {
       persist(true);
       return;
     }
+    // a message before the person's first one (the opening disclaimer) answers nothing:
+    // the server has no question to rate it against, so it offers no rating
+    if (!entries.some((e) => e.from === "user")) entry.noRating = true;
     append(entry);
     if (!store.ownedElsewhere()) persist(); // else the tab that asked writes it (no doubles)
   }
