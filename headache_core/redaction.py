@@ -183,9 +183,10 @@ WORDY_DATE_RE = re.compile(
 # After "dob" or "born", less than a full date is enough: "born in 1961", "born on 3rd March".
 BIRTH_CUE = rf"\b{_cue('birth_date_cues')}\b[\s:,=-]*(?:(?:is|was|on|in|the|of)\s+)*"
 CUED_BIRTH_RE = re.compile(
-    rf"{BIRTH_CUE}(?P<detail>{_DAY}(?:\s+of)?\s+{_MONTH}(?:,?\s+{_YEAR})?|{_MONTH}\s+{_DAY}"
-    rf"(?:,?\s+{_YEAR})?|{_MONTH},?\s+(?:1[89]\d\d|20\d\d)|1[89]\d\d|20[0-2]\d|\d{{8}}|\d{{6}}"
-    rf"|\d{{1,2}}[/.-]\d{{1,2}}[/.-]\d{{2,4}})(?![\w/])",
+    rf"{BIRTH_CUE}(?P<detail>\d{{1,2}}[/.-]\d{{1,2}}[/.-]\d{{2,4}}|\d{{4}}[/.-]\d{{1,2}}[/.-]\d{{1,2}}"
+    rf"|{_DAY}(?:\s+of)?\s+{_MONTH}(?:,?\s+{_YEAR})?|{_MONTH}\s+{_DAY}(?:,?\s+{_YEAR})?"
+    rf"|{_MONTH},?\s+(?:1[89]\d\d|20\d\d)|1[89]\d\d|20[0-2]\d|\d{{8}}|\d{{6}})"
+    r"(?![\w/]|[.-]\d)",
     re.I,
 )
 BIRTH_CUE_BEFORE_RE = re.compile(rf"{BIRTH_CUE}$", re.I)
@@ -445,11 +446,31 @@ def _extend_address(text: str, end: int) -> int:
         match = NEXT_PART_RE.match(text, end)
         if match is None:
             break
-        part = match.group(0).strip(" ,")
-        if _ordinary(part.split()[0]) or part == "I":
+        words = match.group(0).strip(" ,").split()
+        # A town may start with an ordinary word ("New York", "West Bromwich"), not be all such
+        # words ("My Neck Hurts"); "I" starts a sentence.
+        ordinary = words[0] == "I" or all(_ordinary(w) for w in words if not w[0].isdigit())
+        if ordinary and not words[-1][-1].isdigit():
             break
         end = match.end()
     return end
+
+
+# A town before a postcode or a state's zip code is part of the address: "Leeds LS6 2AB".
+TOWN_BEFORE_RE = re.compile(r"(?<![\w'’-])(?:[A-Z][\w'’-]+,?[ ]+){1,3}$")
+
+
+def _start_of_address(text: str, start: int) -> int:
+    """Where the address ending in a postcode at `start` begins: its town, if capitalised."""
+    found = TOWN_BEFORE_RE.search(text[max(0, start - 60) : start])
+    if found is None:
+        return start
+    words = found.group(0).replace(",", " ").split()
+    while words and _ordinary(words[0]):
+        words = words[1:]
+    if not words:
+        return start
+    return start - len(found.group(0)) + found.group(0).index(words[0])
 
 
 def _addresses(text: str) -> str:
@@ -469,7 +490,8 @@ def _addresses(text: str) -> str:
             after = re.match(r"\s*([a-z]+)", text[match.end() : match.end() + 20], re.I)
             if after and after.group(1).lower() in UNITS_OF_MEASURE:
                 continue  # "feeling flat 3 days"
-            spans.append((match.start(), _extend_address(text, match.end()), ADDRESS))
+            begin = match.start() if pattern is UNIT_RE else _start_of_address(text, match.start())
+            spans.append((begin, _extend_address(text, match.end()), ADDRESS))
     for match in CUED_ADDRESS_RE.finditer(text):
         start, end = match.span("detail")
         words = match["detail"].split()
@@ -502,7 +524,7 @@ def _long_numbers(text: str) -> str:
 
 # --- names -----------------------------------------------------------------------------------
 
-NAME_WORD_RE = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*\.?(?![\d_])")
+NAME_WORD_RE = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*\.?(?!\w)")
 STRONG_NAME_CUE_RE = re.compile(rf"\b{_cue('name_stated', 'name_said_outright')}[\s:,-]*", re.I)
 INTRODUCED_CUE_RE = re.compile(rf"\b{_cue('name_introduced', 'name_relations')}[\s:,-]*\s", re.I)
 TITLE_CUE_RE = re.compile(rf"\b{_cue('name_titles')}\b\.?\s+", re.I)
