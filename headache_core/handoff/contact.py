@@ -161,14 +161,15 @@ def _email_candidates(text: str) -> list[str]:
     return [m.group(0).rstrip(".,;!?:") for m in EMAIL_CANDIDATE_RE.finditer(text)]
 
 
-def _valid_email(candidate: str) -> str | None:
+def valid_email(candidate: str) -> str | None:
     try:
         return validate_email(candidate, check_deliverability=False).normalized
     except EmailNotValidError:
         return None
 
 
-def _is_usable(number: phonenumbers.PhoneNumber) -> bool:
+def is_usable_number(number: phonenumbers.PhoneNumber) -> bool:
+    """A number that exists (libphonenumber calls it valid) or one of Ofcom's fictional ones."""
     e164 = phonenumbers.format_number(number, PhoneNumberFormat.E164)
     return phonenumbers.is_valid_number(number) or bool(FICTIONAL_RE.match(e164))
 
@@ -182,11 +183,11 @@ def read_contact(text: str, region: str | None) -> ContactDetails | None:
     said = _clean(text)
     email = None
     for candidate in _email_candidates(said):
-        email = email or _valid_email(candidate)
+        email = email or valid_email(candidate)
         said = said.replace(candidate, " ")  # digits inside an address are not a phone number
     phone = None
     for match in phonenumbers.PhoneNumberMatcher(said, region, leniency=Leniency.POSSIBLE):
-        if _is_usable(match.number):
+        if is_usable_number(match.number):
             phone = phonenumbers.format_number(match.number, PhoneNumberFormat.E164)
             break
     if phone is None and email is None:

@@ -1,0 +1,653 @@
+"""Personal details replaced by placeholders before a message is stored for review (issue 29).
+
+Staff read the review queue to teach the assistant new phrasings; they need the clinical words
+("sharp pain behind my left eye since Tuesday"), never who wrote them. `redact` replaces names,
+phone numbers, e-mail addresses, dates of birth, street addresses and postcodes, and other long
+numbers (NHS, insurance, card, account) by `[NAME]`, `[PHONE]`, `[EMAIL]`, `[DOB]`,
+`[ADDRESS]` and `[NUMBER]`.
+
+It reads in passes, most certain first, each on the text the earlier ones left: e-mail
+addresses (email-validator decides), dates of birth, numbers that say what they are ("NHS
+number 943 476 5919"), phone numbers (phonenumbers decides, in the clinic's region, the UK
+and the US), addresses, any other run of 6+ digits, and last names, which are the least
+certain. A wrong guess costs a word of a message in the queue; a missed detail is a person's
+details kept, so where unsure it redacts, except for the words the assistant needs to learn
+from: ages ("I'm 45"), states ("I'm dizzy"), durations, times, doses, scores, blood pressure,
+spinal levels ("C5-C6") and the clinical vocabulary (knowledge/entity_patterns.yml).
+
+The cue words ("I'm", "call me", "dob", "flat", street types) live in knowledge/lexicon.yml.
+Every pattern here is linear in the message: no nested repetition that can backtrack, so a
+10,000-character message is read in milliseconds.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from datetime import date
+from functools import lru_cache
+
+import phonenumbers
+from phonenumbers import Leniency
+
+from headache_core import KNOWLEDGE_DIR
+from headache_core.handoff.contact import is_usable_number, valid_email
+from headache_core.lexicon import alternatives, word_set
+
+NAME = "[NAME]"
+PHONE = "[PHONE]"
+EMAIL = "[EMAIL]"
+DOB = "[DOB]"
+ADDRESS = "[ADDRESS]"
+NUMBER = "[NUMBER]"
+PLACEHOLDERS = (NAME, PHONE, EMAIL, DOB, ADDRESS, NUMBER)
+PLACEHOLDER_RE = re.compile(r"\[(?:NAME|PHONE|EMAIL|DOB|ADDRESS|NUMBER)\]")
+LONG_NUMBER_DIGITS = 6
+PHONE_FALLBACK_DIGITS = 9  # a run starting with 0 or + this long is a phone, library or not
+# A date with a year before this, said without "dob" or "born", is taken for a date of birth:
+# the clinic hears of falls and scans in recent years, of births in earlier ones.
+BARE_DATE_BEFORE = 2010
+MAX_NAME_WORDS = 6
+MAX_LOWER_NAME_WORDS = 3  # after "my name is", lower-case words too (up to this many)
+
+# Passes repeat until nothing changes (a detail can show only once its neighbour is a
+# placeholder: "Sam Idris 07700 900590"), so redact(redact(x)) is redact(x).
+MAX_ROUNDS = 4
+
+Span = tuple[int, int, str]
+
+
+def redact(text: str, region: str | None = "GB") -> str:
+    """The text with personal details replaced by placeholders: [NAME], [PHONE], [EMAIL],
+    [DOB], [ADDRESS], [NUMBER]; clinical words kept. `region` is the clinic's phonenumbers
+    region (None: numbers are read as UK and US ones). Never raises on text; redact(redact(x))
+    is redact(x)."""
+    if not isinstance(text, str):
+        text = "" if text is None else str(text)
+    if not text.strip():
+        return text
+    for _ in range(MAX_ROUNDS):
+        before = text
+        for step in (
+            _emails,
+            _birth_dates,
+            _identifying_numbers,
+            lambda t: _phones(t, region),
+            _addresses,
+            _long_numbers,
+            _names,
+            _tidy,
+        ):
+            text = step(text)
+        if text == before:
+            break
+    return text
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def _replace(text: str, spans: Iterable[Span]) -> str:
+    """`text` with each (start, end, placeholder) span replaced; overlapping spans are merged
+    (the first one's placeholder wins)."""
+    merged: list[list] = []
+    for start, end, label in sorted(spans):
+        if merged and start < merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end, label])
+    pieces, done = [], 0
+    for start, end, label in merged:
+        pieces += [text[done:start], label]
+        done = end
+    return "".join(pieces) + text[done:]
+
+
+def _sub(pattern: re.Pattern, label: str | Callable[[re.Match], str | None], text: str) -> str:
+    """Each match of `pattern` replaced by `label` (or what `label(match)` says; None keeps it).
+    A pattern's group "detail", when it has one, is the part replaced."""
+
+    def one(match: re.Match) -> str:
+        chosen = label(match) if callable(label) else label
+        if chosen is None:
+            return match.group(0)
+        if "detail" not in match.re.groupindex or match.group("detail") is None:
+            return chosen
+        start, end = match.span("detail")
+        whole = match.group(0)
+        return whole[: start - match.start()] + chosen + whole[end - match.start() :]
+
+    return pattern.sub(one, text)
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+def _cue(*groups: str) -> str:
+    """The groups' words as one alternative, never read inside a placeholder ("[NUMBER]")."""
+    return rf"(?<!\[)(?:{alternatives(*groups)})"
+
+
+# --- e-mail addresses ------------------------------------------------------------------------
+
+# "jo dot smith at gmail dot com", "jo(at)gmail.com", "jo @ gmail . com": read as an address.
+_DOT = r"(?:\s*[(\[]\s*dot\s*[)\]]\s*|\s+dot\s+|\.(?=[A-Za-z0-9]))"
+_AT = r"(?:\s*[(\[]\s*at\s*[)\]]\s*|\s+at\s+|\s*@\s*)"
+_TLD = r"(?:com|co|uk|org|net|edu|gov|nhs|io|ie|me|us|info|biz|ca|au|nz|de|fr|es|it|nl|scot|ac)"
+SPELT_EMAIL_RE = re.compile(
+    rf"(?<![\w.@+-])[\w+-]+(?:{_DOT}[\w+-]+){{0,4}}{_AT}[\w-]+(?:{_DOT}[\w-]+){{0,3}}{_DOT}{_TLD}(?![\w-])",
+    re.I,
+)
+# Like contact.py's candidates, with bounded parts (a local part has at most 64 characters,
+# RFC 5321) and starting only where a word starts: linear in a message with no "@".
+EMAIL_CANDIDATE_RE = re.compile(
+    r"(?<![^\s<>()\[\],;\"'])[^\s<>()\[\],;\"'@]{1,64}@[^\s<>()\[\];\"'@]{1,255}"
+)
+LOOSE_EMAIL_RE = re.compile(r"^[^\s@]+@[\w-]+(?:\.[\w-]+)+$")
+
+
+def _emails(text: str) -> str:
+    spans = []
+    for match in EMAIL_CANDIDATE_RE.finditer(text):
+        candidate = match.group(0).rstrip(".,;!?:")
+        # The validator refuses special-use domains ("jo@clinic.test"); they are still addresses.
+        if "@" in candidate and (valid_email(candidate) or LOOSE_EMAIL_RE.match(candidate)):
+            spans.append((match.start(), match.start() + len(candidate), EMAIL))
+    text = _replace(text, spans)
+    return _sub(SPELT_EMAIL_RE, _spelt_email, text)
+
+
+def _spelt_email(match: re.Match) -> str | None:
+    said = re.sub(_AT, "@", match.group(0), count=1, flags=re.I)
+    said = re.sub(_DOT, ".", said, flags=re.I)
+    return EMAIL if valid_email(said) else None
+
+
+# --- dates of birth --------------------------------------------------------------------------
+
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+_DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
+_YEAR = r"(?:1[89]\d\d|20\d\d|'\d\d)"
+NUMERIC_DATE_RE = re.compile(
+    r"(?<![\w/.-])(?:(?P<a>\d{1,2})(?P<s>[/.-])(?P<b>\d{1,2})(?P=s)(?P<y>\d{4}|\d{2})"
+    r"|(?P<iy>\d{4})(?P<t>[/.-])(?P<im>\d{1,2})(?P=t)(?P<id>\d{1,2}))(?![\w/]|[.-]\d)"
+)
+WORDY_DATE_RE = re.compile(
+    rf"\b(?:{_DAY}(?:\s+of)?\s+{_MONTH},?\s+{_YEAR}|{_MONTH}\s+{_DAY},?\s+{_YEAR})(?![\w'])",
+    re.I,
+)
+# After "dob" or "born", less than a full date is enough: "born in 1961", "born on 3rd March".
+BIRTH_CUE = rf"\b{_cue('birth_date_cues')}\b[\s:,=-]*(?:(?:is|was|on|in|the|of)\s+)*"
+CUED_BIRTH_RE = re.compile(
+    rf"{BIRTH_CUE}(?P<detail>\d{{1,2}}[/.-]\d{{1,2}}[/.-]\d{{2,4}}|\d{{4}}[/.-]\d{{1,2}}[/.-]\d{{1,2}}"
+    rf"|{_DAY}(?:\s+of)?\s+{_MONTH}(?:,?\s+{_YEAR})?|{_MONTH}\s+{_DAY}(?:,?\s+{_YEAR})?"
+    rf"|{_MONTH},?\s+(?:1[89]\d\d|20\d\d)|1[89]\d\d|20[0-2]\d|\d{{8}}|\d{{6}})"
+    r"(?![\w/]|[.-]\d)",
+    re.I,
+)
+BIRTH_CUE_BEFORE_RE = re.compile(rf"{BIRTH_CUE}$", re.I)
+
+
+def _numeric_date_year(match: re.Match) -> int | None:
+    """The year of a dd/mm/yyyy, mm/dd/yy or yyyy-mm-dd date; None when it is no date."""
+    if match.group("iy"):
+        year, first, second = int(match["iy"]), int(match["im"]), int(match["id"])
+        if not (1 <= first <= 12 and 1 <= second <= 31):
+            return None
+    else:
+        first, second = int(match["a"]), int(match["b"])
+        if not (1 <= min(first, second) <= 12 and max(first, second) <= 31):
+            return None
+        year = _year(match["y"])
+    return year if 1880 <= year <= date.today().year else None
+
+
+def _year(said: str) -> int:
+    """A year as written: "1961", "61" or "'61" (1961), "05" (2005)."""
+    digits = said.lstrip("'")
+    if len(digits) == 4:
+        return int(digits)
+    return int(digits) + (2000 if int(digits) <= date.today().year % 100 else 1900)
+
+
+def _birth_dates(text: str) -> str:
+    text = _sub(CUED_BIRTH_RE, DOB, text)
+
+    def numeric(match: re.Match) -> str | None:
+        year = _numeric_date_year(match)
+        if year is None:
+            return None
+        cued = BIRTH_CUE_BEFORE_RE.search(text[max(0, match.start() - 40) : match.start()])
+        return DOB if cued or year < BARE_DATE_BEFORE else None
+
+    def wordy(match: re.Match) -> str | None:
+        said = re.search(r"(\d{4}|'\d\d)$", match.group(0))
+        return DOB if said and _year(said.group(1)) < BARE_DATE_BEFORE else None
+
+    text = _sub(NUMERIC_DATE_RE, numeric, text)
+    return _sub(WORDY_DATE_RE, wordy, text)
+
+
+# --- identifying numbers and phones ----------------------------------------------------------
+
+_DIGITS = r"\(?\d[\d().-]*(?:[ ]{1,2}\(?\d[\d().-]*)*"
+_DIGIT_RUN = rf"\+?{_DIGITS}"
+CUED_NUMBER_RE = re.compile(
+    rf"\b{_cue('number_cues')}\b[\s.:#-]*(?:(?:number|no|num|nr|code|id|is|was|:|#)\b[\s.:#-]*)*"
+    rf"(?P<detail>[A-Z]{{0,3}}\s?{_DIGIT_RUN}[A-Z]?)",
+    re.I,
+)
+NHS_SHAPE_RE = re.compile(r"(?<![\d+])\b[1-9]\d{2}[ -]?\d{3}[ -]?\d{4}\b(?![ -]?\d)")
+SSN_SHAPE_RE = re.compile(r"(?<![\d-])\b\d{3}-\d{2}-\d{4}\b(?!-?\d)")
+PHONE_CUED_RE = re.compile(
+    rf"\b{_cue('phone_cues')}(?:\W{{1,3}}\w+){{0,3}}?\W{{1,3}}(?P<detail>{_DIGIT_RUN})", re.I
+)
+PHONE_SHAPE_RE = re.compile(rf"(?<![\w+])(?:\+|(?=\(?0)){_DIGITS}")
+
+
+def _digits(text: str) -> int:
+    return sum(c.isdigit() for c in text)
+
+
+def _nhs_checksum(digits: str) -> bool:
+    """The NHS number's modulus 11 check digit."""
+    total = sum(int(d) * w for d, w in zip(digits[:9], range(10, 1, -1), strict=True))
+    check = 11 - total % 11
+    check = 0 if check == 11 else check
+    return check != 10 and check == int(digits[9])
+
+
+def _identifying_numbers(text: str) -> str:
+    """Numbers that say what they are: after "NHS number", "policy", "card" ...; NHS numbers
+    by their check digit; US social security numbers by their shape."""
+    text = _sub(
+        CUED_NUMBER_RE,
+        lambda m: (
+            _keeping_tail(m["detail"], NUMBER)
+            if _digits(m["detail"]) >= LONG_NUMBER_DIGITS
+            else None
+        ),
+        text,
+    )
+
+    def nhs(match: re.Match) -> str | None:
+        digits = re.sub(r"\D", "", match.group(0))
+        return NUMBER if _nhs_checksum(digits) else None
+
+    text = _sub(NHS_SHAPE_RE, nhs, text)
+    return _sub(SSN_SHAPE_RE, NUMBER, text)
+
+
+def _phones(text: str, region: str | None) -> str:
+    regions = dict.fromkeys(r for r in (region, "GB", "US") if r in phonenumbers.SUPPORTED_REGIONS)
+    spans: list[Span] = []
+    for code in regions:
+        for match in phonenumbers.PhoneNumberMatcher(text, code, leniency=Leniency.POSSIBLE):
+            if is_usable_number(match.number) and not NUMERIC_DATE_RE.fullmatch(match.raw_string):
+                spans.append((match.start, match.end, PHONE))
+    text = _replace(text, spans)
+
+    # What the library will not take (too short, a mistyped digit) is still someone's number
+    # when it is said to be one, or looks like one: "call me on 0770 090 012".
+    def cued(match: re.Match) -> str | None:
+        said = match["detail"]
+        if _digits(said) < LONG_NUMBER_DIGITS - 1 or _is_date(said.rstrip(".-(")):
+            return None
+        return _keeping_tail(said, PHONE)
+
+    text = _sub(PHONE_CUED_RE, cued, text)
+    return _sub(
+        PHONE_SHAPE_RE,
+        lambda m: (
+            _keeping_tail(m.group(0), PHONE)
+            if _digits(m.group(0)) >= PHONE_FALLBACK_DIGITS
+            else None
+        ),
+        text,
+    )
+
+
+def _keeping_tail(said: str, label: str) -> str:
+    """The placeholder, and the full stop or dash a digit run took from the sentence."""
+    return label + said[len(said.rstrip(".-(")) :]
+
+
+def _is_date(said: str) -> bool:
+    return bool(NUMERIC_DATE_RE.fullmatch(said.strip()))
+
+
+# --- addresses -------------------------------------------------------------------------------
+
+POSTCODE = (
+    r"(?:GIR\s?0AA|[A-PR-UWYZ](?:\d[A-HJKPSTUW]|[A-HK-Y]\d[ABEHMNPRVWXY]|\d\d?|[A-HK-Y]\d\d?)"
+    r"\s?\d[ABD-HJLNP-UW-Z]{2})"
+)
+POSTCODE_RE = re.compile(rf"\b{POSTCODE}\b", re.I)
+US_STATES = _words(
+    "AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ "
+    "NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY DC"
+)
+_STATE = rf"(?:{'|'.join(sorted(US_STATES))})"
+STATE_ZIP_RE = re.compile(rf"\b{_STATE},?\s+\d{{5}}(?:-\d{{4}})?\b")
+_HOUSE = r"\d{1,5}[A-Za-z]?(?:\s?[-/]\s?\d{1,5}[A-Za-z]?)?"
+_WORD = r"[^\W\d_][\w'’.-]*"
+STREET_RE = re.compile(
+    rf"\b(?P<house>{_HOUSE}),?\s+(?P<words>{_WORD}(?:\s+{_WORD}){{0,3}}?)\s+"
+    rf"(?P<type>{_cue('street_types')})\b\.?",
+    re.I,
+)
+# Without a house number only capitalised names of unmistakable streets: "Harley Street".
+NAMED_STREET_RE = re.compile(
+    r"\b(?P<words>[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,2})\s+"
+    r"(?P<type>Street|St|Road|Rd|Avenue|Ave|Lane|Crescent|Terrace|Gardens|Boulevard|Blvd|Close|"
+    r"Drive|Grove|Mews)\b\.?"
+)
+UNIT_RE = re.compile(
+    rf"\b{_cue('address_units')}\s*(?:no\.?\s*|number\s+|#\s*)?\d{{1,5}}[A-Za-z]?\b", re.I
+)
+CUED_ADDRESS_RE = re.compile(
+    rf"\b{_cue('address_cues')}\s+(?P<detail>{_HOUSE},?\s+{_WORD}(?:\s+{_WORD}){{0,3}}|{POSTCODE}"
+    rf"|[A-Z]{{1,2}}\d[A-Z\d]?\b|\d{{5}}(?:-\d{{4}})?)",
+    re.I,
+)
+# What may follow a street in the same address: ", London NW1 6XE", ", Springfield, IL 62704".
+NEXT_PART_RE = re.compile(
+    rf"(?:,\s*|\s+)(?:{POSTCODE}\b|{_STATE},?\s+\d{{5}}(?:-\d{{4}})?\b|\d{{5}}(?:-\d{{4}})?\b"
+    r"|[A-Z][\w'’-]+(?:[ -][A-Z][\w'’-]+){0,2}\b)"
+)
+UNITS_OF_MEASURE = _words(
+    "minute minutes min mins hour hours hr hrs second seconds sec secs day days week weeks "
+    "month months year years yr yrs time times mile miles km metre metres meter meters yard "
+    "yards feet foot ft step steps mg ml kg lb lbs pound pounds stone cup cups set sets rep reps "
+    "tablet tablets pill pills dose doses session sessions x"
+)
+
+
+# The knowledge files that hold clinical words (not lexicon.yml, whose street types and sign-offs
+# are what redaction looks for, nor handoff.yml and messages.yml, which quote example names).
+CLINICAL_FILES = (
+    "education.yml",
+    "entity_patterns.yml",
+    "red_flag_exemplars.yml",
+    "red_flags.yml",
+    "regions.yml",
+    "screening.yml",
+)
+
+
+@lru_cache(maxsize=1)
+def _stop_words() -> frozenset[str]:
+    """Words that are never a name, even right after "my name is" or "Dr": the lexicon's."""
+    return word_set("never_a_name", "not_a_name") | UNITS_OF_MEASURE
+
+
+@lru_cache(maxsize=1)
+def _ordinary_words() -> frozenset[str]:
+    """Besides the stop words, the words the assistant's knowledge writes in lower case (its
+    clinical words: "whiplash", "temples", "osteopath"): a capitalised one after "I'm" or
+    "thanks" is no name. Names are written capitalised, so the knowledge holds none in lower
+    case; a few names are also words ("Will", "Hope") and are missed after "I'm" (not after
+    "my name is")."""
+    words: set[str] = set()
+    for name in CLINICAL_FILES:
+        path = KNOWLEDGE_DIR / name
+        said = path.read_text(encoding="utf-8")
+        words |= set(re.findall(r"(?<![A-Za-z'])[a-z]{3,}(?![A-Za-z])", said))
+    return _stop_words() | frozenset(words)
+
+
+def _plain_word(word: str) -> str:
+    return word.lower().strip(".'’-")
+
+
+def _known(word: str, words: frozenset[str]) -> bool:
+    """`word` or its singular ("Headaches", "Temples") is one of `words`."""
+    plain = _plain_word(word)
+    if plain in words:
+        return True
+    return plain.endswith("s") and (plain[:-1] in words or plain[:-2] in words)
+
+
+def _stop(word: str) -> bool:
+    return _known(word, _stop_words())
+
+
+def _ordinary(word: str) -> bool:
+    return _known(word, _ordinary_words())
+
+
+# Typed in lower case, only these end a street: "2 kids park" is no address, "12 oak road" is.
+PLAIN_STREET_TYPES = _words(
+    "street st road rd avenue ave lane ln drive crescent terrace gardens boulevard blvd close "
+    "grove mews court place"
+)
+
+
+def _street_words_ok(words: str, street_type: str) -> bool:
+    """Whether "12 <words> <type>" names a street, not "5 minutes down the lane"."""
+    said = words.split()
+    for i, word in enumerate(said):
+        if word[0].isupper() and not (i and word.lower() == "the"):
+            continue  # "1 The Green", "Baker"
+        if _ordinary(word) or word.lower() in ("the", "a", "an"):
+            return False
+        if _plain_word(street_type) not in PLAIN_STREET_TYPES:
+            return False
+    return True
+
+
+def _extend_address(text: str, end: int) -> int:
+    """The end of the address run that starts with a street ending at `end`."""
+    for _ in range(4):
+        match = NEXT_PART_RE.match(text, end)
+        if match is None:
+            break
+        words = match.group(0).strip(" ,").split()
+        # A town may start with an ordinary word ("New York", "West Bromwich"), not be all such
+        # words ("My Neck Hurts"); "I" starts a sentence.
+        ordinary = words[0] == "I" or all(_ordinary(w) for w in words if not w[0].isdigit())
+        if ordinary and not words[-1][-1].isdigit():
+            break
+        end = match.end()
+    return end
+
+
+# A town before a postcode or a state's zip code is part of the address: "Leeds LS6 2AB".
+TOWN_BEFORE_RE = re.compile(r"(?<![\w'’-])(?:[A-Z][\w'’-]+,?[ ]+){1,3}$")
+
+
+def _start_of_address(text: str, start: int) -> int:
+    """Where the address ending in a postcode at `start` begins: its town, if capitalised."""
+    found = TOWN_BEFORE_RE.search(text[max(0, start - 60) : start])
+    if found is None:
+        return start
+    words = found.group(0).replace(",", " ").split()
+    while words and _ordinary(words[0]):
+        words = words[1:]
+    if not words:
+        return start
+    return start - len(found.group(0)) + found.group(0).index(words[0])
+
+
+def _addresses(text: str) -> str:
+    spans: list[Span] = []
+    for match in STREET_RE.finditer(text):
+        if _street_words_ok(match["words"], match["type"]):
+            spans.append((match.start(), _extend_address(text, match.end()), ADDRESS))
+    for match in NAMED_STREET_RE.finditer(text):
+        words = match["words"].split()
+        while words and _ordinary(words[0]):
+            words = words[1:]
+        if words:
+            start = match.start("words") + match["words"].rfind(" ".join(words))
+            spans.append((start, _extend_address(text, match.end()), ADDRESS))
+    for pattern in (UNIT_RE, POSTCODE_RE, STATE_ZIP_RE):
+        for match in pattern.finditer(text):
+            after = re.match(r"\s*([a-z]+)", text[match.end() : match.end() + 20], re.I)
+            if after and after.group(1).lower() in UNITS_OF_MEASURE:
+                continue  # "feeling flat 3 days"
+            begin = match.start() if pattern is UNIT_RE else _start_of_address(text, match.start())
+            spans.append((begin, _extend_address(text, match.end()), ADDRESS))
+    for match in CUED_ADDRESS_RE.finditer(text):
+        start, end = match.span("detail")
+        words = match["detail"].split()
+        # "I live at 12 Ferndale, Bristol": up to the first ordinary word.
+        kept = [words[0]]
+        for word in words[1:]:
+            if _ordinary(word):
+                break
+            kept.append(word)
+        end = start + re.match(rf"\S+(?:\s+\S+){{{len(kept) - 1}}}", match["detail"]).end()
+        spans.append((start, _extend_address(text, end), ADDRESS))
+    return _replace(text, spans)
+
+
+# --- other long numbers ----------------------------------------------------------------------
+
+LONG_NUMBER_RE = re.compile(r"(?<![\w.,/])\+?\d+(?:[ -]\d{2,})*(?![\w/]|[.,]\d)")
+YEAR_ONLY_RE = re.compile(r"^(?:(?:19|20)\d\d[ -]?)+$")
+
+
+def _long_numbers(text: str) -> str:
+    def one(match: re.Match) -> str | None:
+        said = match.group(0).strip()
+        if _digits(said) < LONG_NUMBER_DIGITS or YEAR_ONLY_RE.match(said) or _is_date(said):
+            return None
+        return NUMBER
+
+    return _sub(LONG_NUMBER_RE, one, text)
+
+
+# --- names -----------------------------------------------------------------------------------
+
+NAME_WORD_RE = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*\.?(?!\w)")
+STRONG_NAME_CUE_RE = re.compile(rf"\b{_cue('name_stated', 'name_said_outright')}[\s:,-]*", re.I)
+INTRODUCED_CUE_RE = re.compile(rf"\b{_cue('name_introduced', 'name_relations')}[\s:,-]*\s", re.I)
+TITLE_CUE_RE = re.compile(rf"\b{_cue('name_titles')}\b\.?\s+", re.I)
+GREETING_CUE_RE = re.compile(rf"(?:^|[\n.!?]\s*)(?:{alternatives('greeting')})[\s,]+", re.I)
+SIGN_OFF_RE = re.compile(rf"(?<![\w'])(?:{alternatives('sign_offs')})[\s,.!:]*\s(?=\S)", re.I)
+LAST_LINE_RE = re.compile(r"\n\s*(?=\S)")
+# A name said beside a phone number or e-mail address, without a cue: "Sam Idris 07700 900590".
+BESIDE_CONTACT_RE = re.compile(
+    r"(?P<words>[^\W\d_][\w'’-]*(?:[ ][^\W\d_][\w'’-]*){0,3})[ ]*[,:;-]?[ ]*\[(?:PHONE|EMAIL)\]"
+)
+CONTACT_WORD_RE = re.compile(rf"{_cue('phone_cues', 'number_cues')}", re.I)
+HERE_RE = re.compile(
+    r"(?:^|[\n.!?]\s*)(?:(?:" + alternatives("greeting") + r")[\s,]+)?(?=\w)", re.I
+)
+
+
+def _capitalised(word: str) -> bool:
+    first = word[0]
+    return first.isupper() or not first.islower()  # scripts without case count as capitalised
+
+
+def _name_end(text: str, pos: int, *, lower: bool, strong: bool) -> int | None:
+    """Where the name starting at `pos` ends, or None when no name starts there. `lower`: a
+    lower-case word may be a name (after "my name is"); `strong`: the cue says a name follows
+    ("my name is", "Dr"), so only stop words end it; otherwise ("I'm", "thanks") an ordinary
+    or clinical word, an -ing verb ("I'm Having ...") or shouting ("I'm OK") is no name."""
+    end = None
+    lower_words = 0
+    for count in range(MAX_NAME_WORDS):
+        lower = lower and (count == 0 or lower_words > 0)  # "Mr. Hughes last year": no
+        match = NAME_WORD_RE.match(text, pos)
+        if match is None:
+            break
+        word = match.group(0)
+        plain = _plain_word(word)
+        capitalised = _capitalised(word)
+        if len(plain) == 1 and not word.endswith("."):
+            break  # "I", "a"; an initial has its full stop ("J. Smith")
+        if _stop(word) if strong and capitalised else _ordinary(word):
+            break
+        if not capitalised:
+            if not lower or lower_words >= MAX_LOWER_NAME_WORDS or len(plain) < 2:
+                break
+            lower_words += 1
+        elif (
+            not strong
+            and count == 0
+            and ((word.isupper() and len(plain) > 1) or plain.endswith("ing"))
+        ):
+            break
+        end = match.end() - (word.endswith(".") and len(plain) > 2)  # "Dr J. Smith."
+        gap = re.match(r"[ ]{1,2}(?=[^\W\d_])", text[end : end + 3])
+        if gap is None:
+            break
+        pos = end + gap.end()
+    return end
+
+
+# After a sign-off or on a last line of its own, a name ends the message: only these may follow.
+ENDING_RE = re.compile(r"[\s.!,:;)\-~]*(?:x+[\s.!]*)?\W*")
+HONORIFICS = frozenset({"mr", "mrs", "ms", "mx"})  # not "miss": "I miss work"
+
+
+def _names(text: str) -> str:
+    spans: list[Span] = []
+
+    def take(pos: int, *, at_end: bool = False, **how: bool) -> int | None:
+        end = _name_end(text, pos, **how)
+        if end is None or (at_end and not ENDING_RE.fullmatch(text, end)):
+            return None
+        spans.append((pos, end, NAME))
+        return end
+
+    for match in STRONG_NAME_CUE_RE.finditer(text):
+        take(match.end(), lower=True, strong=True)
+    for match in INTRODUCED_CUE_RE.finditer(text):
+        take(match.end(), lower=False, strong=False)
+    for match in TITLE_CUE_RE.finditer(text):
+        honorific = match.group(0).lower().rstrip(". \t\n") in HONORIFICS
+        take(match.end(), lower=honorific, strong=True)
+    for match in GREETING_CUE_RE.finditer(text):
+        take(match.end(), lower=False, strong=False)
+    for pattern in (SIGN_OFF_RE, LAST_LINE_RE):
+        for match in pattern.finditer(text):
+            take(match.end(), at_end=True, lower=False, strong=False)
+    for match in HERE_RE.finditer(text):  # "Sarah here, ..." (not "tradie here")
+        end = _name_end(text, match.end(), lower=False, strong=False)
+        if end is not None and re.match(r"\s+here\b", text[end:]):
+            spans.append((match.end(), end, NAME))
+    for match in BESIDE_CONTACT_RE.finditer(text):  # "Hana Sato, [EMAIL]"
+        words = match["words"].split()
+        while words and not _bare_name(words):
+            words = words[1:]
+        if words:
+            spans.append((match.end("words") - len(" ".join(words)), match.end("words"), NAME))
+    whole = text.strip(" \t\n.!,")
+    if 2 <= len(whole.split()) <= 4 and _bare_name(whole.split()):  # "Linda Park" alone
+        start = text.index(whole)
+        spans.append((start, start + len(whole), NAME))
+    return _replace(text, spans)
+
+
+def _bare_name(words: list[str]) -> bool:
+    """Whether capitalised words said without a cue ("Sam Idris") are a name: the first no
+    ordinary or clinical word ("Neck Pain"), none a stop word, a phone or a number cue."""
+    return _ordinary(words[0]) is False and all(
+        NAME_WORD_RE.fullmatch(w)
+        and _capitalised(w)
+        and not (w.isupper() and len(w) > 1)
+        and not _stop(w)
+        and not CONTACT_WORD_RE.fullmatch(w)
+        for w in words
+    )
+
+
+# --- tidy ------------------------------------------------------------------------------------
+
+ADJACENT_RE = re.compile(r"(\[(?:NAME|ADDRESS)\])(?:,?\s*\1)+")
+BEFORE_MARKUP_RE = re.compile(r"(\[(?:NAME|PHONE|EMAIL|DOB|ADDRESS|NUMBER)\])(?=[({])")
+
+
+def _tidy(text: str) -> str:
+    """One placeholder for a detail split in parts ("Flat 4, 12 High St" is one address); never a
+    placeholder directly before "(" or "{", which Rasa's NLU YAML would read as an entity."""
+    text = ADJACENT_RE.sub(r"\1", text)
+    return BEFORE_MARKUP_RE.sub(r"\1 ", text)
