@@ -464,11 +464,11 @@ class HandoffStore:
             where.append(handoffs.c.created_at < query.until)
         if query.text.strip():
             where.append(_text_filter(query.text.strip()))
-        aged = (
-            sa.and_(handoffs.c.status == "done", handoffs.c.updated_at < query.done_before)
-            if query.done_before is not None
-            else sa.false()
-        )
+        if query.done_days is not None:  # by the store's clock, as the statuses were set
+            cutoff = self._now() - timedelta(days=query.done_days)
+            aged = sa.and_(handoffs.c.status == "done", handoffs.c.updated_at < cutoff)
+        else:
+            aged = sa.false()
         page = sa.select(handoffs).where(*where, sa.not_(aged))
         if query.statuses:
             page = page.where(handoffs.c.status.in_(query.statuses))

@@ -171,8 +171,8 @@ def _choices(name: str, values: tuple[str, ...], allowed: tuple[str, ...]) -> No
 class HandoffQuery:
     """Which handoffs, in what order, which page. Empty tuples mean "any"; `since`/`until`
     bound `created_at` (until excluded); `text` searches name, phone, e-mail, ref, conversation
-    id, summary and note; `done_before`: done ones last changed before this moment leave the
-    result (the working list), yet stay findable when it is None."""
+    id, summary and note; `done_days`: done ones last changed more than this many days ago
+    leave the result (the working list), yet stay findable when it is None."""
 
     statuses: tuple[str, ...] = ()
     kinds: tuple[str, ...] = ()
@@ -180,7 +180,7 @@ class HandoffQuery:
     since: datetime | None = None
     until: datetime | None = None
     text: str = ""
-    done_before: datetime | None = None
+    done_days: int | None = None
     order: str = "urgency"
     limit: int = 50
     offset: int = 0
@@ -192,6 +192,8 @@ class HandoffQuery:
         _choices("order", (self.order,), SORTS)
         if not 1 <= self.limit <= MAX_PAGE:
             raise ValueError(f"limit must be between 1 and {MAX_PAGE}, not {self.limit!r}")
+        if self.done_days is not None and self.done_days < 0:
+            raise ValueError(f"done_days must be zero or more, not {self.done_days!r}")
         if self.offset < 0:
             raise ValueError(f"offset must be zero or more, not {self.offset!r}")
 
@@ -201,7 +203,7 @@ class HandoffPage:
     """One page of a query, with the counts that say what else there is: `total` matches the
     whole query; `counts` per status, kind and level each count under the query's other
     filters (so a chip can say how many picking it would show); `aged_out`: done ones left out
-    by `done_before` (findable with the status filter "done")."""
+    by `done_days` (findable with the status filter "done")."""
 
     items: list[Handoff]
     total: int

@@ -201,10 +201,10 @@ def test_done_ones_age_out_of_the_working_list_and_stay_findable(full) -> None:
     recent = {i for i, (s, _, updated) in made.items() if s == "done" and updated >= cutoff}
     aged = {i for i, (s, _, updated) in made.items() if s == "done" and updated < cutoff}
     assert recent and aged
-    working, _ = every_page(store, done_before=cutoff)
+    working, _ = every_page(store, done_days=2)
     done_shown = {int(h.conversation_id.split("-")[1]) for h in working if h.status == "done"}
     assert done_shown == recent
-    page = store.search(HandoffQuery(done_before=cutoff))
+    page = store.search(HandoffQuery(done_days=2))
     assert page.aged_out == len(aged)
     assert page.counts["status"]["done"] == len(recent)
     everything_done = store.search(HandoffQuery(statuses=("done",)))
@@ -232,6 +232,7 @@ def test_a_page_costs_little_at_five_thousand_rows(full) -> None:
         {"limit": 0},
         {"limit": 501},
         {"offset": -1},
+        {"done_days": -1},
     ],
 )
 def test_a_query_refuses_what_it_cannot_mean(bad: dict) -> None:
