@@ -38,7 +38,7 @@ SIGN_IN = "/frontdesk/sign-in"
 # work and what was done in the last CONSOLE_DONE_DAYS days).
 CONSOLE_DEFAULTS = Defaults(order="urgency", limit=50)
 WORKING = "working"
-NEWEST = 5  # the newest new handoffs, whatever the filters: new work is never out of sight
+NEWEST = 3  # the newest new handoffs, whatever the filters: new work is never out of sight
 NOTICES = {
     "expired": "Your sign-in has ended. Please sign in again.",
     "signed_out": "You have signed out.",
