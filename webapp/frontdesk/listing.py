@@ -100,7 +100,7 @@ def _range(params: QueryParams, zone: str) -> tuple[datetime | None, datetime | 
     day = params.get("day")
     if day:
         if params.get("since") or params.get("until"):
-            raise BadQuery("day", "Give either day or since/until, not both.")
+            raise BadQuery("day", "day cannot be combined with since or until: give one.")
         try:
             return day_bounds(date.fromisoformat(day), zone)
         except ValueError:
