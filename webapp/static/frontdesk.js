@@ -423,8 +423,13 @@
     return button;
   }
 
+  const drawn = { facets: "", newest: "" }; // what is on screen: unchanged, not re-drawn
+
   function showFacets(counts) {
     const box = document.getElementById("facets");
+    const signature = JSON.stringify([counts.kind, counts.level, state.kind, state.level]);
+    if (signature === drawn.facets) return;
+    drawn.facets = signature;
     const focused = document.activeElement;
     const had = focused && focused.dataset && focused.dataset.facet
       ? focused.dataset.facet + ":" + focused.dataset.value : null;
@@ -446,6 +451,10 @@
   function showNewest(newest) {
     const box = document.getElementById("newest-box");
     const ul = document.getElementById("newest");
+    announceNew(newest);
+    const signature = JSON.stringify(newest) + Math.floor(Date.now() / 60000); // "2 min ago"
+    if (signature === drawn.newest) return;
+    drawn.newest = signature;
     const focusedId = document.activeElement && document.activeElement.dataset
       ? document.activeElement.dataset.showId : undefined;
     ul.replaceChildren();
@@ -462,7 +471,6 @@
       if (focusedId === String(item.id)) show.focus();
     }
     box.hidden = newest.length === 0;
-    announceNew(newest);
   }
 
   function announceNew(newest) {
