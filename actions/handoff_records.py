@@ -84,6 +84,12 @@ def notify_front_desk(handoff_id: int | None, record: HandoffRecord) -> None:
         )
 
 
+def _labelled(line: str, known: set[str]) -> str:
+    """A detector line ("thunderclap_onset (rules): ...") with the flag's label first."""
+    flag_id, _, rest = line.partition(" ")
+    return f"{load_rules().flag(flag_id).label} {rest}" if flag_id in known else line
+
+
 def record_red_flag(
     tracker: Tracker, outcome: str, flags: list[str], found: list[str] | None = None
 ) -> SaveResult | None:
@@ -97,11 +103,12 @@ def record_red_flag(
     rules = load_rules()
     known = {f.id for f in rules.flags}
     lines = [f"Red flag ({level}): the assistant gave the {level.lower()} advice."]
-    lines += [f"- {f}: {rules.flag(f).reason}" for f in flags if f in known]
+    # the staff's words for each flag (its label), its id kept once for searching and support
+    lines += [f"- {rules.flag(f).label} ({f}): {rules.flag(f).reason}" for f in flags if f in known]
     if not flags:
         lines.append("- no flag named: the person answered yes or not sure to the warning signs")
     if found:
-        lines += ["How it was found:", *(f"- {line}" for line in found)]
+        lines += ["How it was found:", *(f"- {_labelled(line, known)}" for line in found)]
     if record.summary:
         lines += ["", record.summary]
     record.summary = "\n".join(lines)

@@ -16,7 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.education import LAST_TOPIC_SLOT, offerable, send_topic_answer, utter_topic
 from actions.fallback import reply_unclear
 from actions.handoff_records import record_red_flag
-from actions.replies import send
+from actions.replies import send, send_reply
 from actions.tracker_entities import (
     entities_by_label,
     labelled,
@@ -25,8 +25,9 @@ from actions.tracker_entities import (
 )
 from actions.triage_outcome import OUTCOME, red_flag_level
 from headache_core.content import select_topic
-from headache_core.messages import fill_clinic_values, render
+from headache_core.messages import render
 from headache_core.question_shape import looks_like_question
+from headache_core.red_flags.advice import advice
 from headache_core.red_flags.after_advice import BY_LEVEL, reply_kind
 from headache_core.red_flags.evaluation import Detection
 from headache_core.red_flags.evidence import describe, evaluate_findings, findings_in_events
@@ -34,7 +35,6 @@ from headache_core.red_flags.rules import LEVELS, load_rules
 
 # The intent classifier alone read a red flag the detector cannot name: ask, don't alarm.
 UNNAMED = "unnamed"
-MAX_REASONS = 2
 # How sure the classifier must be that a message with a hint was an education question
 # ("is neck manipulation safe?") for the answer to come before the clarifying question.
 QUESTION_CONFIDENCE = 0.5
@@ -103,21 +103,9 @@ def _highest(*levels: str | None) -> str | None:
 def send_advice(
     dispatcher: CollectingDispatcher, level: str, flag_ids: list[str], brief: bool = False
 ) -> None:
-    """The fixed routing message for a level, with the reasons of its flags; `brief` (the
-    advice again, after the person's reply) keeps the route and what to do meanwhile only."""
-    rules = load_rules()
-    known = [rules.flag(f) for f in flag_ids if f in {x.id for x in rules.flags}]
-    at_level = [f for f in known if f.level == level][:MAX_REASONS]
-    # what to do until help comes ("get everyone out into fresh air"), flag by flag
-    meanwhile = " ".join(fill_clinic_values(f.meanwhile) for f in at_level if f.meanwhile)
-    if brief:
-        send(dispatcher, f"red_flag_{level}_brief", kind=level, meanwhile=meanwhile)
-        return
-    reasons = " ".join(p for p in (*(f.reason for f in at_level), meanwhile) if p)
-    if not reasons:  # a yes to a checklist names no flag: the level's own words
-        send(dispatcher, f"red_flag_{level}_unspecified", kind=level)
-    else:
-        send(dispatcher, f"red_flag_{level}", kind=level, reasons=reasons)
+    """The fixed routing message for a level (`headache_core.red_flags.advice`: the front-desk
+    card quotes the same words)."""
+    send_reply(dispatcher, advice(level, flag_ids, brief), kind=level)
 
 
 def repeat_advice_if_flagged(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:

@@ -47,9 +47,14 @@ from handoff_delivery.tables import (
     row_values,
 )
 from headache_core.handoff.model import (
+    KINDS,
+    LEVEL_RANK,
+    LEVELS,
     OUTCOME_RANK,
     STATUSES,
     Handoff,
+    HandoffPage,
+    HandoffQuery,
     HandoffRecord,
     urgency_key,
     utcnow,
@@ -121,6 +126,80 @@ def _urgency_rank() -> sa.sql.ColumnElement:
         *((outcome == name, rank) for name, rank in OUTCOME_RANK.items() if rank > 1),
         else_=len(OUTCOME_RANK),
     )
+
+
+# Where free-text search looks: who the patient is, which record, what it says.
+SEARCHED = (
+    "contact_name",
+    "contact_phone",
+    "contact_email",
+    "ref",
+    "conversation_id",
+    "summary",
+    "note",
+)
+PHONE_DIGITS = 6  # a search with at least this many digits also matches phones written otherwise
+PHONE_TAIL = 9  # "07700 900123" and "+44 7700 900123" share their last nine digits
+
+
+def _like(text: str) -> str:
+    """A LIKE pattern that finds `text` anywhere, its own % and _ taken literally."""
+    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _text_filter(text: str) -> sa.sql.ColumnElement:
+    """Free text over SEARCHED (case-insensitive); digits also match the phone however the
+    patient wrote it; "#12" or "12" also matches the id."""
+    pattern = _like(text)
+    found = [sa.func.lower(handoffs.c[name]).like(pattern, escape="\\") for name in SEARCHED]
+    digits = "".join(ch for ch in text if ch.isdigit())
+    if len(digits) >= PHONE_DIGITS:
+        found.append(handoffs.c.contact_phone.like(f"%{digits[-PHONE_TAIL:]}%"))
+    bare = text.strip().lstrip("#")
+    if bare.isascii() and bare.isdigit() and len(bare) <= 18:
+        found.append(handoffs.c.id == int(bare))
+    return sa.or_(*found)
+
+
+def _sort(order: str, rank: sa.sql.ColumnElement) -> list[sa.sql.ColumnElement]:
+    """ORDER BY for a query's order, ending in the id so every page is stable."""
+    if order == "newest":
+        return [handoffs.c.created_at.desc(), handoffs.c.id.desc()]
+    if order == "oldest":
+        return [handoffs.c.created_at, handoffs.c.id]
+    done_last = sa.case((handoffs.c.status == "done", 1), else_=0)
+    return [done_last, rank, handoffs.c.created_at, handoffs.c.id]
+
+
+def _add_up(
+    query: HandoffQuery, grouped: Iterable[Any]
+) -> tuple[int, dict[str, dict[str, int]], int]:
+    """(total, counts per facet, aged out) from the (status, kind, rank, aged, n) groups."""
+    wanted = {
+        "status": set(query.statuses or STATUSES),
+        "kind": set(query.kinds or KINDS),
+        "level": set(query.levels or LEVELS),
+    }
+    counts = {
+        "status": dict.fromkeys(STATUSES, 0),
+        "kind": dict.fromkeys(KINDS, 0),
+        "level": dict.fromkeys(LEVELS, 0),
+    }
+    total = aged_out = 0
+    for status, kind, rank, aged, n in grouped:
+        values = {"status": status, "kind": kind, "level": LEVELS[int(rank)]}
+        matches = {facet: values[facet] in wanted[facet] for facet in wanted}
+        if aged:  # a done one out of the working list; picking the status "done" shows it
+            aged_out += n if matches["kind"] and matches["level"] else 0
+            continue
+        if all(matches.values()):
+            total += n
+        for facet in counts:
+            if all(ok for other, ok in matches.items() if other != facet):
+                bucket = counts[facet]
+                bucket[values[facet]] = bucket.get(values[facet], 0) + n
+    return total, counts, aged_out
 
 
 class HandoffStore:
@@ -371,6 +450,58 @@ class HandoffStore:
         if order == "urgency":
             found.sort(key=urgency_key)  # the model's rule decides; SQL only chose the rows
         return found
+
+    def search(self, query: HandoffQuery) -> HandoffPage:
+        """One page of the handoffs `query` asks for, with the counts that say what the page
+        leaves out. Two statements: the page, and one GROUP BY (status, kind, level, aged
+        out) under the query's day and text filters, from which every count is added up, so
+        the counts cost the same at 5,000 rows as at 50."""
+        rank = _urgency_rank()
+        where = []
+        if query.since is not None:
+            where.append(handoffs.c.created_at >= query.since)
+        if query.until is not None:
+            where.append(handoffs.c.created_at < query.until)
+        if query.text.strip():
+            where.append(_text_filter(query.text.strip()))
+        if query.done_days is not None:  # by the store's clock, as the statuses were set
+            cutoff = self._now() - timedelta(days=query.done_days)
+            aged = sa.and_(handoffs.c.status == "done", handoffs.c.updated_at < cutoff)
+        else:
+            aged = sa.false()
+        page = sa.select(handoffs).where(*where, sa.not_(aged))
+        if query.statuses:
+            page = page.where(handoffs.c.status.in_(query.statuses))
+        if query.kinds:
+            page = page.where(handoffs.c.kind.in_(query.kinds))
+        if query.levels:
+            page = page.where(rank.in_([LEVEL_RANK[level] for level in query.levels]))
+        page = page.order_by(*_sort(query.order, rank)).limit(query.limit).offset(query.offset)
+        groups = (
+            sa.select(
+                handoffs.c.status,
+                handoffs.c.kind,
+                rank.label("rank"),
+                sa.case((aged, 1), else_=0).label("aged"),
+            )
+            .where(*where)
+            .subquery()
+        )
+        tally = sa.select(
+            groups.c.status, groups.c.kind, groups.c.rank, groups.c.aged, sa.func.count()
+        ).group_by(groups.c.status, groups.c.kind, groups.c.rank, groups.c.aged)
+        with self._connection() as connection:
+            rows = connection.execute(page).all()
+            grouped = connection.execute(tally).all()
+        total, counts, aged_out = _add_up(query, grouped)
+        return HandoffPage(
+            items=[handoff_from_row(row) for row in rows],
+            total=total,
+            offset=query.offset,
+            limit=query.limit,
+            counts=counts,
+            aged_out=aged_out,
+        )
 
     def get(self, handoff_id: int) -> Handoff | None:
         with self._connection() as connection:

@@ -195,6 +195,12 @@ FRONTDESK_COOKIE_SECURE = flag(
 FRONTDESK_PUBLIC_URL = text(
     "FRONTDESK_PUBLIC_URL", FRONT_DESK, "the console's address, linked from notices"
 )
+CONSOLE_DONE_DAYS = whole(
+    "CONSOLE_DONE_DAYS",
+    FRONT_DESK,
+    "days a done handoff stays in the console's working list (then: status filter Done)",
+    2,
+)
 
 # -- notices -------------------------------------------------------------------------------
 FRONTDESK_SLACK_WEBHOOK_URL = secret(

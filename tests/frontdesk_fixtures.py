@@ -110,6 +110,33 @@ def human(**changes: Any) -> HandoffRecord:
     return replace(record, **changes)
 
 
+# What the assistant sends for a torn-neck-artery flag in the UK: the record quotes it.
+DISSECTION_ADVICE = (
+    "Please call 999 now or go to A&E. Don't wait to see if it passes. New neck pain or a "
+    "headache after the neck is cracked, or with these signs, can come from a torn artery in "
+    "the neck. This can lead to a stroke."
+)
+
+
+def red_flag(**changes: Any) -> HandoffRecord:
+    """A red flag's record as the assistant writes it: nobody asked for a person, no contact
+    details were asked for, the advice is in the conversation."""
+    record = HandoffRecord(
+        ref="red_flag:conv-red-flag",
+        kind="human",
+        conversation_id="conv-red-flag",
+        channel="socketio",
+        triage_outcome="red_flag_emergency",
+        red_flags=["cervical_artery_dissection"],
+        summary="Red flag (EMERGENCY): the assistant gave the emergency advice.",
+        transcript=[
+            {"who": "user", "text": "my neck was cracked yesterday, now I see double", "at": None},
+            {"who": "bot", "text": DISSECTION_ADVICE, "at": None},
+        ],
+    )
+    return replace(record, **changes)
+
+
 def seed(store: HandoffStore, clock: Clock) -> dict[str, int]:
     """Oldest first: the plain request, the booking, then the emergency (so urgency order
     differs from age order). Returns the ids by name."""

@@ -8,8 +8,9 @@ an outbox replay, a second red flag in one conversation) updates it instead of d
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
+from zoneinfo import ZoneInfo
 
 KINDS = ("booking", "human")
 STATUSES = ("new", "claimed", "done")
@@ -21,6 +22,13 @@ OUTCOME_RANK = {
     "not_typical_cervicogenic": 3,
 }
 NO_OUTCOME_RANK = 4
+# The urgency levels by name, most urgent first: a filter the front desk can pick. A flag named
+# without an outcome set counts as urgent (as in `urgency_key`).
+LEVELS = ("emergency", "urgent", "consistent", "not_typical", "none")
+LEVEL_RANK = {name: rank for rank, name in enumerate(LEVELS)}
+SORTS = ("urgency", "newest", "oldest")
+RED_FLAG_REF = "red_flag:"  # the ref prefix of the records a red flag makes
+MAX_PAGE = 500
 
 
 def utcnow() -> datetime:
@@ -134,3 +142,77 @@ def urgency_key(handoff: Handoff) -> tuple[int, int, datetime]:
     if created.tzinfo is None:
         created = created.replace(tzinfo=timezone.utc)
     return (handoff.status == "done", rank, created)
+
+
+def level_of(handoff: HandoffRecord) -> str:
+    """The handoff's urgency level by name (one of LEVELS)."""
+    rank = OUTCOME_RANK.get(handoff.triage_outcome or "", NO_OUTCOME_RANK)
+    if handoff.red_flags and rank > OUTCOME_RANK["red_flag_urgent"]:
+        rank = OUTCOME_RANK["red_flag_urgent"]
+    return LEVELS[rank]
+
+
+def day_bounds(day: date, zone: str) -> tuple[datetime, datetime]:
+    """The clinic's calendar day as a UTC range [start, end): the day staff mean when they
+    pick "6 December", not the server's UTC day."""
+    tz = ZoneInfo(zone)
+    start = datetime.combine(day, time(0), tzinfo=tz)
+    end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=tz)
+    return start.astimezone(timezone.utc), end.astimezone(timezone.utc)
+
+
+def _choices(name: str, values: tuple[str, ...], allowed: tuple[str, ...]) -> None:
+    unknown = [v for v in values if v not in allowed]
+    if unknown:
+        raise ValueError(f"{name} must be among {allowed}, not {unknown!r}")
+
+
+@dataclass(frozen=True)
+class HandoffQuery:
+    """Which handoffs, in what order, which page. Empty tuples mean "any"; `since`/`until`
+    bound `created_at` (until excluded); `text` searches name, phone, e-mail, ref, conversation
+    id, summary and note; `done_days`: done ones last changed more than this many days ago
+    leave the result (the working list), yet stay findable when it is None."""
+
+    statuses: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    levels: tuple[str, ...] = ()
+    since: datetime | None = None
+    until: datetime | None = None
+    text: str = ""
+    done_days: int | None = None
+    order: str = "urgency"
+    limit: int = 50
+    offset: int = 0
+
+    def __post_init__(self) -> None:
+        _choices("statuses", self.statuses, STATUSES)
+        _choices("kinds", self.kinds, KINDS)
+        _choices("levels", self.levels, LEVELS)
+        _choices("order", (self.order,), SORTS)
+        if not 1 <= self.limit <= MAX_PAGE:
+            raise ValueError(f"limit must be between 1 and {MAX_PAGE}, not {self.limit!r}")
+        if self.done_days is not None and self.done_days < 0:
+            raise ValueError(f"done_days must be zero or more, not {self.done_days!r}")
+        if self.offset < 0:
+            raise ValueError(f"offset must be zero or more, not {self.offset!r}")
+
+
+@dataclass
+class HandoffPage:
+    """One page of a query, with the counts that say what else there is: `total` matches the
+    whole query; `counts` per status, kind and level each count under the query's other
+    filters (so a chip can say how many picking it would show); `aged_out`: done ones left out
+    by `done_days` (findable with the status filter "done")."""
+
+    items: list[Handoff]
+    total: int
+    offset: int
+    limit: int
+    counts: dict[str, dict[str, int]]
+    aged_out: int = 0
+
+    @property
+    def next_offset(self) -> int | None:
+        after = self.offset + len(self.items)
+        return after if after < self.total else None

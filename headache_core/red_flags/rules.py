@@ -43,6 +43,7 @@ class Flag:
     clarify: str = ""
     unless: tuple[str, ...] = ()  # concepts that take the flag back ("the same for years")
     meanwhile: str = ""  # what to do until help comes ("leave the house"), after the reason
+    label: str = ""  # the flag in a few words for the front desk ("Fever with a stiff neck")
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,12 @@ class RuleSet:
 
     def flag(self, flag_id: str) -> Flag:
         return next(f for f in self.flags if f.id == flag_id)
+
+    def label(self, flag_id: str) -> str:
+        """The staff's words for a flag id; an id this file does not know (an older record's,
+        or free text) comes back as it is, never hidden."""
+        found = next((f for f in self.flags if f.id == flag_id), None)
+        return found.label if found else flag_id
 
 
 def _concept(concept_id: str, raw: dict) -> Concept:
@@ -69,7 +76,7 @@ def _concept(concept_id: str, raw: dict) -> Concept:
 
 def _flag(raw: dict, concepts: dict[str, Concept], flag_ids: set[str]) -> Flag:
     flag_id = raw.get("id") or "?"
-    for key in ("level", "reason", "source", "when"):
+    for key in ("level", "label", "reason", "source", "when"):
         if not raw.get(key):
             raise RedFlagFileError(f"flag {flag_id}: '{key}' is missing")
     if raw["level"] not in LEVELS:
@@ -98,6 +105,7 @@ def _flag(raw: dict, concepts: dict[str, Concept], flag_ids: set[str]) -> Flag:
         clarify=str(raw.get("clarify") or ""),
         unless=tuple(raw.get("unless") or ()),
         meanwhile=" ".join(str(raw.get("meanwhile") or "").split()),
+        label=" ".join(str(raw["label"]).split()),
     )
 
 

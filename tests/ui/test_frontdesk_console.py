@@ -9,15 +9,18 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 import uvicorn
 
 from handoff_delivery.store import HandoffStore
+from handoff_delivery.tables import handoffs, row_values
 from headache_core.handoff.model import Contact
 from tests.browser import ARTIFACTS, CHROMIUM, chromium
 from tests.frontdesk_fixtures import (
+    DISSECTION_ADVICE,
     HOSTILE,
     PASSWORD,
     Clock,
@@ -27,6 +30,7 @@ from tests.frontdesk_fixtures import (
     human,
     make_app,
     make_store,
+    red_flag,
     settings,
 )
 
@@ -116,7 +120,7 @@ def test_sign_in_and_handoffs_in_urgency_order(page, console) -> None:
     ids = save(console, human(), booking(), emergency())  # oldest first
     sign_in(page, console)
     assert titles(page) == [
-        "Asked for a person: Erin Emergency",
+        "Emergency red flag: Sudden, worst-ever headache (Erin Emergency)",
         "Booking request: Bea Booking",
         "Asked for a person: Hugo Human",
     ]
@@ -219,7 +223,8 @@ def test_a_new_handoff_appears_without_a_reload(page, console) -> None:
     page.evaluate("window.sameDocument = true")
     ids = save(console, emergency(contact=Contact(name="Nina New", phone="+447700900009")))
     sync_api.expect(card(page, ids["conv-emergency"])).to_be_visible(timeout=5000)
-    assert titles(page)[0] == "Asked for a person: Nina New"  # and at the top: a red flag
+    # and at the top: a red flag
+    assert titles(page)[0] == "Emergency red flag: Sudden, worst-ever headache (Nina New)"
     assert page.evaluate("window.sameDocument") is True
     sync_api.expect(page.locator("#announcer")).to_contain_text("New handoff")
     assert "Nina New" in page.locator("#announcer").text_content()
@@ -254,3 +259,135 @@ def test_hand_back_and_screen_a_caller(page, console) -> None:
     assert messages[0]["sender"] == messages[1]["sender"]
     assert messages[0]["sender"].startswith("frontdesk-")
     assert log.locator("b").count() == 0
+
+
+def test_a_red_flag_card_says_what_happened_in_words(page, console) -> None:
+    ids = save(console, red_flag())
+    sign_in(page, console)
+    item = card(page, ids["conv-red-flag"])
+    # what happened, not "Asked for a person: name not given"
+    assert titles(page) == [
+        "Emergency red flag: Possible torn neck artery (cervical artery dissection)"
+    ]
+    flags = item.locator(".flags li")
+    assert flags.locator(".flag-reason").text_content().strip().startswith("New neck pain")
+    for part in ("header", ".facts"):
+        assert "cervical_artery_dissection" not in item.locator(part).inner_text()
+    # no contact details: said plainly, and what the person was already told
+    assert item.locator(".contact-line").text_content().startswith("No phone or e-mail given")
+    assert item.locator(".advice").text_content() == (
+        "Nobody to call: the patient was told to call 999 now or go to A&E. If they get in "
+        "touch, make sure they did."
+    )
+    assert item.locator(".told-text").text_content() == DISSECTION_ADVICE
+    consent = item.locator('[data-field="consent"]').text_content()
+    assert consent.startswith("No contact details were asked for")
+    assert (
+        "Not recorded" not in item.inner_text()
+        and "Call this patient first" not in item.inner_text()
+    )
+    assert not item.locator('[data-row="booking"]').is_visible()  # no "call back to book"
+    assert item.get_by_role("button", name="Hand back to the assistant").count() == 0
+    assert item.get_by_role("button", name="Claim").is_visible()
+    item.screenshot(path=str(ARTIFACTS / "frontdesk-red-flag-card.png"))
+
+
+def fill_red_flags(console: Console, count: int, done_every: int = 0) -> None:
+    """`count` open emergency red flags, one a minute before now, written in one statement;
+    every `done_every`-th one done a week ago (out of the working list)."""
+    now = console.clock.now
+    rows = []
+    for i in range(count):
+        created = now - timedelta(days=10) + timedelta(minutes=i)
+        done = done_every and i % done_every == 0
+        record = red_flag(ref=f"red_flag:bulk-{i}", conversation_id=f"bulk-{i}")
+        rows.append({**row_values(record), "status": "done" if done else "new",
+                     "created_at": created, "updated_at": created + timedelta(hours=1)})  # fmt: skip
+    with console.store.engine.begin() as connection:
+        connection.execute(handoffs.insert(), rows)
+
+
+def summary_text(page) -> str:
+    return page.locator("#page-summary").text_content()
+
+
+def test_at_volume_nothing_is_hidden_silently(page, console) -> None:
+    fill_red_flags(console, 300, done_every=10)  # 270 open, 30 done long ago
+    ids = save(console, booking(contact=Contact(name="Newest Booking", phone="+447700900077")))
+    new_booking = ids["conv-booking"]
+    sign_in(page, console)
+    # a page of 50, most urgent first; the counts say what else there is
+    sync_api.expect(page.locator("#page-summary")).to_have_text(
+        "Showing 1–50 of 271 in the working list. 270 emergencies."
+    )
+    assert page.locator("#handoff-list > li").count() == 50
+    assert new_booking not in [int(i) for i in page.locator("#handoff-list > li").evaluate_all(
+        "nodes => nodes.map(n => n.dataset.id)")]  # fmt: skip
+    assert (
+        page.locator("#aged-out")
+        .text_content()
+        .startswith("30 done more than 2 days ago are not in the working list")
+    )
+    # the new booking is visible: counted, and listed among the newest
+    chip = page.get_by_role("button", name="Booking requests: 1")
+    sync_api.expect(chip).to_be_visible()
+    newest = page.locator("#newest")
+    assert newest.locator(".newest-title").first.text_content() == "Booking request: Newest Booking"
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "frontdesk-volume.png"))
+    # reachable in one step: the chip narrows the list to it
+    chip.click()
+    sync_api.expect(page.locator("#handoff-list > li")).to_have_count(1)
+    assert titles(page) == ["Booking request: Newest Booking"]
+    assert (
+        chip.get_attribute("aria-pressed") == "true"
+        or page.get_by_role("button", name="Booking requests: 1").get_attribute("aria-pressed")
+        == "true"
+    )
+    assert "kind=booking" in page.url  # a reload keeps the filter
+    page.reload()
+    sync_api.expect(page.locator("#handoff-list > li")).to_have_count(1)
+    assert page.locator("#filter-kind").input_value() == "booking"
+
+    # newest first puts it at the top of the whole working list
+    page.get_by_role("button", name="Clear filters").click()
+    page.get_by_label("Order").select_option("newest")
+    sync_api.expect(page.locator("#handoff-list .card-title").first).to_have_text(
+        "Booking request: Newest Booking"
+    )
+
+    # pages: the next page, announced in the summary, with the focus at the list's heading
+    page.get_by_role("button", name="Next page").click()
+    sync_api.expect(page.locator("#page-summary")).to_contain_text("Showing 51–100 of 271")
+    assert page.locator("#page-info").text_content() == "Page 2 of 6"
+    assert page.evaluate("document.activeElement.id") == "handoffs-heading"
+    page.get_by_role("button", name="Previous page").click()
+    sync_api.expect(page.locator("#page-summary")).to_contain_text("Showing 1–50 of 271")
+    assert page.get_by_role("button", name="Previous page").is_hidden()
+
+    # done ones long ago: findable with the status filter
+    page.get_by_label("Status").select_option("done")
+    sync_api.expect(page.locator("#page-summary")).to_contain_text("Showing 1–30 of 30 done.")
+
+    # search by name; and the Show button of the newest list
+    page.get_by_role("button", name="Clear filters").click()
+    page.get_by_label("Search").fill("newest booking")
+    page.get_by_label("Search").press("Enter")
+    sync_api.expect(page.locator("#handoff-list > li")).to_have_count(1)
+    page.get_by_role("button", name="Clear filters").click()
+    sync_api.expect(page.locator("#handoff-list > li")).to_have_count(50)
+    newest.get_by_role("button", name="Show Booking request: Newest Booking").click()
+    sync_api.expect(page.locator("#handoff-list > li")).to_have_count(1)
+    sync_api.expect(card(page, new_booking).locator(".card-title")).to_be_focused()
+
+
+def test_a_new_booking_behind_many_red_flags_is_announced(page, console) -> None:
+    fill_red_flags(console, 120)
+    sign_in(page, console)
+    ids = save(console, booking(contact=Contact(name="Late Booking", phone="+447700900078")))
+    sync_api.expect(page.locator("#announcer")).to_contain_text(
+        "New handoff: Booking request: Late Booking", timeout=5000
+    )
+    sync_api.expect(page.get_by_role("button", name="Booking requests: 1")).to_be_visible()
+    assert card(page, ids["conv-booking"]).count() == 0  # not on this page, yet not hidden

@@ -269,6 +269,12 @@ async def test_a_red_flag_in_an_answer_escalates_and_ends_the_form(dispatcher):
     [record] = stored("flag-in-booking")
     assert record.triage_outcome == "red_flag_emergency" and record.red_flags
     assert "worst headache" in record.transcript[-1]["text"]
+    # the record names its flags in the staff's words (red_flags.yml labels), not by id alone
+    assert "- Sudden, very severe headache (thunderclap) (thunderclap_onset):" in record.summary
+    detector_line = records._labelled(
+        "thunderclap_onset (rules): worst headache", {"thunderclap_onset"}
+    )
+    assert detector_line == "Sudden, very severe headache (thunderclap) (rules): worst headache"
 
 
 async def test_a_question_in_the_middle_is_answered_and_the_question_comes_back(dispatcher):

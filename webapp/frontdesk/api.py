@@ -1,6 +1,7 @@
 """The handoff API for other systems (contract): `Authorization: Bearer $FRONTDESK_TOKEN`.
 
-GET  /api/handoffs                newest first
+GET  /api/handoffs                newest first; optional filters and paging (listing.py),
+                                  X-Total-Count and Link rel="next" headers
 GET  /api/handoffs/{id}
 POST /api/handoffs/{id}/status    {"status": "claimed" | "done", "by": "..."}
 """
@@ -14,8 +15,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from headache_core.clinic import load_clinic
 from webapp.frontdesk.auth import bearer_ok
 from webapp.frontdesk.context import frontdesk, json_error
+from webapp.frontdesk.listing import BadQuery, page_headers, read_query
 
 SETTABLE_STATUSES = ("claimed", "done")
 MAX_BY = 100
@@ -57,8 +60,15 @@ async def read_status_change(request: Request) -> tuple[str, str | None] | Respo
 async def list_handoffs(request: Request) -> Response:
     if not bearer_ok(request, frontdesk(request).settings):
         return unauthorized()
-    handoffs = await frontdesk(request).run("list", order="newest")
-    return JSONResponse([handoff.to_api() for handoff in handoffs])
+    try:
+        query = read_query(request.query_params, load_clinic().timezone)
+    except BadQuery as bad:
+        return json_error(400, "bad_query", str(bad))
+    page = await frontdesk(request).run("search", query)
+    # still a plain list, as the contract says; the headers say what else there is
+    return JSONResponse(
+        [handoff.to_api() for handoff in page.items], headers=page_headers(request.url, page)
+    )
 
 
 async def get_handoff(request: Request) -> Response:

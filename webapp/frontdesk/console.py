@@ -9,11 +9,14 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timezone
 
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import QueryParams
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from headache_core.clinic import load_clinic
+from headache_core.clinic import Clinic, load_clinic
+from headache_core.handoff.card import card_words
+from headache_core.handoff.model import Handoff, HandoffQuery, iso
 from webapp.frontdesk.api import apply_status_change, handoff_id, not_found
 from webapp.frontdesk.auth import (
     SIGNED_IN_AT,
@@ -26,10 +29,16 @@ from webapp.frontdesk.auth import (
 )
 from webapp.frontdesk.context import frontdesk, json_error
 from webapp.frontdesk.csrf import csrf_ok, csrf_token
+from webapp.frontdesk.listing import BadQuery, Defaults, read_query
 from webapp.rasa_client import RasaError
 
 Handler = Callable[[Request], Awaitable[Response]]
 SIGN_IN = "/frontdesk/sign-in"
+# The console's list: most urgent first, 50 a page; without a status, the working list (open
+# work and what was done in the last CONSOLE_DONE_DAYS days).
+CONSOLE_DEFAULTS = Defaults(order="urgency", limit=50)
+WORKING = "working"
+NEWEST = 3  # the newest new handoffs, whatever the filters: new work is never out of sight
 NOTICES = {
     "expired": "Your sign-in has ended. Please sign in again.",
     "signed_out": "You have signed out.",
@@ -123,11 +132,51 @@ async def console_page(request: Request) -> Response:
     return HTMLResponse(page)
 
 
+def card_json(handoff: Handoff, clinic: Clinic) -> dict:
+    """The API's fields, the ref, and what the card says in words (headache_core.handoff.card)."""
+    return {**handoff.to_api(), "ref": handoff.ref, "card": card_words(handoff, clinic).to_json()}
+
+
 @signed_in
 async def console_data(request: Request) -> Response:
-    handoffs = await frontdesk(request).run("list", order="urgency")
+    """One page of handoffs with its counts, and the newest new ones whatever the filters."""
+    desk = frontdesk(request)
+    clinic = load_clinic()
+    params = request.query_params
+    working = (params.get("status") or WORKING) == WORKING
+    if working:
+        params = QueryParams([(k, v) for k, v in params.multi_items() if k != "status"])
+    try:
+        query = read_query(
+            params,
+            clinic.timezone,
+            CONSOLE_DEFAULTS,
+            done_days=desk.settings.done_days if working else None,
+        )
+    except BadQuery as bad:
+        return json_error(400, "bad_query", str(bad))
+    page = await desk.run("search", query)
+    newest = await desk.run("search", HandoffQuery(statuses=("new",), order="newest", limit=NEWEST))
     return JSONResponse(
-        {"staff": staff_name(request), "handoffs": [handoff.to_api() for handoff in handoffs]}
+        {
+            "staff": staff_name(request),
+            "handoffs": [card_json(handoff, clinic) for handoff in page.items],
+            "total": page.total,
+            "offset": page.offset,
+            "limit": page.limit,
+            "counts": page.counts,
+            "aged_out": page.aged_out,
+            "done_days": desk.settings.done_days if working else None,
+            "newest": [
+                {
+                    "id": h.id,
+                    "title": card_words(h, clinic).title,
+                    "kind": h.kind,
+                    "created_at": iso(h.created_at),
+                }
+                for h in newest.items
+            ],
+        }
     )
 
 

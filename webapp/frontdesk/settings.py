@@ -6,6 +6,7 @@ FRONTDESK_PASSWORD         or the plain password, hashed here and not kept
 FRONTDESK_SESSION_SECRET   signs the session cookie (random per process if unset)
 FRONTDESK_SESSION_MINUTES  how long a sign-in lasts (default 480)
 FRONTDESK_COOKIE_SECURE    1/true: the cookie is sent over HTTPS only
+CONSOLE_DONE_DAYS          days a done handoff stays in the working list (default 2)
 RASA_INTERNAL_URL          Rasa as the web app reaches it (default http://localhost:$RASA_PORT)
 RASA_API_TOKEN             Rasa's --auth-token, for handing a conversation back
 """
@@ -36,6 +37,7 @@ class FrontdeskSettings:
     rasa_url: str = "http://localhost:5005"
     rasa_token: str | None = None
     poll_seconds: float = 5.0  # how often the console page asks for the list
+    done_days: int = settings.CONSOLE_DONE_DAYS.default  # then out of the working list
     clock: Callable[[], float] = time.time  # tests move time forward through this
 
     @property
@@ -70,6 +72,7 @@ class FrontdeskSettings:
                 settings.RASA_INTERNAL_URL.read(env) or f"http://localhost:{rasa_port}"
             ).rstrip("/"),
             rasa_token=settings.RASA_API_TOKEN.read(env),
+            done_days=settings.CONSOLE_DONE_DAYS.read(env),
         )
 
 

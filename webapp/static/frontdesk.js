@@ -1,5 +1,6 @@
-/* Front-desk console: polls the handoffs, renders them, claims/closes/hands them back, and
- * runs the "Screen a caller" chat. Every piece of patient text goes into the page through
+/* Front-desk console: polls one page of handoffs (filters, order and page in the address, so a
+ * reload keeps them), says what the page leaves out, renders the cards in the words the server
+ * chose, claims/closes/hands them back, and runs the "Screen a caller" chat. Every piece of patient text goes into the page through
  * textContent (never innerHTML), and the page's CSP allows no inline script. */
 "use strict";
 
@@ -10,13 +11,32 @@
   const csrf = document.querySelector('meta[name="csrf-token"]').content;
   const pollMs = Number(root.dataset.pollMs) || 5000;
   const timeZone = root.dataset.timezone || undefined;
-  const emergencyNumber = root.dataset.emergencyNumber || "";
   const list = document.getElementById("handoff-list");
   const template = document.getElementById("handoff-template");
   const announcer = document.getElementById("announcer");
   const connection = document.getElementById("connection");
+  const filters = document.getElementById("filters");
+  const FILTERS = ["q", "status", "kind", "level", "day", "order"];
+  const DEFAULT_FILTERS = { q: "", status: "working", kind: "", level: "", day: "", order: "urgency" };
+  const state = Object.assign({}, DEFAULT_FILTERS, { offset: 0 });
+  let lastPage = null; // the last answer: total, offset, limit
 
-  const KIND = { booking: "Booking request", human: "Asked for a person" };
+  const KIND_WORDS = { booking: "Booking requests", human: "Asked for a person or red flag" };
+  const LEVEL_WORDS = {
+    emergency: "Emergency red flags",
+    urgent: "Urgent red flags",
+    consistent: "Screening: fits",
+    not_typical: "Screening: not typical",
+    none: "Not screened",
+  };
+  const STATUS_WORDS = {
+    working: "in the working list",
+    open: "open",
+    new: "new",
+    claimed: "claimed",
+    done: "done",
+    all: "in all",
+  };
   const CHANNEL = {
     rest: "Website chat (REST)",
     socketio: "Website chat",
@@ -102,8 +122,11 @@
   }
 
   function titleText(h) {
-    const who = (h.contact && h.contact.name) || "name not given";
-    return (KIND[h.kind] || h.kind) + ": " + who;
+    return h.card.title;
+  }
+
+  function number(n) {
+    return Number(n).toLocaleString("en-GB");
   }
 
   async function call(method, path, body) {
@@ -214,7 +237,8 @@
       button.appendChild(el("span", " (" + label + ")", "visually-hidden"));
       if (action === "claimed") button.hidden = h.status !== "new";
       if (action === "done") button.hidden = h.status === "done";
-      if (action === "hand-back") button.hidden = h.kind !== "human";
+      // a red flag's record silenced nothing: only a request for a person is handed back
+      if (action === "hand-back") button.hidden = h.kind !== "human" || h.card.origin === "red_flag";
     }
     field(node, "action-status").textContent = actionMessages.get(h.id) || "";
   }
@@ -233,20 +257,28 @@
     const badge = field(node, "badge");
     badge.textContent = label;
     badge.classList.add("badge-" + level);
-    if (level === "emergency" || level === "urgent") {
+    if (h.card.first_step) {
       const advice = field(node, "advice");
       advice.hidden = false;
-      advice.textContent =
-        "Call this patient first." +
-        (level === "emergency" && emergencyNumber
-          ? " If they are in danger now, tell them to call " + emergencyNumber + "."
-          : "");
+      advice.textContent = h.card.first_step;
     }
     field(node, "status").textContent = statusText(h);
 
     const flags = field(node, "red_flags");
-    for (const flag of h.red_flags || []) flags.appendChild(el("li", flag));
-    showRow(node, "red_flags", (h.red_flags || []).length > 0);
+    for (const flag of h.card.flags) {
+      const li = el("li", flag.label, "flag");
+      if (flag.reason) li.appendChild(el("span", " " + flag.reason, "flag-reason"));
+      flags.appendChild(li);
+    }
+    showRow(node, "red_flags", h.card.flags.length > 0);
+    field(node, "contact-line").textContent = h.card.contact;
+    field(node, "contact-line").classList.toggle("no-contact", !h.card.reachable);
+    field(node, "told").textContent = h.card.told;
+    field(node, "told-source").textContent =
+      h.card.told_source === "level"
+        ? "The assistant's advice for this urgency; the saved conversation ends before it was sent."
+        : h.card.told_source === "conversation" ? "Its last advice in the conversation." : "";
+    showRow(node, "told", Boolean(h.card.told));
 
     const created = field(node, "created");
     created.dateTime = h.created_at || "";
@@ -259,8 +291,9 @@
     showRow(node, "preferred_times", Boolean(h.preferred_times));
     field(node, "note").textContent = h.note || "";
     showRow(node, "note", Boolean(h.note));
-    field(node, "consent").textContent = h.consent_at ? absolute(h.consent_at) : "Not recorded";
+    field(node, "consent").textContent = h.card.consent;
     fillBooking(node, h);
+    showRow(node, "booking", h.card.origin !== "red_flag");
 
     field(node, "summary").textContent = h.summary || "";
     showRow(node, "summary", Boolean(h.summary));
@@ -338,33 +371,233 @@
     }
     restoreFocus(focus);
     document.getElementById("loading").hidden = true;
-    document.getElementById("empty").hidden = handoffs.length > 0;
-    const open = handoffs.filter(function (h) { return h.status !== "done"; }).length;
-    document.getElementById("counts").textContent = "(" + open + " open)";
-    announceNew(handoffs);
   }
 
-  function announceNew(handoffs) {
-    const fresh = known === null ? [] : handoffs.filter(function (h) { return !known.has(h.id); });
-    known = new Set(handoffs.map(function (h) { return h.id; }));
+  /* ---------- what the page leaves out ---------- */
+
+  function filtered() {
+    return FILTERS.some(function (name) {
+      return name !== "order" && state[name] !== DEFAULT_FILTERS[name];
+    });
+  }
+
+  function showCounts(data) {
+    const counts = data.counts || { status: {}, kind: {}, level: {} };
+    const shown = data.handoffs.length;
+    const open = (counts.status.new || 0) + (counts.status.claimed || 0);
+    document.getElementById("counts").textContent = "(" + number(open) + " open)";
+    const empty = document.getElementById("empty");
+    empty.hidden = shown > 0;
+    empty.textContent = filtered() ? "No handoffs match these filters." : "No handoffs yet.";
+    const from = shown ? data.offset + 1 : 0;
+    let text = shown
+      ? "Showing " + number(from) + "–" + number(data.offset + shown) + " of " +
+        number(data.total) + " " + STATUS_WORDS[state.status] + "."
+      : "";
+    const emergencies = counts.level.emergency || 0;
+    if (emergencies && state.level !== "emergency") {
+      text += " " + number(emergencies) + (emergencies === 1 ? " emergency." : " emergencies.");
+    }
+    document.getElementById("page-summary").textContent = text;
+    showFacets(counts);
+    const aged = document.getElementById("aged-out");
+    aged.hidden = !data.aged_out;
+    aged.textContent = data.aged_out
+      ? number(data.aged_out) + " done more than " + data.done_days +
+        (data.done_days === 1 ? " day" : " days") +
+        " ago are not in the working list: choose Status “Done (all)” to find them."
+      : "";
+    const pages = Math.max(1, Math.ceil(data.total / data.limit));
+    const page = Math.floor(data.offset / data.limit) + 1;
+    document.getElementById("page-info").textContent = "Page " + number(page) + " of " + number(pages);
+    document.getElementById("page-prev").hidden = data.offset === 0;
+    document.getElementById("page-next").hidden = data.offset + shown >= data.total;
+  }
+
+  function facetButton(facet, value, count, words) {
+    const button = el("button", words + ": " + number(count), "button chip");
+    button.type = "button";
+    button.dataset.facet = facet;
+    button.dataset.value = value;
+    button.setAttribute("aria-pressed", String(state[facet] === value));
+    return button;
+  }
+
+  const drawn = { facets: "", newest: "" }; // what is on screen: unchanged, not re-drawn
+
+  function showFacets(counts) {
+    const box = document.getElementById("facets");
+    const signature = JSON.stringify([counts.kind, counts.level, state.kind, state.level]);
+    if (signature === drawn.facets) return;
+    drawn.facets = signature;
+    const focused = document.activeElement;
+    const had = focused && focused.dataset && focused.dataset.facet
+      ? focused.dataset.facet + ":" + focused.dataset.value : null;
+    box.replaceChildren();
+    for (const kind of Object.keys(KIND_WORDS)) {
+      const n = counts.kind[kind] || 0;
+      if (n || state.kind === kind) box.appendChild(facetButton("kind", kind, n, KIND_WORDS[kind]));
+    }
+    for (const level of Object.keys(LEVEL_WORDS)) {
+      const n = counts.level[level] || 0;
+      if (n || state.level === level) box.appendChild(facetButton("level", level, n, LEVEL_WORDS[level]));
+    }
+    if (had) {
+      const again = box.querySelector('[data-facet="' + had.split(":")[0] + '"][data-value="' + had.split(":")[1] + '"]');
+      if (again) again.focus();
+    }
+  }
+
+  function showNewest(newest) {
+    const box = document.getElementById("newest-box");
+    const ul = document.getElementById("newest");
+    announceNew(newest);
+    const signature = JSON.stringify(newest) + Math.floor(Date.now() / 60000); // "2 min ago"
+    if (signature === drawn.newest) return;
+    drawn.newest = signature;
+    const focusedId = document.activeElement && document.activeElement.dataset
+      ? document.activeElement.dataset.showId : undefined;
+    ul.replaceChildren();
+    for (const item of newest) {
+      const li = el("li", null, "newest-item");
+      li.appendChild(el("span", item.title, "newest-title"));
+      li.appendChild(el("span", " (" + relative(item.created_at) + ") ", "muted"));
+      const show = el("button", "Show", "button");
+      show.type = "button";
+      show.dataset.showId = String(item.id);
+      show.appendChild(el("span", " " + item.title, "visually-hidden"));
+      li.appendChild(show);
+      ul.appendChild(li);
+      if (focusedId === String(item.id)) show.focus();
+    }
+    box.hidden = newest.length === 0;
+  }
+
+  function announceNew(newest) {
+    const fresh = known === null ? [] : newest.filter(function (h) { return !known.has(h.id); });
+    if (known === null) known = new Set();
+    for (const h of newest) known.add(h.id);
     if (!fresh.length) return;
-    const parts = fresh.map(function (h) { return urgency(h)[1] + ", " + titleText(h); });
+    const parts = fresh.map(function (h) { return h.title; });
     announcer.textContent =
       (fresh.length === 1 ? "New handoff: " : fresh.length + " new handoffs: ") + parts.join("; ");
   }
 
+  /* ---------- filters, order and pages ---------- */
+
+  function queryString() {
+    const params = new URLSearchParams();
+    for (const name of FILTERS) {
+      if (state[name] && state[name] !== DEFAULT_FILTERS[name]) params.set(name, state[name]);
+    }
+    if (state.offset) params.set("offset", String(state.offset));
+    return params.toString();
+  }
+
+  function readAddress() {
+    const params = new URLSearchParams(window.location.search);
+    for (const name of FILTERS) state[name] = params.get(name) || DEFAULT_FILTERS[name];
+    state.offset = Math.max(0, Number(params.get("offset")) || 0);
+    for (const name of FILTERS) filters.elements[name].value = state[name];
+  }
+
+  function applyFilters(changes) {
+    Object.assign(state, changes, { offset: 0 });
+    for (const name of FILTERS) filters.elements[name].value = state[name];
+    go();
+  }
+
+  function go() {
+    const query = queryString();
+    window.history.replaceState(null, "", window.location.pathname + (query ? "?" + query : ""));
+    refresh();
+  }
+
+  filters.addEventListener("submit", function (event) {
+    event.preventDefault();
+    const changes = {};
+    for (const name of FILTERS) changes[name] = filters.elements[name].value.trim();
+    applyFilters(changes);
+  });
+
+  filters.addEventListener("change", function (event) {
+    if (event.target.name && event.target.name !== "q") {
+      applyFilters({ [event.target.name]: event.target.value });
+    }
+  });
+
+  document.getElementById("clear-filters").addEventListener("click", function () {
+    applyFilters(Object.assign({}, DEFAULT_FILTERS, { order: state.order }));
+  });
+
+  document.getElementById("facets").addEventListener("click", function (event) {
+    const button = event.target.closest("button[data-facet]");
+    if (!button) return;
+    const facet = button.dataset.facet;
+    applyFilters({ [facet]: state[facet] === button.dataset.value ? "" : button.dataset.value });
+  });
+
+  document.getElementById("newest").addEventListener("click", function (event) {
+    const button = event.target.closest("button[data-show-id]");
+    if (!button) return;
+    const id = Number(button.dataset.showId);
+    applyFilters(Object.assign({}, DEFAULT_FILTERS, { q: "#" + id, status: "all" }));
+    pendingFocus = id;
+  });
+
+  function turnPage(step) {
+    if (!lastPage) return;
+    state.offset = Math.max(0, state.offset + step * lastPage.limit);
+    pendingFocus = "heading";
+    go();
+  }
+
+  document.getElementById("page-prev").addEventListener("click", function () { turnPage(-1); });
+  document.getElementById("page-next").addEventListener("click", function () { turnPage(1); });
+
+  let pendingFocus = null; // after a page turn or "Show": where the keyboard goes next
+
+  function focusPending() {
+    if (pendingFocus === null) return;
+    const target = pendingFocus === "heading" ? null : cards.get(pendingFocus);
+    if (target) target.node.querySelector(".card-title").focus();
+    else document.getElementById("handoffs-heading").focus();
+    pendingFocus = null;
+  }
+
+  let asked = 0; // the latest request: an older answer arriving late is dropped
+
   async function refresh() {
     clearTimeout(timer);
+    const mine = ++asked;
+    let soon = false;
     try {
-      const data = await call("GET", "/frontdesk/data");
-      render(data.handoffs || []);
+      const query = queryString();
+      const data = await call("GET", "/frontdesk/data" + (query ? "?" + query : ""));
+      if (mine !== asked) return;
+      if (data.handoffs.length === 0 && data.offset > 0 && data.total > 0) {
+        // the page emptied (work done meanwhile): go to the last page that has any
+        state.offset = Math.max(0, (Math.ceil(data.total / data.limit) - 1) * data.limit);
+        window.history.replaceState(null, "", window.location.pathname + "?" + queryString());
+        soon = true;
+        return;
+      }
+      lastPage = data;
+      render(data.handoffs);
+      showCounts(data);
+      showNewest(data.newest || []);
+      focusPending();
       connection.textContent = "";
       connection.classList.remove("problem");
     } catch (err) {
+      if (mine !== asked) return;
       connection.textContent = err.message + " Retrying…";
       connection.classList.add("problem");
     } finally {
-      timer = setTimeout(refresh, pollMs);
+      if (mine === asked) {
+        clearTimeout(timer);
+        timer = setTimeout(refresh, soon ? 0 : pollMs);
+      }
     }
   }
 
@@ -470,5 +703,6 @@
     }
   });
 
+  readAddress();
   refresh();
 })();
