@@ -124,10 +124,17 @@ def test_the_navigation_marks_the_current_page(client) -> None:
 def test_the_review_page_gives_its_script_the_words_for_every_intent(client) -> None:
     sign_in(client)
     page = client.get("/frontdesk/review").text
-    assert '<script src="/static/review.js" defer></script>' in page
+    assert '<script src="/static/frontdesk-review.js" defer></script>' in page
     assert '<meta name="csrf-token"' in page
     intents = re.search(r"data-intents='([^']*)'", page).group(1)
     assert '"request_human": "Asked for a person"' in intents
     assert '"nlu_fallback": "Not understood"' in intents
     assert '"new_topic": "New topic"' in intents
     assert 'href="/frontdesk/review/export"' in page
+
+
+@pytest.mark.parametrize("asset", ["frontdesk-review.js", "frontdesk-insights.css"])
+def test_the_pages_own_files_are_served_as_the_consoles_are(client, asset) -> None:
+    response = client.get(f"/static/{asset}")
+    assert response.status_code == 200
+    assert response.headers["x-content-type-options"] == "nosniff"

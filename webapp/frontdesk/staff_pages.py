@@ -3,7 +3,8 @@ Review (the messages it did not handle well, to mark with the topic they should 
 
 Both need the signed-in session, as /frontdesk does. The figures and the queue come from the
 insights backend's JSON routes (docs: the issue 29 interfaces): the insights page reads them
-on the server through `read_insights`, the review page in the browser (webapp/static/review.js).
+on the server through `read_insights`, the review page in the browser
+(webapp/static/frontdesk-review.js).
 """
 
 from __future__ import annotations
