@@ -23,7 +23,7 @@ from webapp.frontdesk.console import signed_in, staff_name
 
 LAST_DAY = date(2026, 12, 6)
 TOPIC_INTENTS = ["ask_cervicogenic_headache", "ask_posture", "ask_self_care", "ask_neck_anatomy"]
-LABELS = [*TOPIC_INTENTS, "new_topic", "ignore"]
+LABELS = [*TOPIC_INTENTS, "greet", "request_human", "new_topic", "ignore"]  # as domain.yml
 
 
 def day_figures(index: int) -> dict[str, Any]:

@@ -132,7 +132,7 @@ def test_insights_show_the_figures_and_the_csv_downloads(page, site) -> None:
         page.get_by_role("link", name="Download CSV").click()
     path = download.value.path()
     rows = list(csv.reader(io.StringIO(Path(path).read_text())))
-    assert download.value.suggested_filename == "insights.csv"
+    assert download.value.suggested_filename.endswith(".csv")
     assert rows[0][:2] == ["day", "conversations"] and len(rows) == 32
     assert rows[-1][:2] == ["total", str(insights_fixture(30)["conversations"])]
     assert site.backend.requested_days == [7, 30]
@@ -150,6 +150,19 @@ def test_mark_filter_page_and_export_review_items(page, site) -> None:
 
     # keyboard only: choose the topic in the select, Tab to Save, Enter
     select = first.get_by_label("It should have been")
+    groups = select.locator("optgroup")
+    assert [groups.nth(i).get_attribute("label") for i in range(3)] == [
+        "Topics",
+        "Other things people say",
+        "Neither",
+    ]
+    assert groups.nth(0).locator("option").all_text_contents() == [
+        "Neck anatomy",
+        "Neck headaches",
+        "Self-care at home",
+        "Why posture matters",
+    ]
+    assert groups.nth(2).locator("option").all_text_contents() == ["New topic", "Ignore"]
     select.focus()
     select.select_option(label="Why posture matters")
     page.keyboard.press("Tab")
@@ -201,3 +214,79 @@ def test_review_text_is_shown_literally_and_never_runs(page, site) -> None:
     assert page.evaluate("typeof window.pwned") == "undefined"
     assert page.dialogs == []
     assert page.locator("#review-list img, #review-list script").count() == 0
+
+
+@pytest.fixture
+def real_site(tmp_path: Path) -> Iterator[Site]:
+    """The pages over the real insights backend (package `insights`), with a few stored counts
+    and review items. Skipped on a branch without it: it checks the merge of both."""
+    store_module = pytest.importorskip("insights.store")
+    from tests.frontdesk_fixtures import START, Clock
+
+    clock = Clock(START)
+    store = make_store(tmp_path, clock)
+    insights = store_module.InsightsStore(store.engine, "Europe/London", clock=clock)
+    day = START.date()
+    insights.add(
+        "k1",
+        {(day, "messages"): 4, (day, "unsure"): 1, (day, "topic:ask_posture"): 3,
+         (day, "education"): 3, (day, "helpful:ask_posture"): 2},
+        [store_module.NewReviewItem(f"item {n}: what about [NAME] tablets", "nlu_fallback",
+                                    0.25, "not_understood", START) for n in range(3)],
+    )  # fmt: skip
+    insights.add(
+        "k2",
+        {(day, "messages"): 1, (day, "flag:thunderclap_onset"): 1, (day, "level:emergency"): 1,
+         (day, "outcome:red_flag_emergency"): 1},
+    )  # fmt: skip
+    app = make_app(lambda: store, settings(clock))
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", PORT))
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off", ws="none"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started and thread.is_alive() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    try:
+        yield Site(f"http://127.0.0.1:{sock.getsockname()[1]}", InsightsStandIn(items=[]))
+    finally:
+        server.should_exit = True
+        thread.join(timeout=5)
+        sock.close()
+        store.close()
+
+
+def test_the_pages_over_the_real_insights_backend(page, real_site) -> None:
+    site = real_site
+    sign_in(page, site, "/frontdesk/insights")
+    headlines = page.locator(".headline").all_inner_texts()
+    assert headlines[0].split("\n")[:2] == ["Conversations", "2"]
+    assert page.locator("#chart-flags .chart-label").all_text_contents() == ["Thunderclap onset"]
+    assert "Why posture matters: 2 helpful" in page.locator("#chart-feedback").text_content()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download CSV").click()
+    rows = list(csv.reader(io.StringIO(Path(download.value.path()).read_text())))
+    assert rows[-1][0] == "total" and len(rows) == 9
+
+    page.get_by_role("navigation", name="Front desk pages").get_by_role(
+        "link", name="Review"
+    ).click()
+    expect(page.locator("#review-summary")).to_have_text(
+        "Showing 1 to 3 of 3 open messages, newest first."
+    )
+    item = page.locator("#review-list > li").first
+    assert "Not understood (unsure, 25%)" in item.text_content()
+    item.get_by_label("It should have been").select_option(label="Why posture matters")
+    item.get_by_role("button", name="Save").click()
+    expect(item.locator(".action-status")).to_have_text("Saved: marked as Why posture matters.")
+    page.get_by_role("navigation", name="Which messages").get_by_role("link", name="Marked").click()
+    expect(page.locator("#review-summary")).to_have_text(
+        "Showing 1 to 1 of 1 marked message, newest first."
+    )
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Export marked examples").click()
+    exported = yaml.safe_load(Path(download.value.path()).read_text())
+    assert exported["nlu"][0]["intent"] == "ask_posture"
+    assert "item 2: what about" in exported["nlu"][0]["examples"]  # the newest one, marked

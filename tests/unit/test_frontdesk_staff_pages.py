@@ -130,6 +130,8 @@ def test_the_review_page_gives_its_script_the_words_for_every_intent(client) -> 
     assert '"request_human": "Asked for a person"' in intents
     assert '"nlu_fallback": "Not understood"' in intents
     assert '"new_topic": "New topic"' in intents
+    topics = re.search(r"data-topics='([^']*)'", page).group(1)
+    assert '"ask_posture"' in topics and '"greet"' not in topics
     assert 'href="/frontdesk/review/export"' in page
 
 

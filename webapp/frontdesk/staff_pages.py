@@ -22,6 +22,7 @@ from starlette.routing import Route
 from starlette.types import Message
 
 from headache_core.clinic import load_clinic
+from headache_core.content import education_intents
 from webapp.frontdesk import insights_view, words
 from webapp.frontdesk.auth import SessionState, end_session, session_state, staff_name
 from webapp.frontdesk.context import frontdesk
@@ -145,6 +146,7 @@ async def review_page(request: Request) -> Response:
         page="review",
         reasons=words.REASONS,
         intents=intents,
+        topics=sorted(education_intents()),
     )
 
 

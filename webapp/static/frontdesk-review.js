@@ -14,6 +14,7 @@
   const timeZone = root.dataset.timezone || undefined;
   const intentWords = JSON.parse(root.dataset.intents || "{}");
   const reasonWords = JSON.parse(root.dataset.reasons || "{}");
+  const topicNames = new Set(JSON.parse(root.dataset.topics || "[]"));
   const list = document.getElementById("review-list");
   const template = document.getElementById("review-template");
   const status = document.getElementById("review-status");
@@ -115,32 +116,41 @@
 
   /* ---------- one item ---------- */
 
+  function group(label, names) {
+    const optgroup = el("optgroup");
+    optgroup.label = label;
+    const sorted = names
+      .map(function (name) { return [name, words(name)]; })
+      .sort(function (a, b) { return a[1].localeCompare(b[1]); });
+    for (const [name, text] of sorted) {
+      const option = el("option", text);
+      option.value = name;
+      optgroup.appendChild(option);
+    }
+    return optgroup;
+  }
+
+  // The select: "Not marked", the education topics, the other things people say, then
+  // "New topic" and "Ignore" (each group only with what /frontdesk/review/data allows).
   function fillSelect(select, labels, current) {
-    const topics = el("optgroup");
-    topics.label = "Topics";
-    const other = el("optgroup");
-    other.label = "Other";
     const none = el("option", "Not marked");
     none.value = "";
     select.appendChild(none);
     const special = ["new_topic", "ignore"];
-    const named = labels
-      .filter(function (name) { return !special.includes(name); })
-      .map(function (name) { return [name, words(name)]; })
-      .sort(function (a, b) { return a[1].localeCompare(b[1]); });
-    for (const [name, text] of named) {
-      const option = el("option", text);
-      option.value = name;
-      topics.appendChild(option);
-    }
+    const allowed = labels.filter(function (name) { return !special.includes(name); });
+    const topics = allowed.filter(function (name) { return topicNames.has(name); });
+    const others = allowed.filter(function (name) { return !topicNames.has(name); });
+    if (topics.length) select.appendChild(group("Topics", topics));
+    if (others.length) select.appendChild(group("Other things people say", others));
+    const last = el("optgroup");
+    last.label = "Neither";
     for (const name of special) {
       if (!labels.includes(name)) continue;
       const option = el("option", words(name));
       option.value = name;
-      other.appendChild(option);
+      last.appendChild(option);
     }
-    select.appendChild(topics);
-    select.appendChild(other);
+    if (last.children.length) select.appendChild(last);
     select.value = current || "";
     if (select.value !== (current || "")) select.value = "";
   }
