@@ -10,6 +10,7 @@ from files staff and clinicians edit.
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -24,7 +25,9 @@ TONES = {
     "muted": "#4d5b66",
 }
 INK, GRID, AXIS = "#1d2a33", "#dde4e8", "#8a99a4"
-MAX_LABEL_CHARS = 64  # longer labels are shortened in the SVG (the table and tooltip keep them)
+WRAP_CHARS = 46  # a label line in a 440-wide chart at 16px; longer labels wrap
+MAX_LABEL_LINES = 3  # beyond that the label is shortened (the table and tooltip keep it whole)
+LINE = 20  # the height of a label line
 
 
 @dataclass(frozen=True)
@@ -78,8 +81,22 @@ def nice_ticks(top: float, percent: bool = False, most: int = 5) -> list[float]:
     return [round(i * step, 10) for i in range(count + 1)]
 
 
-def _shorten(text: str, limit: int = MAX_LABEL_CHARS) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+def label_lines(text: str) -> list[str]:
+    """The label in lines that fit the chart's width, at most MAX_LABEL_LINES."""
+    lines = textwrap.wrap(text, WRAP_CHARS, break_long_words=True) or [""]
+    if len(lines) > MAX_LABEL_LINES:
+        lines = lines[:MAX_LABEL_LINES]
+        lines[-1] = lines[-1][: WRAP_CHARS - 1].rstrip() + "…"
+    return lines
+
+
+def _label(text: str, y: float) -> str:
+    """A label as SVG text, one tspan per line, the first line's baseline at `y`."""
+    spans = "".join(
+        f'<tspan x="0" dy="{0 if index == 0 else LINE}">{escape(line)}</tspan>'
+        for index, line in enumerate(label_lines(text))
+    )
+    return f'<text x="0" y="{y}" class="chart-label" fill="{INK}">{spans}</text>'
 
 
 def _table(chart_id: str, caption: str, head: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
@@ -206,29 +223,30 @@ def horizontal_bars(
     shown = [b for b in bars if b.value > 0] if not show_share else list(bars)
     if not shown or not any(b.value > 0 for b in shown):
         return _empty(chart_id, empty)
-    width, row = 440, 48
-    height = row * len(shown) + 4
+    width = 440
     value_room = 110 if show_share else 60
     top = max(b.value for b in shown)
     total = sum(b.value for b in shown)
     parts = []
     texts = []
-    for index, bar in enumerate(shown):
-        y = index * row
-        length = (width - value_room) * bar.value / top if top else 0
+    y = 0.0  # the top of the row being drawn: its label, then its bar
+    for bar in shown:
+        length = max(2.0, (width - value_room) * bar.value / top if top else 0)
         figure = number(bar.value)
         if show_share and total:
             figure += f" ({number(bar.value / total, True)})"
         texts.append(f"{bar.label} {figure}")
+        bar_y = y + 22 + LINE * (len(label_lines(bar.label)) - 1)
         parts.append(
-            f'<text x="0" y="{y + 16}" class="chart-label" fill="{INK}">'
-            f"{escape(_shorten(bar.label))}</text>"
-            f'<rect class="chart-bar" x="0" y="{y + 22}" width="{max(length, 2):.1f}" height="20" '
+            _label(bar.label, y + 16)
+            + f'<rect class="chart-bar" x="0" y="{bar_y}" width="{length:.1f}" height="20" '
             f'rx="2" fill="{TONES.get(bar.tone, TONES["brand"])}">'
             f"<title>{escape(bar.label)}: {escape(figure)} {escape(unit)}</title></rect>"
-            f'<text x="{max(length, 2) + 8:.1f}" y="{y + 37}" class="chart-value" '
+            f'<text x="{length + 8:.1f}" y="{bar_y + 15}" class="chart-value" '
             f'fill="{INK}">{escape(figure)}</text>'
         )
+        y = bar_y + 26
+    height = y + 4
     summary = f"{title}: " + ", ".join(texts) + "."
     head = ("", unit[:1].upper() + unit[1:]) + (("Share",) if show_share else ())
     rows = [
@@ -254,8 +272,7 @@ def stacked_bars(
     kept = [(label, values) for label, values in kept if sum(values) > 0]
     if not kept:
         return _empty(chart_id, empty)
-    width, row, legend = 440, 52, 30
-    height = legend + row * len(kept) + 4
+    width, legend = 440, 30
     top = max(sum(values) for _, values in kept)
     parts = []
     x = 0.0
@@ -268,17 +285,15 @@ def stacked_bars(
         )
         x += 34 + 8.5 * len(segment.label)
     sentences = []
-    for index, (label, values) in enumerate(kept):
-        y = legend + index * row
+    y = legend
+    for label, values in kept:
         said = ", ".join(
             f"{number(v)} {s.label.lower()}" for v, s in zip(values, segments, strict=True) if v > 0
         )
         line = f"{label}: {said}"
         sentences.append(line)
-        parts.append(
-            f'<text x="0" y="{y + 16}" class="chart-label" fill="{INK}">'
-            f"{escape(_shorten(line))}</text>"
-        )
+        parts.append(_label(line, y + 16))
+        y += LINE * (len(label_lines(line)) - 1)
         x = 0.0
         for value, segment in zip(values, segments, strict=True):
             if value <= 0:
@@ -295,6 +310,8 @@ def stacked_bars(
                     f'class="chart-value" fill="#ffffff">{escape(number(value))}</text>'
                 )
             x += length
+        y += 52
+    height = y + 4
     summary = f"{title}: " + "; ".join(sentences) + "."
     head = ("", *(s.label for s in segments), "Total")
     table_rows = [
