@@ -25,7 +25,7 @@ TONES = {
     "muted": "#4d5b66",
 }
 INK, GRID, AXIS = "#1d2a33", "#dde4e8", "#8a99a4"
-WRAP_CHARS = 46  # a label line in a 440-wide chart at 16px; longer labels wrap
+WRAP_CHARS = 44  # a bold 16px label line in a 440-wide chart, with a margin; longer wrap
 MAX_LABEL_LINES = 3  # beyond that the label is shortened (the table and tooltip keep it whole)
 LINE = 20  # the height of a label line
 
