@@ -123,6 +123,7 @@ async def console_page(request: Request) -> Response:
     ends = request.session[SIGNED_IN_AT] + desk.settings.session_seconds
     page = desk.render(
         "frontdesk.html",
+        page="handoffs",
         clinic=clinic,
         csrf=csrf_token(request),
         staff=staff_name(request),
