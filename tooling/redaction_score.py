@@ -3,10 +3,10 @@ many clinical words are kept.
 
     python -m tooling.redaction_score tests/redaction/blind_b.yml [--show] [--md bench/redaction.md]
 
-A set is YAML: `region`, then `cases`, each with `text`, `details` ({kind, text}, each to vanish,
-`hard: true` for the spelt-out ones) and `keep` (strings to survive). A detail counts as gone
-only when its text is nowhere in the output and none of its words of three or more characters
-is left there as a word of its own (so "07700 900 [PHONE]" or "Mrs [NAME] Bright" fail);
+A set is YAML: `region`, then `cases`, each with `text`, `details` ({kind, text}, each to
+vanish, `hard: true` for the ones its author marked hard) and `keep` (strings to survive). A
+detail counts as gone only when its text is nowhere in the output and none of its words of
+three or more characters is left there as a word of its own (so "07700 900 [PHONE]" or "Mrs [NAME] Bright" fail);
 `--show` prints the failures, which turns a blind set into a tuning set: say so.
 """
 
@@ -81,12 +81,13 @@ def percent(part: int, whole: int) -> str:
 def report(path: Path, result: Score) -> str:
     total, gone = sum(result.details.values()), sum(result.gone.values())
     kept = percent(result.kept, result.keeps)
+    hard = f"{result.hard_gone}/{result.hard}"
     lines = [
         f"## {path.name}",
         "",
         f"- details removed: {gone}/{total} ({percent(gone, total)})",
         f"- clinical words kept: {result.kept}/{result.keeps} ({kept})",
-        f"- spelt-out e-mails (hard, not in the figure above): {result.hard_gone}/{result.hard}",
+        f"- marked hard by the set's author (not in the figure above): {hard}",
         "",
         "| kind | removed |",
         "|---|---|",
