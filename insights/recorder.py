@@ -143,11 +143,15 @@ def build_recorder() -> Recorder:
 
 
 def recorder() -> Recorder:
-    """The process's recorder, built on first use."""
+    """The process's recorder, built on first use (one that does nothing if that fails)."""
     global _recorder
     with _lock:
         if _recorder is None:
-            _recorder = build_recorder()
+            try:
+                _recorder = build_recorder()
+            except Exception as error:  # noqa: BLE001 - e.g. a bad clinic.yml: no insights
+                logger.warning("insights: off (%s)", type(error).__name__)
+                _recorder = Recorder(None, b"", enabled=False)
         return _recorder
 
 

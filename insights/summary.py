@@ -4,8 +4,9 @@ and CSV). Pure: the store hands over its query rows.
 A conversation is counted on each day it had messages; the total counts it once. Its journey
 (counted once, the first that fits): red_flag (any red flag) > screening_finished (an outcome
 given) > screening_started (the screening form began, no outcome) > education_only (education
-topics, with small talk or the clinic's details at most) > other. Outcomes, red flags, their
-levels and channels count conversations; messages, topics and feedback count messages.
+topics, with small talk, the clinic's details or unsure messages at most) > other. Outcomes,
+red flags, their levels and channels count conversations; messages, topics and feedback count
+messages.
 """
 
 from __future__ import annotations

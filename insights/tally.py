@@ -37,11 +37,11 @@ OUTCOME_SLOT = "triage_outcome"
 RED_FLAGS_SLOT = "red_flags"
 RED_FLAG_OUTCOMES = {"red_flag_emergency": "emergency", "red_flag_urgent": "urgent"}
 EXTERNAL_PREFIX = "EXTERNAL: "  # Rasa's text for an intent triggered from outside (not a person)
-# Small talk and the clinic's own information: a conversation of these and education topics
-# only is "education only" (insights/summary.py).
+# Small talk, the clinic's own information and messages the assistant was unsure of: a
+# conversation of these and education topics only is "education only" (insights/summary.py).
 PLAIN_INTENTS = frozenset(
     {"greet", "goodbye", "affirm", "deny", "thank", "bot_challenge", "how_are_you",
-     "pleasantry", "ask_clinic_info", "ask_privacy"}
+     "pleasantry", "ask_clinic_info", "ask_privacy", "nlu_fallback", "out_of_scope"}
 )  # fmt: skip
 REASONS = ("unsure", "not_understood", "out_of_scope", "not_helpful")
 NAME_RE = re.compile(r"^[A-Za-z0-9_]{1,80}$")  # an intent, slot value or channel as a count name
@@ -230,7 +230,7 @@ def _tally_message(
         tally.add(day, count_name(TOPIC, intent))
     if intent in education:
         tally.add(day, EDUCATION)
-    elif intent not in PLAIN_INTENTS:
+    elif intent not in PLAIN_INTENTS:  # None too: a message without a reading
         tally.add(day, BEYOND_EDUCATION)
     reason = unsure_reason(intent, confidence, _answered_unclear(events, index), threshold)
     if reason is None:
