@@ -170,7 +170,9 @@ def test_a_channel_is_noted_once_per_turn():
 
 
 def test_feedback_counts_under_its_topic():
-    assert dict(feedback_tally(True, "ask_posture", DAY).counts) == {(DAY, "helpful:ask_posture"): 1}
+    assert dict(feedback_tally(True, "ask_posture", DAY).counts) == {
+        (DAY, "helpful:ask_posture"): 1
+    }
     assert dict(feedback_tally(False, None, DAY).counts) == {(DAY, "not_helpful:unknown"): 1}
 
 
