@@ -3,8 +3,10 @@
 `record_feedback` for a thumbs up or down, and "forget me" calls `forget`.
 
 Recording must never cost the patient their turn: every failure is swallowed, logged as a
-warning that names only its kind, and counted (`failures`). It is one transaction per turn, and
-switched off entirely with INSIGHTS=off. The review queue gets only the redactor's output
+warning that names only its kind, and counted (`failures`); then recording rests for 30 s
+(`skipped` counts what it missed), so a database that is down does not make each turn wait for
+its connect timeout. It is one transaction per turn, and switched off entirely with
+INSIGHTS=off. The review queue gets only the redactor's output
 (headache_core/redaction.py) and the conversation's keyed hash, never the sender id.
 """
 
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timezone
 from typing import Any
@@ -22,6 +25,7 @@ from insights.store import InsightsStore, NewReviewItem
 from insights.tally import ReviewItem, Tally, clinic_day, feedback_tally, tally_turn
 
 logger = logging.getLogger(__name__)
+PAUSE_AFTER_FAILURE_S = 30.0
 
 
 def _clinic_redactor() -> Callable[[str], str]:
@@ -50,6 +54,8 @@ class Recorder:
         self.enabled = enabled and store is not None
         self._redact = redact
         self.failures = 0
+        self.skipped = 0  # turns not counted while paused after a failure
+        self._paused_until = 0.0
 
     def redact(self, text: str) -> str:
         if self._redact is None:
@@ -68,8 +74,17 @@ class Recorder:
         ]
         self.store.add(self._key(sender_id), tally.counts, review)
 
+    def _paused(self) -> bool:
+        """Recording rests for a while after a failure: a database that is down must not make
+        every turn wait for its connect timeout."""
+        if time.monotonic() < self._paused_until:
+            self.skipped += 1
+            return True
+        return False
+
     def _failed(self, what: str, error: BaseException) -> None:
         self.failures += 1
+        self._paused_until = time.monotonic() + PAUSE_AFTER_FAILURE_S
         # the kind only: an exception's text may quote a message or a parameter
         logger.warning("insights: %s not recorded (%s)", what, type(error).__name__)
 
@@ -77,7 +92,7 @@ class Recorder:
         self, sender_id: str, channel: str | None, events: Sequence[Mapping[str, Any]]
     ) -> None:
         """Count a turn's new events (dicts as `Event.as_dict()` gives them)."""
-        if not self.enabled or not events:
+        if not self.enabled or not events or self._paused():
             return
         try:
             tally = tally_turn(events, self.store.zone, channel=channel)
@@ -97,7 +112,7 @@ class Recorder:
     ) -> None:
         """A thumbs up or down on the answer to `text`: counted under its topic (`intent`);
         a "not helpful" puts the message, redacted, in the review queue."""
-        if not self.enabled:
+        if not self.enabled or self._paused():
             return
         try:
             now = datetime.now(timezone.utc)

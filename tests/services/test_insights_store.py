@@ -193,6 +193,10 @@ async def test_a_broken_insights_store_never_fails_the_turn(db_url: str, caplog)
         assert recorder.failures == 1
         assert "Ann" not in caplog.text and "patient-2" not in caplog.text
         assert "insights: turn not recorded (OperationalError)" in caplog.text
+        # the next turn does not wait for the broken database again: skipped, not retried
+        tracker.update(UserUttered("hello again", {"name": "greet", "confidence": 1.0}))
+        await tracker_store.save(tracker)
+        assert (recorder.failures, recorder.skipped) == (1, 1)
     finally:
         set_recorder(None)
         tracker_store.engine.dispose()
