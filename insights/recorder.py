@@ -22,7 +22,14 @@ from typing import Any
 import settings
 from insights.keys import KEY_FILE, conversation_key, insights_key
 from insights.store import InsightsStore, NewReviewItem
-from insights.tally import ReviewItem, Tally, clinic_day, feedback_tally, tally_turn
+from insights.tally import (
+    NAME_RE,
+    ReviewItem,
+    Tally,
+    clinic_day,
+    feedback_tally,
+    tally_turn,
+)
 
 logger = logging.getLogger(__name__)
 PAUSE_AFTER_FAILURE_S = 30.0
@@ -114,6 +121,10 @@ class Recorder:
         a "not helpful" puts the message, redacted, in the review queue."""
         if not self.enabled or self._paused():
             return
+        # from the browser, through the channel: only an identifier and a number are kept
+        intent = intent if isinstance(intent, str) and NAME_RE.match(intent) else None
+        if not isinstance(confidence, (int, float)) or not 0 <= confidence <= 1:
+            confidence = None
         try:
             now = datetime.now(timezone.utc)
             tally = feedback_tally(helpful, intent, clinic_day(now.timestamp(), self.store.zone))
