@@ -73,6 +73,20 @@ def test_the_migration_creates_both_tables_on_an_empty_database(handoffs: Handof
     assert "sender_id" not in columns and "conversation_id" not in columns
 
 
+def test_the_migrations_and_tables_py_describe_the_same_schema(handoffs: HandoffStore):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from handoff_delivery.tables import VERSION_TABLE, metadata
+
+    with handoffs.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        differences = compare_metadata(context, metadata)
+    assert [
+        d for d in differences if not (d[0] == "remove_table" and d[1].name == VERSION_TABLE)
+    ] == []
+
+
 def test_concurrent_turns_add_up_exactly(store: InsightsStore):
     def writer() -> None:
         for _ in range(25):
