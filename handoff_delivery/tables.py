@@ -172,3 +172,31 @@ def make_engine(url: URL) -> Engine:
         return sa.create_engine(url, **options)
     except (sa.exc.ArgumentError, ImportError) as exc:  # NoSuchModuleError is an ArgumentError
         raise ValueError(f"{BAD_URL}: {url.drivername!r} cannot be used ({exc})") from None
+
+
+# -- insights and the review queue (issue 29; insights/) ------------------------------------
+# Counts, not conversations: one row per conversation (its keyed hash, never the sender id),
+# clinic day and count name (insights/tally.py names them), added to by upserts.
+insight_counts = sa.Table(
+    "insight_counts",
+    metadata,
+    sa.Column("conversation_key", sa.String(64), primary_key=True),
+    sa.Column("day", sa.Date, primary_key=True, index=True),
+    sa.Column("name", sa.String(120), primary_key=True),
+    sa.Column("value", sa.Integer, nullable=False),
+)
+# Messages the assistant was unsure of, redacted before they are stored.
+review_items = sa.Table(
+    "review_items",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("created_at", UTCDateTime, nullable=False, index=True),
+    sa.Column("conversation_key", sa.String(64), nullable=False, index=True),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("intent", sa.String(120)),
+    sa.Column("confidence", sa.Float),
+    sa.Column("reason", sa.String(20), nullable=False),
+    sa.Column("label", sa.String(120)),
+    sa.Column("labelled_by", sa.Text),
+    sa.Column("labelled_at", UTCDateTime),
+)

@@ -169,6 +169,18 @@ LOCK_STORE_RETRY_SECONDS = number(
 RETENTION_DAYS = whole(
     "RETENTION_DAYS", STORES, "days conversations and handoffs are kept", 90, minimum=1
 )
+INSIGHTS = flag(
+    "INSIGHTS",
+    STORES,
+    "count conversations for /api/insights and keep unsure messages (redacted) for review",
+    True,
+)
+INSIGHTS_KEY = secret(
+    "INSIGHTS_KEY",
+    STORES,
+    "keys the hash that stands for a conversation in insights (production: set it; unset: a "
+    "random key in run/insights.key)",
+)
 RETENTION_EVERY_HOURS = number(
     "RETENTION_EVERY_HOURS", STORES, "how often the web app deletes old records (0: never)", 24.0
 )

@@ -5,9 +5,10 @@
 N comes from `--days`, else RETENTION_DAYS (default 90, headache_core/retention.py: the number
 the consent question states). Conversations: Rasa's tracker store at TRACKER_STORE_URL, every
 event of a sender whose newest event is older than N days. Handoffs: the store at DATABASE_URL,
-those created more than N days ago. It prints counts only, never a sender id or any content, and
-exits non-zero when a store cannot be reached (so a CronJob shows the failure). The running
-product also runs it once a day inside the clinic web app (`RetentionThread`).
+those created more than N days ago; in the same database, the insight counts of clinic days and
+the review items (insights/) older than N days. It prints counts only, never a sender id or any
+content, and exits non-zero when a store cannot be reached (so a CronJob shows the failure).
+The running product also runs it once a day inside the clinic web app (`RetentionThread`).
 """
 
 import argparse
@@ -18,10 +19,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import DBAPIError
 
-from handoff_delivery.store import HandoffStore
+from handoff_delivery.store import HandoffStore, _table_missing
 from handoff_delivery.tables import database_url
+from headache_core.clinic import load_clinic
 from headache_core.retention import retention_days
+from insights.store import InsightsStore
 from stores.conversations import delete_older_than, make_engine, tracker_store_url
 
 log = logging.getLogger(__name__)
@@ -34,11 +38,14 @@ class RetentionResult:
     conversations: int
     events: int
     handoffs: int
+    insight_rows: int = 0
+    review_items: int = 0
 
     def __str__(self) -> str:
         return (
             f"retention {self.days} days: deleted {self.conversations} conversations "
-            f"({self.events} events) and {self.handoffs} handoffs"
+            f"({self.events} events), {self.handoffs} handoffs, {self.insight_rows} insight "
+            f"rows and {self.review_items} review items"
         )
 
 
@@ -59,7 +66,7 @@ def run_retention(
 ) -> RetentionResult:
     """Delete both kinds of old records; the URLs default to the environment's."""
     days = retention_days() if days is None else days
-    conversations = events = handoffs = 0
+    conversations = events = handoffs = insight_rows = review_items = 0
     tracker_url = tracker_store_url(tracker_url)
     if not _no_sqlite_file(tracker_url):
         engine = make_engine(tracker_url)
@@ -71,9 +78,21 @@ def run_retention(
         store = HandoffStore(handoff_url)
         try:
             handoffs = store.delete_older_than(days)
+            insight_rows, review_items = _delete_insights(store, days)
         finally:
             store.close()
-    return RetentionResult(days, conversations, events, handoffs)
+    return RetentionResult(days, conversations, events, handoffs, insight_rows, review_items)
+
+
+def _delete_insights(store: HandoffStore, days: int) -> tuple[int, int]:
+    """Old insight counts and review items, in the handoff store's database; none where its
+    tables do not exist yet (a database not migrated to 0002)."""
+    try:
+        return InsightsStore(store.engine, load_clinic().timezone).delete_older_than(days)
+    except DBAPIError as exc:
+        if _table_missing(exc):
+            return 0, 0
+        raise
 
 
 class RetentionThread(threading.Thread):

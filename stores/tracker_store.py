@@ -14,7 +14,9 @@ cluster and production point `TRACKER_STORE_URL` at PostgreSQL. Added to Rasa's
   person continues where they were;
 - SQLite runs in WAL mode with a busy timeout (the retention job and the Rasa server may write
   at the same time);
-- "forget me" erases the conversation at save time (`save`, `_forgets`);
+- "forget me" erases the conversation at save time (`save`, `_forgets`), and its insight counts
+  and review items (insights/recorder.py);
+- each saved turn's new events are counted for the insights (`insights.recorder`, INSIGHTS=on);
 - the trackers of recent conversations stay loaded. Rasa rebuilds the tracker from every event
   of the session on each message: measured here, 150 ms of a 270 ms turn at turn 60 of one
   conversation (616 events), and the main reason a turn's cost grew with the conversation. A
@@ -51,6 +53,7 @@ from sqlalchemy.engine import Engine
 
 import settings
 from headache_core.forget import FORGOTTEN_SLOT
+from insights.recorder import recorder
 from stores import conversations
 from stores.conversations import delete_sender, sqlite_pragmas  # noqa: F401 - re-exported
 
@@ -219,6 +222,7 @@ class ClinicTrackerStore(SQLTrackerStore):
             await with_retries(
                 lambda: self._delete(tracker.sender_id), "forget", self.retry_seconds
             )
+            recorder().forget(tracker.sender_id)  # its insight counts and review items too
             return
         await with_retries(lambda: self._write(tracker), "write", self.retry_seconds)
 
@@ -235,12 +239,19 @@ class ClinicTrackerStore(SQLTrackerStore):
         with self.engine.begin() as connection:
             before = _stored_on(connection, tracker.sender_id).count
             new = list(itertools.islice(tracker.events, before, None))
+            data = [event.as_dict() for event in new]
             if new:
                 connection.execute(
                     self.SQLEvent.__table__.insert(),
-                    [_row(tracker.sender_id, event) for event in new],
+                    [_row(tracker.sender_id, e, d) for e, d in zip(new, data, strict=True)],
                 )
                 stored = _stored_on(connection, tracker.sender_id)
+        if new:  # committed: count the turn for the insights (never fails the turn)
+            recorder().record_turn(
+                tracker.sender_id,
+                tracker.get_latest_input_channel(),
+                data,
+            )
         new_session = any(isinstance(event, SessionStarted) for event in new)
         if stored is not None and not new_session and stored.count == len(tracker.events):
             self.loaded.put(tracker, stored)
@@ -318,9 +329,10 @@ def _caught_up(
     return True
 
 
-def _row(sender_id: str, event: Event) -> dict[str, Any]:
-    """One stored event, with the columns Rasa's own save fills."""
-    data = event.as_dict()
+def _row(sender_id: str, event: Event, data: dict[str, Any] | None = None) -> dict[str, Any]:
+    """One stored event (`data`: its dict, when made already), with the columns Rasa's own
+    save fills."""
+    data = event.as_dict() if data is None else data
     return {
         "sender_id": sender_id,
         "type_name": event.type_name,

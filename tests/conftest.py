@@ -80,17 +80,22 @@ def nlu_examples(path: Path) -> dict[str, list[str]]:
 
 @pytest.fixture(scope="session", autouse=True)
 def handoff_store_for_tests(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """Actions run in-process write front-desk records (a red flag, a booking): into a migrated
-    SQLite file of this test session, never into run/ of a developer's `make run`."""
+    """Actions run in-process write front-desk records (a red flag, a booking), and the tracker
+    store insight counts: into a migrated SQLite file of this test session, with a test key,
+    never into run/ of a developer's `make run`."""
     from handoff_delivery.store import HandoffStore
+    from insights.recorder import set_recorder
 
     folder = tmp_path_factory.mktemp("handoffs")
     url = f"sqlite:///{folder / 'handoffs.sqlite3'}"
-    saved = {k: os.environ.get(k) for k in ("DATABASE_URL", "HANDOFF_OUTBOX")}
+    saved = {k: os.environ.get(k) for k in ("DATABASE_URL", "HANDOFF_OUTBOX", "INSIGHTS_KEY")}
     os.environ["DATABASE_URL"] = url
     os.environ["HANDOFF_OUTBOX"] = str(folder / "outbox")
+    os.environ["INSIGHTS_KEY"] = "insights-key-of-the-test-session"
     HandoffStore(url).migrate()
+    set_recorder(None)  # built again, from these settings, on first use
     yield folder
+    set_recorder(None)
     for key, value in saved.items():
         if value is None:
             os.environ.pop(key, None)

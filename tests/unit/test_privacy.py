@@ -222,7 +222,8 @@ async def test_the_retention_job_deletes_both_kinds_and_prints_only_counts(
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == (
-        "retention 30 days: deleted 1 conversations (6 events) and 1 handoffs"
+        "retention 30 days: deleted 1 conversations (6 events), 1 handoffs, 0 insight rows "
+        "and 0 review items"
     )
     assert [h.conversation_id for h in handoffs.list()] == ["new-sender-y"]
     assert "sender" not in done.stdout + done.stderr and "Ann" not in done.stdout + done.stderr

@@ -14,8 +14,8 @@ from tooling.stack import Stack
 
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCT = (
-    "actions", "channels", "components", "handoff_delivery", "headache_core", "rasa_patches",
-    "rasa_server", "stores", "tooling", "webapp",
+    "actions", "channels", "components", "handoff_delivery", "headache_core", "insights",
+    "rasa_patches", "rasa_server", "stores", "tooling", "webapp",
 )  # fmt: skip
 # os.environ.get("X"), os.environ["X"], os.getenv("X"), env.get("X") and env["X"] on a mapping
 DIRECT_READ = re.compile(

@@ -6,14 +6,21 @@ from starlette.middleware import Middleware
 from starlette.middleware.sessions import SessionMiddleware
 
 from handoff_delivery.store import StoreUnavailable
-from webapp.frontdesk import api, caller, console, staff_pages
+from webapp.frontdesk import api, caller, console, insights_api, review_api, staff_pages
 from webapp.frontdesk.context import store_unavailable
 from webapp.frontdesk.headers import ConsoleSecurityHeaders
 from webapp.frontdesk.settings import FrontdeskSettings
 
 SESSION_COOKIE = "frontdesk_session"
 
-routes = [*api.routes, *console.routes, *caller.routes, *staff_pages.routes]
+routes = [
+    *api.routes,
+    *console.routes,
+    *caller.routes,
+    *insights_api.routes,
+    *review_api.routes,
+    *staff_pages.routes,
+]
 exception_handlers = {StoreUnavailable: store_unavailable}
 
 

@@ -1,0 +1,58 @@
+"""The review queue's export is Rasa NLU training data that Rasa reads as meant: every labelled
+text one example of its intent, with no entity read into it and nothing cut, whatever staff
+marked (brackets, braces, colons, quotes, newlines, a leading dash, emoji); and merged into a
+copy of data/ it passes `rasa data validate --fail-on-warnings` (the Makefile's `validate`)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from rasa.shared.nlu.training_data.formats.rasa_yaml import RasaYAMLReader
+
+from insights.export import nlu_yaml
+from tests.conftest import ROOT
+
+HOSTILE = [
+    ("ask_treatment", '[Sam](name) says {"entity": "x"}: is [NUMBER] sessions enough? # really'),
+    ("ask_posture", "line one\nline two\t- with a dash: and 'quotes' \"double\" | > folded"),
+    ("ask_posture", "- starts with a dash and ends with a colon:"),
+    ("ask_self_care", "  \u2028 heat pack or ice \U0001f9ca for the neck, [EMAIL]?"),
+    ("ask_self_care", "...\n---\nversion: 9"),
+    ("new_topic", "do you treat dogs\n# and cats?"),
+    ("ignore", "asdf"),
+]
+
+
+def export() -> str:
+    return nlu_yaml({"label": label, "text": text} for label, text in HOSTILE)
+
+
+def test_rasa_reads_each_labelled_text_as_one_example_without_entities():
+    data = RasaYAMLReader().reads(export())
+    examples = [(m.get("intent"), m.get("text"), m.get("entities")) for m in data.intent_examples]
+    assert sorted((intent, len(entities or [])) for intent, _, entities in examples) == sorted(
+        (label, 0) for label, _ in HOSTILE if label not in ("new_topic", "ignore")
+    )
+    texts = {text for _, text, _ in examples}
+    assert '<Sam>(name) says ("entity": "x"): is <NUMBER> sessions enough? # really' in texts
+    assert "... --- version: 9" in texts  # one line: it cannot end the block
+    assert not any("dogs" in text or "asdf" in text for text in texts)
+
+
+@pytest.mark.slow
+def test_an_export_merged_into_the_training_data_passes_rasa_data_validate(tmp_path: Path):
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    (data / "nlu" / "review-examples.yml").write_text(export(), encoding="utf-8")
+    env = dict(os.environ, PYTHONPATH=str(ROOT), RASA_TELEMETRY_ENABLED="false")
+    done = subprocess.run(
+        [sys.executable, "-m", "rasa_server", "data", "validate", "--fail-on-warnings",
+         "--data", str(data), "--domain", "domain.yml", "--config", "config.yml"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]

@@ -1,0 +1,118 @@
+"""Insights over the real stack: a few conversations over REST (education, unsure messages, a
+red flag, a finished screening), then `/api/insights` has grown by exactly what their trackers
+(`GET /conversations/{id}/tracker`) say, the review queue holds the unsure messages redacted,
+and "forget me" takes a conversation out again."""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+from typing import Any
+
+import pytest
+
+from tests.conftest import Conversation
+from tests.server.test_handoff_server import SCREENING, answer_until_done
+from tooling.stack import DEV_FRONTDESK_TOKEN
+
+pytestmark = pytest.mark.server
+THRESHOLD = 0.25  # config.yml's FallbackClassifier
+
+
+def api(assistant, path: str) -> tuple[int, Any, dict[str, str]]:
+    request = urllib.request.Request(f"{assistant.web_url}{path}")
+    request.add_header("Authorization", f"Bearer {DEV_FRONTDESK_TOKEN}")
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, json.loads(response.read()), dict(response.headers)
+    except urllib.error.HTTPError as err:
+        return err.code, err.read(), {}
+
+
+def insights(assistant) -> dict[str, Any]:
+    status, body, _ = api(assistant, "/api/insights?days=2")
+    assert status == 200, body
+    return body
+
+
+def from_tracker(events: list[dict[str, Any]]) -> dict[str, Any]:
+    """What one tracker says, read here without insights/tally.py."""
+    users = [i for i, e in enumerate(events) if e["event"] == "user"]
+    unsure = 0
+    for i in users:
+        intent = events[i]["parse_data"]["intent"]
+        after = []
+        for e in events[i + 1 :]:
+            if e["event"] == "user":
+                break
+            after.append(e)
+        unsure += bool(
+            intent["name"] in ("nlu_fallback", "out_of_scope")
+            or intent["confidence"] < THRESHOLD
+            or any(e.get("name") == "action_handle_unclear" for e in after)
+        )
+    slots = [e for e in events if e["event"] == "slot"]
+    return {
+        "messages": len(users),
+        "unsure": unsure,
+        "outcomes": {e["value"] for e in slots if e["name"] == "triage_outcome" and e["value"]},
+        "flags": {f for e in slots if e["name"] == "red_flags" for f in e["value"] or []},
+    }
+
+
+def grown(after: dict[str, int], before: dict[str, int]) -> dict[str, int]:
+    return {k: after.get(k, 0) - before.get(k, 0) for k in after.keys() | before.keys()
+            if after.get(k, 0) != before.get(k, 0)}  # fmt: skip
+
+
+def test_insights_grow_by_what_the_trackers_say_and_forget_me_takes_it_back(assistant):
+    before = insights(assistant)
+    _, _, headers = api(assistant, "/api/review?status=all")
+    queued_before = int(headers["x-total-count"])
+
+    education = Conversation(assistant, "insights-edu")
+    education.say("what causes headaches?")
+    education.say("does my posture at the laptop matter?")
+    unsure = Conversation(assistant, "insights-unsure")
+    unsure.say("blorp wibble zork 07700 900123")
+    unsure.say("what's the weather in Paris tomorrow")
+    red_flag = Conversation(assistant, "insights-red")
+    red_flag.say("I suddenly got the worst headache of my life, like a thunderclap")
+    screening = Conversation(assistant, "insights-screen")
+    screening.say("can you check if my headache comes from my neck?")
+    answer_until_done(screening, SCREENING)
+    talks = [education, unsure, red_flag, screening]
+
+    said = {t.sender: from_tracker(assistant.tracker(t.sender)["events"]) for t in talks}
+    after = insights(assistant)
+    assert after["conversations"] - before["conversations"] == len(talks)
+    assert after["messages"] - before["messages"] == sum(s["messages"] for s in said.values())
+    unsure_count = sum(s["unsure"] for s in said.values())
+    assert unsure_count >= 2
+    assert after["unsure_messages"] - before["unsure_messages"] == unsure_count
+    outcomes = {}
+    for s in said.values():
+        for outcome in s["outcomes"]:
+            outcomes[outcome] = outcomes.get(outcome, 0) + 1
+    assert grown(after["outcomes"], before["outcomes"]) == outcomes
+    flags = {}
+    for s in said.values():
+        for flag in s["flags"]:
+            flags[flag] = flags.get(flag, 0) + 1
+    assert flags and grown(after["red_flags"], before["red_flags"]) == flags
+    assert after["journeys"]["education_only"] - before["journeys"]["education_only"] >= 1
+
+    status, items, headers = api(assistant, "/api/review?status=all&limit=500")
+    assert status == 200 and int(headers["x-total-count"]) - queued_before == unsure_count
+    texts = [item["text"] for item in items]
+    assert any("blorp wibble zork" in text for text in texts)
+    assert not any("07700" in text for text in texts)  # redacted before it was stored
+
+    unsure.say("delete my data")
+    unsure.say("yes")
+    forgotten = insights(assistant)
+    assert forgotten["conversations"] == after["conversations"] - 1
+    assert forgotten["unsure_messages"] == after["unsure_messages"] - said[unsure.sender]["unsure"]
+    _, items, _ = api(assistant, "/api/review?status=all&limit=500")
+    assert not any("blorp wibble zork" in item["text"] for item in items)
