@@ -15,6 +15,11 @@ details kept, so where unsure it redacts, except for the words the assistant nee
 from: ages ("I'm 45"), states ("I'm dizzy"), durations, times, doses, scores, blood pressure,
 spinal levels ("C5-C6") and the clinical vocabulary (knowledge/entity_patterns.yml).
 
+A lower-case name ("im sarah btw", "... . joanne") has no capital to show it: it counts as a
+name only where structure says one ends a clause after "im" / "its" or ends the message, and only
+when it is no English word (WordNet's, from spacy-lookups-data, which the NLU already needs; if
+that data is missing no lower-case name is guessed) and has no adjective's shape ("hypermobile").
+
 The cue words ("I'm", "call me", "dob", "flat", street types) live in knowledge/lexicon.yml.
 Every pattern here is linear in the message: no nested repetition that can backtrack, so a
 10,000-character message is read in milliseconds.
@@ -22,10 +27,13 @@ Every pattern here is linear in the message: no nested repetition that can backt
 
 from __future__ import annotations
 
+import gzip
+import json
 import re
 from collections.abc import Callable, Iterable
 from datetime import date
 from functools import lru_cache
+from importlib import resources
 
 import phonenumbers
 from phonenumbers import Leniency
@@ -334,10 +342,16 @@ US_STATES = _words(
 _STATE = rf"(?:{'|'.join(sorted(US_STATES))})"
 STATE_ZIP_RE = re.compile(rf"\b{_STATE},?\s+\d{{5}}(?:-\d{{4}})?\b")
 _HOUSE = r"\d{1,5}[A-Za-z]?(?:\s?[-/]\s?\d{1,5}[A-Za-z]?)?"
-_WORD = r"[^\W\d_][\w'’.-]*"
+_WORD = r"(?:[^\W\d_][\w'’.-]*|\d{1,4}(?:st|nd|rd|th))"  # "83rd" in "412 E 83rd St"
 STREET_RE = re.compile(
     rf"\b(?P<house>{_HOUSE}),?\s+(?P<words>{_WORD}(?:\s+{_WORD}){{0,3}}?)\s+"
     rf"(?P<type>{_cue('street_types')})\b\.?",
+    re.I,
+)
+# Where the type comes first: "15 Rue des Lilas", "22 calle mayor".
+LEAD_STREET_RE = re.compile(
+    rf"\b{_HOUSE},?\s+(?P<type>{_cue('street_types_before')})\s+"
+    rf"(?P<words>{_WORD}(?:\s+{_WORD}){{0,3}})",
     re.I,
 )
 # Without a house number only capitalised names of unmistakable streets: "Harley Street".
@@ -409,7 +423,9 @@ def _known(word: str, words: frozenset[str]) -> bool:
     plain = _plain_word(word)
     if plain in words:
         return True
-    return plain.endswith("s") and (plain[:-1] in words or plain[:-2] in words)
+    # Only stems of three letters or more: "Ines" is no plural of "in", nor "Amos" of "am".
+    stems = (plain[:-1], plain[:-2] if plain.endswith("es") else "")
+    return plain.endswith("s") and any(len(stem) >= 3 and stem in words for stem in stems)
 
 
 def _stop(word: str) -> bool:
@@ -456,12 +472,21 @@ def _extend_address(text: str, end: int) -> int:
     return end
 
 
-# A town before a postcode or a state's zip code is part of the address: "Leeds LS6 2AB".
+# A town before a postcode or a state's zip code is part of the address: "Leeds LS6 2AB"; so is
+# a numbered street before the town, whatever its type: "40 Station Approach, Leeds LS1 5AB".
 TOWN_BEFORE_RE = re.compile(r"(?<![\w'’-])(?:[A-Z][\w'’-]+,?[ ]+){1,3}$")
+STREET_BEFORE_RE = re.compile(r"(?<![\w'’.,/-])\d{1,5}[A-Za-z]?,?[ ]+(?:[A-Z][\w'’-]+,?[ ]+){2,4}$")
 
 
 def _start_of_address(text: str, start: int) -> int:
-    """Where the address ending in a postcode at `start` begins: its town, if capitalised."""
+    """Where the address ending in a postcode at `start` begins: its house number and street,
+    or its town, if capitalised."""
+    window = text[max(0, start - 80) : start]
+    street = STREET_BEFORE_RE.search(window)
+    if street is not None:
+        words = street.group(0).replace(",", " ").split()[1:]
+        if words[0].lower() not in UNITS_OF_MEASURE and not all(_ordinary(w) for w in words):
+            return start - len(street.group(0))
     found = TOWN_BEFORE_RE.search(text[max(0, start - 60) : start])
     if found is None:
         return start
@@ -478,6 +503,15 @@ def _addresses(text: str) -> str:
     for match in STREET_RE.finditer(text):
         if _street_words_ok(match["words"], match["type"]):
             spans.append((match.start(), _extend_address(text, match.end()), ADDRESS))
+    for match in LEAD_STREET_RE.finditer(text):
+        said = match["words"].split()
+        kept = 0
+        while kept < len(said) and not _ordinary(said[kept]):
+            kept += 1
+        if kept:
+            tail = re.match(rf"\S+(?:\s+\S+){{{kept - 1}}}", match["words"])
+            end = match.start("words") + tail.end()
+            spans.append((match.start(), _extend_address(text, end), ADDRESS))
     for match in NAMED_STREET_RE.finditer(text):
         words = match["words"].split()
         while words and _ordinary(words[0]):
@@ -525,16 +559,38 @@ def _long_numbers(text: str) -> str:
 # --- names -----------------------------------------------------------------------------------
 
 NAME_WORD_RE = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*\.?(?!\w)")
-STRONG_NAME_CUE_RE = re.compile(rf"\b{_cue('name_stated', 'name_said_outright')}[\s:,-]*", re.I)
+# Never ending inside a word: "forename Isla" is no "name is" + "la".
+STRONG_NAME_CUE_RE = re.compile(
+    rf"\b{_cue('name_stated', 'name_said_outright')}(?!(?<=\w)\w)[\s:,-]*", re.I
+)
 INTRODUCED_CUE_RE = re.compile(rf"\b{_cue('name_introduced', 'name_relations')}[\s:,-]*\s", re.I)
 TITLE_CUE_RE = re.compile(rf"\b{_cue('name_titles')}\b\.?\s+", re.I)
 GREETING_CUE_RE = re.compile(rf"(?:^|[\n.!?]\s*)(?:{alternatives('greeting')})[\s,]+", re.I)
 SIGN_OFF_RE = re.compile(rf"(?<![\w'])(?:{alternatives('sign_offs')})[\s,.!:]*\s(?=\S)", re.I)
 LAST_LINE_RE = re.compile(r"\n\s*(?=\S)")
-# A name said beside a phone number or e-mail address, without a cue: "Sam Idris 07700 900590".
+# A name said beside a phone number or e-mail address, without a cue: "Sam Idris 07700 900590",
+# "Sam Idris | 07700 900590", "jo@example.com, Jo Idris, thanks" (after it, the name ends a clause).
+_CONTACT_SEPARATOR = r"[ ]*[,:;|/•–—-]?[ ]*"
 BESIDE_CONTACT_RE = re.compile(
-    r"(?P<words>[^\W\d_][\w'’-]*(?:[ ][^\W\d_][\w'’-]*){0,3})[ ]*[,:;-]?[ ]*\[(?:PHONE|EMAIL)\]"
+    rf"(?P<words>[^\W\d_][\w'’-]*(?:[ ][^\W\d_][\w'’-]*){{0,3}}){_CONTACT_SEPARATOR}"
+    r"\[(?:PHONE|EMAIL)\]"
 )
+AFTER_CONTACT_RE = re.compile(
+    rf"\[(?:PHONE|EMAIL)\]{_CONTACT_SEPARATOR}"
+    r"(?P<words>[^\W\d_][\w'’.-]*(?:[ ][^\W\d_][\w'’.-]*){0,3}?)"
+    r"(?=[ ]*(?:[,;|/•–—\n!?]|\.(?!\w)|$))"
+)
+# A chat word after a lower-case name ("im sarah btw", "its jamal lol"), or the clause's end.
+LOWER_NAME_END_RE = re.compile(
+    rf"[ ]*(?:[,.!?;:\n)]|$)|[ ]+(?:{alternatives('after_a_name')})(?![\w'])", re.I
+)
+NOT_A_NAME_SHAPE_RE = re.compile(rf"(?:{alternatives('not_a_name_shapes')})", re.I)
+SELF_CUE_RE = re.compile(rf"(?:{alternatives('name_introduced_self')})", re.I)
+# A last sentence of one word, after a full stop or on a line of its own: "... call me. joanne".
+LAST_WORD_RE = re.compile(r"(?:[.!?]\s|\n)\s*(?P<word>[^\W\d_]+)(?=[\s.!,:;)~-]*$)")
+# What may follow a signed-off name besides the message's end: a role or an organisation
+# ("Regards, Denise Walters, HR", "Best, Sam - Practice Manager").
+SIGNATURE_TAIL_RE = re.compile(r"[ ]*(?:,|[ ][-|–—])[ ]*[^\W\d_][^\n.!?]{0,40}[.!]?\s*$")
 CONTACT_WORD_RE = re.compile(rf"{_cue('phone_cues', 'number_cues')}", re.I)
 HERE_RE = re.compile(
     r"(?:^|[\n.!?]\s*)(?:(?:" + alternatives("greeting") + r")[\s,]+)?(?=\w)", re.I
@@ -561,6 +617,11 @@ def _name_end(text: str, pos: int, *, lower: bool, strong: bool) -> int | None:
         word = match.group(0)
         plain = _plain_word(word)
         capitalised = _capitalised(word)
+        if end is not None and not capitalised and plain in _particles():
+            after = _after_particles(text, pos)  # "Liesel van der Berg"
+            if after is not None:
+                pos = after
+                continue
         if len(plain) == 1 and not word.endswith("."):
             break  # "I", "a"; an initial has its full stop ("J. Smith")
         if _stop(word) if strong and capitalised else _ordinary(word):
@@ -583,6 +644,32 @@ def _name_end(text: str, pos: int, *, lower: bool, strong: bool) -> int | None:
     return end
 
 
+PARTICLES_RE = re.compile(r"(?:[^\W\d_]+[ ]){1,3}")
+
+
+@lru_cache(maxsize=1)
+def _particles() -> frozenset[str]:
+    return word_set("name_particles")
+
+
+def _after_particles(text: str, pos: int) -> int | None:
+    """Where the capitalised part after the lower-case particles at `pos` starts ("van der
+    Berg"), or None: particles are part of a name only before a capitalised part."""
+    found = PARTICLES_RE.match(text, pos)
+    if found is None:
+        return None
+    words = found.group(0).split()
+    for count, word in enumerate(words):
+        if word.lower() not in _particles():
+            if count and _capitalised(word):
+                return pos + len(" ".join(words[:count])) + 1
+            return None
+    following = NAME_WORD_RE.match(text, found.end())
+    if following and _capitalised(following.group(0)):
+        return found.end()
+    return None
+
+
 # After a sign-off or on a last line of its own, a name ends the message: only these may follow.
 ENDING_RE = re.compile(r"[\s.!,:;)\-~]*(?:x+[\s.!]*)?\W*")
 HONORIFICS = frozenset({"mr", "mrs", "ms", "mx"})  # not "miss": "I miss work"
@@ -591,17 +678,29 @@ HONORIFICS = frozenset({"mr", "mrs", "ms", "mx"})  # not "miss": "I miss work"
 def _names(text: str) -> str:
     spans: list[Span] = []
 
-    def take(pos: int, *, at_end: bool = False, **how: bool) -> int | None:
+    def take(pos: int, *, at_end: bool = False, signed: bool = False, **how: bool) -> int | None:
         end = _name_end(text, pos, **how)
-        if end is None or (at_end and not ENDING_RE.fullmatch(text, end)):
+        if end is None:
+            return None
+        ended = ENDING_RE.fullmatch(text, end) or (signed and _signature_tail(text, end))
+        if at_end and not ended:
             return None
         spans.append((pos, end, NAME))
         return end
 
     for match in STRONG_NAME_CUE_RE.finditer(text):
-        take(match.end(), lower=True, strong=True)
+        end = take(match.end(), lower=True, strong=True)
+        if end is not None:  # "name: O'Sullivan, Declan."
+            given = re.match(r",[ ]+(?=[^\W\d_])", text[end : end + 3])
+            if given is not None:
+                after = _name_end(text, end + given.end(), lower=False, strong=False)
+                if after is not None and re.match(r"[ ]*(?:[.,;\n]|$)", text[after:]):
+                    spans.append((end + given.end(), after, NAME))
     for match in INTRODUCED_CUE_RE.finditer(text):
-        take(match.end(), lower=False, strong=False)
+        if take(match.end(), lower=False, strong=False) is None:  # "im sarah btw"
+            said = _lower_name(text, match.end(), SELF_CUE_RE.fullmatch(match.group(0).strip()))
+            if said is not None:
+                spans.append((match.end(), said, NAME))
     for match in TITLE_CUE_RE.finditer(text):
         honorific = match.group(0).lower().rstrip(". \t\n") in HONORIFICS
         take(match.end(), lower=honorific, strong=True)
@@ -609,7 +708,19 @@ def _names(text: str) -> str:
         take(match.end(), lower=False, strong=False)
     for pattern in (SIGN_OFF_RE, LAST_LINE_RE):
         for match in pattern.finditer(text):
-            take(match.end(), at_end=True, lower=False, strong=False)
+            signed = bool(CLAUSE_START_RE.search(text, 0, match.start()))
+            take(match.end(), at_end=True, signed=signed, lower=False, strong=False)
+    for match in LAST_WORD_RE.finditer(text):  # "... it's 07700 900826 . joanne"
+        word = match["word"]
+        if (
+            len(word) > 2
+            and not _ordinary(word)
+            and not _english(word)
+            and not NOT_A_NAME_SHAPE_RE.fullmatch(word)
+            and word.lower() not in _after_a_name()
+            and not CONTACT_WORD_RE.fullmatch(word)
+        ):
+            spans.append((match.start("word"), match.end("word"), NAME))
     for match in HERE_RE.finditer(text):  # "Sarah here, ..." (not "tradie here")
         end = _name_end(text, match.end(), lower=False, strong=False)
         if end is not None and re.match(r"\s+here\b", text[end:]):
@@ -620,11 +731,83 @@ def _names(text: str) -> str:
             words = words[1:]
         if words:
             spans.append((match.end("words") - len(" ".join(words)), match.end("words"), NAME))
+    for match in AFTER_CONTACT_RE.finditer(text):  # "[EMAIL], G O McAllister, thanks"
+        if _bare_name(match["words"].split()):
+            end = match.end("words") - match["words"].endswith(".")
+            spans.append((match.start("words"), end, NAME))
     whole = text.strip(" \t\n.!,")
     if 2 <= len(whole.split()) <= 4 and _bare_name(whole.split()):  # "Linda Park" alone
         start = text.index(whole)
         spans.append((start, start + len(whole), NAME))
     return _replace(text, spans)
+
+
+CLAUSE_START_RE = re.compile(r"(?:^|[\n.!?,;:|])\s*$")
+
+
+def _signature_tail(text: str, end: int) -> bool:
+    """Whether what follows a signed-off name is a role or an organisation and then the end:
+    ", HR", " - Practice Manager, Acme Physio" (up to four words, no sentence)."""
+    tail = SIGNATURE_TAIL_RE.fullmatch(text, end)
+    return tail is not None and len(re.findall(r"[^\W\d_]+", tail.group(0))) <= 4
+
+
+def _lower_name(text: str, pos: int, about_self: re.Match | None) -> int | None:
+    """Where a lower-case name after "im", "its" or "this is" ends ("im sarah btw", "its
+    marcus."), or None: one word, ending its clause, and no English word (after "im", a noun
+    may be a name: "sarah" is one of WordNet's nouns, "tired" no noun)."""
+    match = NAME_WORD_RE.match(text, pos)
+    if match is None:
+        return None
+    word = match.group(0).rstrip(".")
+    end = pos + len(word)
+    if not word.islower() or len(word) < 3 or not LOWER_NAME_END_RE.match(text, end):
+        return None
+    if _ordinary(word) or word in _after_a_name() or NOT_A_NAME_SHAPE_RE.fullmatch(word):
+        return None
+    known = _english(word, nouns=about_self is None)
+    return None if known else end
+
+
+@lru_cache(maxsize=1)
+def _after_a_name() -> frozenset[str]:
+    return word_set("after_a_name")
+
+
+def _lookups(name: str) -> dict | None:
+    """One of spaCy's English lookup tables (spacy-lookups-data, which the NLU pipeline needs
+    anyway), or None when the data is missing."""
+    try:
+        with (resources.files("spacy_lookups_data") / "data" / name).open("rb") as raw:
+            return json.loads(gzip.decompress(raw.read()))
+    except (ModuleNotFoundError, OSError, ValueError):
+        return None
+
+
+@lru_cache(maxsize=1)
+def _english_index() -> dict[str, frozenset[str]] | None:
+    """WordNet's English words by part of speech; None when the data is missing, and then every
+    word counts as English (no lower-case name is guessed)."""
+    index = _lookups("en_lemma_index.json.gz")
+    return None if index is None else {pos: frozenset(words) for pos, words in index.items()}
+
+
+@lru_cache(maxsize=1)
+def _lemmas() -> dict[str, str]:
+    """spaCy's table from a word form to its lemma ("hurts" to "hurt")."""
+    return _lookups("en_lemma_lookup.json.gz") or {}
+
+
+def _english(word: str, *, nouns: bool = True) -> bool:
+    """Whether `word` (lower-cased) is an English word, or a form of one ("hurts"); `nouns`:
+    whether WordNet's nouns count (a name is often one of them: "sarah", "lee")."""
+    index = _english_index()
+    if index is None:
+        return True
+    plain = _plain_word(word)
+    kinds = ("adj", "adv", "verb", "noun") if nouns else ("adj", "adv", "verb")
+    forms = {plain, _lemmas().get(plain, plain)}
+    return any(form in index.get(kind, ()) for form in forms for kind in kinds)
 
 
 def _bare_name(words: list[str]) -> bool:
