@@ -138,6 +138,12 @@ class InsightsStandIn:
         app.router.routes[:0] = self.routes()
         return app
 
+    async def figures(self, request: Request, days: int) -> dict[str, Any] | None:
+        """Stands in for `webapp.frontdesk.staff_pages.read_insights` (the page reads the
+        store directly): the fixture, or None as when the store is down."""
+        self.requested_days.append(days)
+        return None if self.fail else insights_fixture(days)
+
     async def insights_data(self, request: Request) -> Response:
         days = int(request.query_params.get("days", "7"))
         self.requested_days.append(days)

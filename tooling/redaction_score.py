@@ -6,7 +6,8 @@ many clinical words are kept.
 A set is YAML: `region`, then `cases`, each with `text`, `details` ({kind, text}, each to
 vanish, `hard: true` for the ones its author marked hard) and `keep` (strings to survive). A
 detail counts as gone only when its text is nowhere in the output and none of its words of
-three or more characters is left there as a word of its own (so "07700 900 [PHONE]" or "Mrs [NAME] Bright" fail);
+three or more characters is left there as a word of its own (so "07700 900 [PHONE]" or
+"Mrs [NAME] Bright" fail);
 `--show` prints the failures, which turns a blind set into a tuning set: say so.
 """
 

@@ -357,7 +357,7 @@ def test_migrate_creates_the_table_once_and_matches_the_store(
     assert [constraint["column_names"] for constraint in unique] == [["ref"]]
     with store.engine.connect() as connection:
         versions = connection.execute(sa.text(f"SELECT version_num FROM {VERSION_TABLE}")).all()
-    assert versions == [("0001",)]
+    assert versions == [("0002",)]  # the head: 0002 adds the insights tables (issue 29)
     assert store.healthy()
 
     # the store's table definition and the migrations agree (alembic check: nothing to generate)

@@ -21,7 +21,7 @@ import yaml
 from tests.browser import ARTIFACTS, CHROMIUM, chromium
 from tests.frontdesk_fixtures import HOSTILE, PASSWORD, make_app, make_store, settings
 from tests.insights_stand_in import InsightsStandIn, insights_fixture
-from webapp.frontdesk import words
+from webapp.frontdesk import staff_pages, words
 
 TABLET = {"width": 1024, "height": 768}
 PORT = int(os.environ.get("UI_TEST_PORT", "0"))  # 0: any free port
@@ -45,9 +45,10 @@ def browser() -> Iterator[object]:
 
 
 @pytest.fixture
-def site(tmp_path: Path) -> Iterator[Site]:
+def site(tmp_path: Path, monkeypatch) -> Iterator[Site]:
     store = make_store(tmp_path)
     backend = InsightsStandIn()
+    monkeypatch.setattr(staff_pages, "read_insights", backend.figures)
     app = backend.install(make_app(lambda: store, settings()))
     sock = socket.socket()
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

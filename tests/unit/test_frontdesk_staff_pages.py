@@ -28,7 +28,8 @@ def backend() -> InsightsStandIn:
 
 
 @pytest.fixture
-def client(tmp_path: Path, clock: Clock, backend: InsightsStandIn) -> TestClient:
+def client(tmp_path: Path, clock: Clock, backend: InsightsStandIn, monkeypatch) -> TestClient:
+    monkeypatch.setattr(staff_pages, "read_insights", backend.figures)
     store = make_store(tmp_path, clock)
     app = backend.install(make_app(lambda: store, settings(clock)))
     yield client_for(app)

@@ -2,28 +2,26 @@
 Review (the messages it did not handle well, to mark with the topic they should have had).
 
 Both need the signed-in session, as /frontdesk does. The figures and the queue come from the
-insights backend's JSON routes (docs: the issue 29 interfaces): the insights page reads them
-on the server through `read_insights`, the review page in the browser
+insights backend (insights/): the insights page reads the store on the server through
+`read_insights`, the review page the JSON routes in the browser
 (webapp/static/frontdesk-review.js).
 """
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
-from urllib.parse import urlencode
 
 from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
-from starlette.types import Message
 
+from handoff_delivery.store import StoreUnavailable
 from headache_core.clinic import load_clinic
 from headache_core.content import education_intents
-from webapp.frontdesk import insights_view, words
+from webapp.frontdesk import insights_api, insights_view, words
 from webapp.frontdesk.auth import SessionState, end_session, session_state, staff_name
 from webapp.frontdesk.context import frontdesk
 from webapp.frontdesk.csrf import csrf_token
@@ -31,7 +29,6 @@ from webapp.frontdesk.csrf import csrf_token
 log = logging.getLogger("webapp.frontdesk")
 Handler = Callable[[Request], Awaitable[Response]]
 SIGN_IN = "/frontdesk/sign-in"
-INSIGHTS_DATA = "/frontdesk/insights/data"
 PERIODS = (7, 30, 90)
 DEFAULT_DAYS = 7
 
@@ -56,53 +53,13 @@ def chosen_days(request: Request) -> int:
 
 
 async def read_insights(request: Request, days: int) -> dict[str, Any] | None:
-    """The figures for the last `days` days, or None when they cannot be had.
-
-    Asks the backend's own staff route (GET /frontdesk/insights/data) inside this process,
-    with this request's session cookie, so the page shows exactly what that route (and the CSV
-    download) gives, whatever store is behind it. Tests replace this function.
-    """
-    status, body = await _get_in_process(request, INSIGHTS_DATA, {"days": str(days)})
-    if status != 200:
-        log.warning("insights page: %s answered %s", INSIGHTS_DATA, status)
-        return None
+    """The figures for the last `days` days (the insights store, as /frontdesk/insights/data
+    and the CSV give them), or None when the store cannot answer: the page then says so."""
     try:
-        data = json.loads(body)
-    except ValueError:
-        log.warning("insights page: %s did not answer JSON", INSIGHTS_DATA)
+        return await insights_api.run_insights(request, lambda store: store.summary(days))
+    except StoreUnavailable as exc:
+        log.warning("insights page: %s", exc)
         return None
-    return data if isinstance(data, dict) else None
-
-
-async def _get_in_process(request: Request, path: str, query: dict[str, str]) -> tuple[int, bytes]:
-    """GET `path` through the whole app (middleware included) without a network hop."""
-    scope = {
-        key: value
-        for key, value in request.scope.items()
-        if key not in ("endpoint", "path_params", "route", "session", "router")
-    }
-    scope.update(
-        method="GET",
-        path=path,
-        raw_path=path.encode(),
-        query_string=urlencode(query).encode(),
-        headers=[(k, v) for k, v in request.scope["headers"] if k in (b"cookie", b"host")]
-        + [(b"accept", b"application/json")],
-    )
-    status, chunks = 500, []
-
-    async def receive() -> Message:
-        return {"type": "http.request", "body": b"", "more_body": False}
-
-    async def send(message: Message) -> None:
-        nonlocal status
-        if message["type"] == "http.response.start":
-            status = message["status"]
-        elif message["type"] == "http.response.body":
-            chunks.append(message.get("body", b""))
-
-    await request.app(scope, receive, send)
-    return status, b"".join(chunks)
 
 
 def render(request: Request, template: str, **context: Any) -> HTMLResponse:
