@@ -9,6 +9,10 @@ unsure of, with their reading and the reason.
 "Unsure" has one definition, `unsure_reason`: the message was read as `out_of_scope`, or the
 unclear action (`action_handle_unclear`, the reply "not sure I understood") answered it, or it
 was read as `nlu_fallback` or under the FallbackClassifier's threshold (config.yml).
+
+An answer a form took (`answered_by_form`: "35" to "How old are you?", read as out_of_scope)
+is a message but neither a topic nor unsure: the form asked for it and understood it. Counted
+as unsure, screening answers made most of the review queue and of the unsure share.
 """
 
 from __future__ import annotations
@@ -100,6 +104,35 @@ def flag_levels() -> dict[str, str]:
     from headache_core.red_flags.rules import load_rules
 
     return {flag.id: flag.level for flag in load_rules().flags}
+
+
+@lru_cache(maxsize=1)
+def form_slots(path: Path = DOMAIN_FILE) -> dict[str, frozenset[str]]:
+    """Each form of domain.yml and the slots it asks for."""
+    domain = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return {
+        name: frozenset((form or {}).get("required_slots") or [])
+        for name, form in (domain.get("forms") or {}).items()
+    }
+
+
+def answered_by_form(events: Sequence[Mapping[str, Any]], start: int) -> bool:
+    """The user message at `start` was taken as the answer to a form's question: a form ran
+    after it, was not rejected, and then set one of its own slots to a value (a validator that
+    refuses an answer sets it to None and asks again: that message stays unsure)."""
+    forms = form_slots()
+    running, filled = None, False
+    for event in events[start + 1 :]:
+        kind = event.get("event")
+        if kind == "user":
+            break
+        if kind == "action_execution_rejected":
+            return False
+        if kind == "action":
+            running = event.get("name") if event.get("name") in forms else None
+        elif kind == "slot" and running and event.get("value") is not None:
+            filled = filled or event.get("name") in forms[running]
+    return filled
 
 
 @lru_cache(maxsize=1)
@@ -226,6 +259,8 @@ def _tally_message(
     event = events[index]
     intent, confidence = _intent(event)
     tally.add(day, MESSAGES)
+    if answered_by_form(events, index):
+        return  # an answer the form asked for and took: no topic, not unsure
     if intent and intent != FALLBACK_INTENT:
         tally.add(day, count_name(TOPIC, intent))
     if intent in education:

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from rasa.shared.core.events import (
     ActionExecuted,
+    ActionExecutionRejected,
     ActiveLoop,
     BotUttered,
     SlotSet,
@@ -116,6 +117,38 @@ def test_the_unclear_action_counts_only_for_the_message_it_answered():
     tally = tally_turn(dicts(*turn), LONDON)
     assert tally.counts[(DAY, "unsure")] == 1
     assert [item.text for item in tally.review] == ["gfhdjs"]
+
+
+def test_an_answer_the_form_took_is_a_message_but_no_topic_and_not_unsure():
+    """ "35" to "How old are you?" reads as out_of_scope; the form took it: not unsure."""
+    turn = (
+        said("35", "out_of_scope", 0.38),
+        SlotSet("age", "35", timestamp=NOON),  # Rasa's from_text mapping, before the form
+        ActionExecuted("screening_form", timestamp=NOON),
+        SlotSet("age", 35, timestamp=NOON),  # the validator took it
+        SlotSet("requested_slot", "pain_side", timestamp=NOON),
+    )
+    tally = tally_turn(dicts(*turn), LONDON)
+    assert dict(tally.counts) == {(DAY, "messages"): 1}
+    assert tally.review == []
+
+
+@pytest.mark.parametrize(
+    "after",
+    [
+        # the validator refused it and asks again
+        (ActionExecuted("screening_form", timestamp=NOON), SlotSet("age", None, timestamp=NOON)),
+        # the form stepped aside: the message was no answer
+        (ActionExecutionRejected("screening_form", timestamp=NOON),),
+        # only Rasa's own from_text mapping set the slot; no form ran
+        (ActionExecuted("action_handle_unclear", timestamp=NOON),),
+    ],
+)
+def test_an_answer_the_form_did_not_take_stays_unsure(after):
+    turn = (said("blue", "out_of_scope", 0.38), SlotSet("age", "blue", timestamp=NOON), *after)
+    tally = tally_turn(dicts(*turn), LONDON)
+    assert tally.counts[(DAY, "unsure")] == 1
+    assert len(tally.review) == 1
 
 
 def test_screening_start_outcome_and_red_flags_with_their_levels():
