@@ -21,6 +21,7 @@ from rasa.shared.core.events import BotUttered, Event, UserUttered
 from channels.guard import limiter, limits
 from channels.limits import too_long
 from channels.shared import SeenIds, hashed, redis_url
+from insights.tally import personal_answer
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +58,7 @@ class Feedback:
 class RatedTurn:
     """The person's message and the bot answer to it that was rated."""
 
-    text: str
+    text: str  # empty when it answered the front desk's questions (insights.tally.personal_answer)
     intent: str | None
     confidence: float | None
     answer_key: str  # which answer (its time and text): one text said twice is two answers
@@ -77,12 +78,15 @@ def rated_turn(events: Sequence[Event], answer: str) -> RatedTurn | None:
         bot = events[index]
         if not isinstance(bot, BotUttered) or answer not in parts(bot.text or ""):
             continue
-        for user in reversed(events[:index]):
+        for at in range(index - 1, -1, -1):
+            user = events[at]
             if isinstance(user, UserUttered) and isinstance(user.text, str):
                 intent = user.intent or {}
                 confidence = intent.get("confidence")
+                personal = personal_answer([e.as_dict() for e in events[at:index]], 0)
                 return RatedTurn(
-                    text=user.text,
+                    # a name or number given to the front desk's questions is counted, not kept
+                    text="" if personal else user.text,
                     intent=intent.get("name") or None,
                     confidence=float(confidence) if isinstance(confidence, (int, float)) else None,
                     answer_key=f"{bot.timestamp!r}:{hashed(bot.text or '')}",

@@ -12,7 +12,10 @@ was read as `nlu_fallback` or under the FallbackClassifier's threshold (config.y
 
 An answer a form took (`answered_by_form`: "35" to "How old are you?", read as out_of_scope)
 is a message but neither a topic nor unsure: the form asked for it and understood it. Counted
-as unsure, screening answers made most of the review queue and of the unsure share.
+as unsure, screening answers made most of the review queue and of the unsure share. An answer
+to the front desk's questions or a message while waiting for a person (`personal_answer`) may
+count as unsure but is never queued. The slots a new session carries over (actions/session.py)
+are no new outcome or red flag, and a turn counts on the clinic day of its message.
 """
 
 from __future__ import annotations
@@ -37,6 +40,10 @@ FALLBACK_INTENT = "nlu_fallback"
 OUT_OF_SCOPE = "out_of_scope"
 UNCLEAR_ACTION = "action_handle_unclear"  # RulePolicy's core fallback action too (config.yml)
 SCREENING_FORM = "screening_form"  # domain.yml forms
+# Forms whose answers are the person's own details or words meant for staff (a name, a phone
+# number, a message while waiting for a person): counted, but never queued for review, as the
+# redactor cannot be the only barrier (a bare "sarah" is no detail it can see).
+PERSONAL_FORMS = frozenset({"handoff_form", "human_handoff_form"})
 OUTCOME_SLOT = "triage_outcome"
 RED_FLAGS_SLOT = "red_flags"
 RED_FLAG_OUTCOMES = {"red_flag_emergency": "emergency", "red_flag_urgent": "urgent"}
@@ -135,6 +142,23 @@ def answered_by_form(events: Sequence[Mapping[str, Any]], start: int) -> bool:
     return filled
 
 
+def personal_answer(events: Sequence[Mapping[str, Any]], start: int) -> bool:
+    """The user message at `start` answered one of the PERSONAL_FORMS: one of them ran after
+    it, or Rasa filled one of their slots from it (before any form ran, rejected or not)."""
+    forms = form_slots()
+    others = frozenset().union(*(s for name, s in forms.items() if name not in PERSONAL_FORMS))
+    personal = frozenset().union(*(forms.get(name, ()) for name in PERSONAL_FORMS)) - others
+    for event in events[start + 1 :]:
+        kind = event.get("event")
+        if kind == "user":
+            return False
+        if kind == "action" and event.get("name") in PERSONAL_FORMS:
+            return True
+        if kind == "slot" and event.get("name") in personal:
+            return True
+    return False
+
+
 @lru_cache(maxsize=1)
 def education_intents() -> frozenset[str]:
     from headache_core.content import education_intents as intents
@@ -226,9 +250,17 @@ def tally_turn(
     levels = flag_levels() if levels is None else levels
     education = education_intents() if education is None else education
     tally = Tally()
+    turn_day = _turn_day(events, zone)
+    carrying = False  # the slots a new session carries over: said before, not new facts
     for index, event in enumerate(events):
         kind = event.get("event")
-        day = clinic_day(event.get("timestamp"), zone)
+        day = turn_day or clinic_day(event.get("timestamp"), zone)
+        if kind == "session_started":
+            carrying = True
+        elif kind in ("user", "action"):
+            carrying = False
+        if carrying:
+            continue
         if kind == "user" and is_person(event):
             _tally_message(tally, events, index, day, threshold, education)
             if channel or event.get("input_channel"):
@@ -246,6 +278,15 @@ def tally_turn(
                 if flag_id in levels:
                     tally.add(day, LEVEL + levels[flag_id])
     return tally
+
+
+def _turn_day(events: Sequence[Mapping[str, Any]], zone: ZoneInfo) -> date | None:
+    """The clinic day of the turn's first message: a turn that runs past midnight counts on
+    one day, with its message (else the day after would hold a red flag and no conversation)."""
+    for event in events:
+        if event.get("event") == "user" and isinstance(event.get("timestamp"), (int, float)):
+            return clinic_day(event["timestamp"], zone)
+    return None
 
 
 def _tally_message(
@@ -272,7 +313,7 @@ def _tally_message(
         return
     tally.add(day, UNSURE)
     text = str(event.get("text") or "").strip()
-    if text:
+    if text and not personal_answer(events, index):
         at = (
             datetime.fromtimestamp(event["timestamp"], timezone.utc)
             if isinstance(event.get("timestamp"), (int, float))

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from rasa.core.tracker_store import InMemoryTrackerStore
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
+from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 import channels.feedback
@@ -206,6 +206,21 @@ def test_an_answer_with_no_message_before_it_is_not_a_rated_turn():
     greeting = [ActionExecuted("action_session_start"), BotUttered("Hi! Ask me anything.")]
     assert rated_turn(greeting, "Hi! Ask me anything.") is None
     assert rated_turn([], "Hi") is None
+
+
+def test_a_rated_answer_to_the_front_desks_question_keeps_no_words():
+    """ "sarah" given as the name for the front desk is no detail the redactor can see: the
+    rating counts under its topic but the message is not kept for review."""
+    asked_name = [
+        user("sarah", "out_of_scope", 0.39, 2.0),
+        SlotSet("contact_name", "sarah", timestamp=2.0),
+        ActionExecuted("handoff_form", timestamp=2.1),
+        BotUttered("Thanks. What is the best number to reach you?", timestamp=2.2),
+    ]
+    turn = rated_turn(asked_name, "Thanks. What is the best number to reach you?")
+    assert turn is not None and turn.text == "" and turn.intent == "out_of_scope"
+    plain = rated_turn(CONVERSATION, PILLOW_ANSWER)
+    assert plain is not None and plain.text == "what pillow should I use"
 
 
 def test_what_the_browser_may_have_received_of_one_utterance():

@@ -14,6 +14,7 @@ from rasa.shared.core.events import (
     ActionExecutionRejected,
     ActiveLoop,
     BotUttered,
+    SessionStarted,
     SlotSet,
     UserUttered,
 )
@@ -149,6 +150,55 @@ def test_an_answer_the_form_did_not_take_stays_unsure(after):
     tally = tally_turn(dicts(*turn), LONDON)
     assert tally.counts[(DAY, "unsure")] == 1
     assert len(tally.review) == 1
+
+
+@pytest.mark.parametrize(
+    "after",
+    [
+        # Rasa filled the front desk's name question from it, then the form refused it
+        (SlotSet("contact_name", "sarah", timestamp=NOON),
+         ActionExecuted("action_handle_unclear", timestamp=NOON)),
+        # said while the conversation waits for a person
+        (ActionExecuted("human_handoff_form", timestamp=NOON),),
+    ],
+)  # fmt: skip
+def test_an_answer_for_the_front_desk_is_never_queued(after):
+    turn = (said("sarah", "out_of_scope", 0.39), *after)
+    tally = tally_turn(dicts(*turn), LONDON)
+    assert tally.counts[(DAY, "messages")] == 1
+    assert tally.review == []
+
+
+def test_the_slots_a_new_session_carries_over_are_no_new_outcome_or_flag():
+    """actions/session.py sets every slot again at a new session: a red flag of yesterday
+    is not one of today."""
+    flag = next(iter(load_rules().flags)).id
+    found = counts(
+        ActionExecuted("action_session_start", timestamp=NOON),
+        BotUttered("This assistant does not diagnose...", timestamp=NOON),
+        SessionStarted(timestamp=NOON),
+        SlotSet("triage_outcome", "red_flag_emergency", timestamp=NOON),
+        SlotSet("red_flags", [flag], timestamp=NOON),
+        ActionExecuted("action_listen", timestamp=NOON),
+        said("what are your opening hours", "ask_clinic_info"),
+        ActionExecuted("action_clinic_info", timestamp=NOON),
+    )
+    assert found == {"messages": 1, "topic:ask_clinic_info": 1}
+
+
+def test_a_turn_past_midnight_counts_on_the_day_of_its_message():
+    before = datetime(2026, 12, 1, 23, 59, 59, tzinfo=timezone.utc).timestamp()
+    after = before + 2
+    flag = next(iter(load_rules().flags)).id
+    tally = tally_turn(
+        dicts(
+            said("worst headache of my life", "report_emergency_symptoms", at=before),
+            SlotSet("red_flags", [flag], timestamp=after),
+            SlotSet("triage_outcome", "red_flag_emergency", timestamp=after),
+        ),
+        LONDON,
+    )
+    assert {day for day, _ in tally.counts} == {DAY}
 
 
 def test_screening_start_outcome_and_red_flags_with_their_levels():
