@@ -15,6 +15,13 @@ details kept, so where unsure it redacts, except for the words the assistant nee
 from: ages ("I'm 45"), states ("I'm dizzy"), durations, times, doses, scores, blood pressure,
 spinal levels ("C5-C6") and the clinical vocabulary (knowledge/entity_patterns.yml).
 
+Names are found two ways. Cue words ("I'm", "my wife", "Dr", "thanks,") say a name follows; and,
+since a cue list finds only the names it anticipated, a name is also read by its shape: a
+capitalised word that English writes capitalised far more often than not, or that is no English
+word at all, and is no clinical word, drug, place of care, eponym, place or misspelt symptom
+(proper_nouns.py says which words English writes capitalised, and which it uses as places).
+A name found once is hidden wherever the message repeats it.
+
 A lower-case name ("im sarah btw", "... . joanne") has no capital to show it: it counts as a
 name only where structure says one ends a clause after "im" / "its" or ends the message, and only
 when it is no English word (WordNet's, from spacy-lookups-data, which the NLU already needs; if
@@ -27,13 +34,11 @@ Every pattern here is linear in the message: no nested repetition that can backt
 
 from __future__ import annotations
 
-import gzip
-import json
+import difflib
 import re
 from collections.abc import Callable, Iterable
 from datetime import date
 from functools import lru_cache
-from importlib import resources
 
 import phonenumbers
 from phonenumbers import Leniency
@@ -41,6 +46,8 @@ from phonenumbers import Leniency
 from headache_core import KNOWLEDGE_DIR
 from headache_core.handoff.contact import is_usable_number, valid_email
 from headache_core.lexicon import alternatives, word_set
+from headache_core.proper_nouns import a_place, lookups, proper_noun
+from headache_core.proper_nouns import available as proper_nouns_known
 
 NAME = "[NAME]"
 PHONE = "[PHONE]"
@@ -126,6 +133,11 @@ def _sub(pattern: re.Pattern, label: str | Callable[[re.Match], str | None], tex
         return whole[: start - match.start()] + chosen + whole[end - match.start() :]
 
     return pattern.sub(one, text)
+
+
+POSSESSIVE_RE = re.compile(r"['’]s$", re.I)
+CLINICAL_SHAPE_RE = re.compile(rf"(?:{alternatives('clinical_word_shapes')})", re.I)
+PLACE_PREPOSITION_RE = re.compile(rf"(?<![\w'’-])(?:{alternatives('place_prepositions')})$", re.I)
 
 
 def _words(text: str) -> frozenset[str]:
@@ -368,6 +380,17 @@ CUED_ADDRESS_RE = re.compile(
     rf"|[A-Z]{{1,2}}\d[A-Z\d]?\b|\d{{5}}(?:-\d{{4}})?)",
     re.I,
 )
+# A house's name before the rest of an address: "Rose Cottage, [ADDRESS]", or any capitalised
+# words after "I live at" that the rest of an address follows ("live at Albion, [ADDRESS]").
+_HOUSE_TYPES = "|".join(sorted(w.capitalize() for w in word_set("house_types")))
+HOUSE_BEFORE_RE = re.compile(
+    rf"(?P<detail>\b(?:[A-Z][\w'’-]*[ ]){{0,3}}(?:{_HOUSE_TYPES})\b),?[ ]*(?=\[ADDRESS\])"
+)
+CUED_HOUSE_RE = re.compile(
+    rf"\b{_cue('address_cues')}\s+(?P<detail>(?-i:[A-Z])[\w'’-]*(?:[ ](?-i:[A-Z])[\w'’-]*){{0,3}})"
+    r",?[ ]*(?=\[ADDRESS\])",
+    re.I,
+)
 # What may follow a street in the same address: ", London NW1 6XE", ", Springfield, IL 62704".
 NEXT_PART_RE = re.compile(
     rf"(?:,\s*|\s+)(?:{POSTCODE}\b|{_STATE},?\s+\d{{5}}(?:-\d{{4}})?\b|\d{{5}}(?:-\d{{4}})?\b"
@@ -411,7 +434,7 @@ def _ordinary_words() -> frozenset[str]:
         path = KNOWLEDGE_DIR / name
         said = path.read_text(encoding="utf-8")
         words |= set(re.findall(r"(?<![A-Za-z'])[a-z]{3,}(?![A-Za-z])", said))
-    return _stop_words() | frozenset(words)
+    return _stop_words() | frozenset(words) | word_set("proper_words_kept")
 
 
 def _plain_word(word: str) -> str:
@@ -419,8 +442,9 @@ def _plain_word(word: str) -> str:
 
 
 def _known(word: str, words: frozenset[str]) -> bool:
-    """`word` or its singular ("Headaches", "Temples") is one of `words`."""
-    plain = _plain_word(word)
+    """`word`, its singular ("Headaches", "Temples") or what it is the possessive of
+    ("Physiotherapy's") is one of `words`."""
+    plain = POSSESSIVE_RE.sub("", _plain_word(word))
     if plain in words:
         return True
     # Only stems of three letters or more: "Ines" is no plural of "in", nor "Amos" of "am".
@@ -526,6 +550,9 @@ def _addresses(text: str) -> str:
                 continue  # "feeling flat 3 days"
             begin = match.start() if pattern is UNIT_RE else _start_of_address(text, match.start())
             spans.append((begin, _extend_address(text, match.end()), ADDRESS))
+    for pattern in (HOUSE_BEFORE_RE, CUED_HOUSE_RE):  # "lives at Rose Cottage, [ADDRESS]"
+        for match in pattern.finditer(text):
+            spans.append((match.start("detail"), match.end(), ADDRESS))
     for match in CUED_ADDRESS_RE.finditer(text):
         start, end = match.span("detail")
         words = match["detail"].split()
@@ -565,6 +592,7 @@ STRONG_NAME_CUE_RE = re.compile(
 )
 INTRODUCED_CUE_RE = re.compile(rf"\b{_cue('name_introduced', 'name_relations')}[\s:,-]*\s", re.I)
 TITLE_CUE_RE = re.compile(rf"\b{_cue('name_titles')}\b\.?\s+", re.I)
+CALLED_CUE_RE = re.compile(rf"\b{_cue('name_called')}\b[\s:,-]*", re.I)
 GREETING_CUE_RE = re.compile(rf"(?:^|[\n.!?]\s*)(?:{alternatives('greeting')})[\s,]+", re.I)
 SIGN_OFF_RE = re.compile(rf"(?<![\w'])(?:{alternatives('sign_offs')})[\s,.!:]*\s(?=\S)", re.I)
 LAST_LINE_RE = re.compile(r"\n\s*(?=\S)")
@@ -617,7 +645,7 @@ def _name_end(text: str, pos: int, *, lower: bool, strong: bool) -> int | None:
         word = match.group(0)
         plain = _plain_word(word)
         capitalised = _capitalised(word)
-        if end is not None and not capitalised and plain in _particles():
+        if end is not None and plain in _particles():
             after = _after_particles(text, pos)  # "Liesel van der Berg"
             if after is not None:
                 pos = after
@@ -698,9 +726,14 @@ def _names(text: str) -> str:
                     spans.append((end + given.end(), after, NAME))
     for match in INTRODUCED_CUE_RE.finditer(text):
         if take(match.end(), lower=False, strong=False) is None:  # "im sarah btw"
-            said = _lower_name(text, match.end(), SELF_CUE_RE.fullmatch(match.group(0).strip()))
+            about_self = SELF_CUE_RE.fullmatch(match.group(0).strip())
+            said = _lower_name(text, match.end(), about_self)
+            if said is None:  # "my boyfriend jake thinks", "im aarav and ..."
+                said = _lower_proper_name(text, match.end(), about_self=bool(about_self))
             if said is not None:
                 spans.append((match.end(), said, NAME))
+    for match in CALLED_CUE_RE.finditer(text):  # "he's called Will"
+        take(match.end(), lower=False, strong=True)
     for match in TITLE_CUE_RE.finditer(text):
         honorific = match.group(0).lower().rstrip(". \t\n") in HONORIFICS
         take(match.end(), lower=honorific, strong=True)
@@ -709,13 +742,18 @@ def _names(text: str) -> str:
     for pattern in (SIGN_OFF_RE, LAST_LINE_RE):
         for match in pattern.finditer(text):
             signed = bool(CLAUSE_START_RE.search(text, 0, match.start()))
+            if pattern is LAST_LINE_RE and _a_role(text, match.end()):
+                continue  # "Dr. Amara Nwosu\nConsultant Rheumatologist"
             take(match.end(), at_end=True, signed=signed, lower=False, strong=False)
     for match in LAST_WORD_RE.finditer(text):  # "... it's 07700 900826 . joanne"
         word = match["word"]
+        # Capitalised ("... the 21st. Jo"), a noun may be a name; no adjective, verb or greeting.
+        capital = word[0].isupper() and not word.isupper()
         if (
-            len(word) > 2
+            len(word) > 1 + (not capital)
             and not _ordinary(word)
-            and not _english(word)
+            and not _english(word, nouns=not capital)
+            and not (capital and (_greeting_or_thanks(word) or word.lower() in _proper_kept()))
             and not NOT_A_NAME_SHAPE_RE.fullmatch(word)
             and word.lower() not in _after_a_name()
             and not CONTACT_WORD_RE.fullmatch(word)
@@ -735,11 +773,192 @@ def _names(text: str) -> str:
         if _bare_name(match["words"].split()):
             end = match.end("words") - match["words"].endswith(".")
             spans.append((match.start("words"), end, NAME))
+    for match in LAST_AFTER_COMMA_RE.finditer(text):  # "ta for the advice, nikhil"
+        if _lower_proper_name(text, match.start("word"), about_self=False) is not None:
+            spans.append((match.start("word"), match.end("word"), NAME))
+    spans += _shaped_names(text)
     whole = text.strip(" \t\n.!,")
     if 2 <= len(whole.split()) <= 4 and _bare_name(whole.split()):  # "Linda Park" alone
         start = text.index(whole)
         spans.append((start, start + len(whole), NAME))
-    return _replace(text, spans)
+    return _replace(text, spans + _said_again(text, spans))
+
+
+# --- names by their shape --------------------------------------------------------------------
+# A cue list only finds the names it anticipated ("I'm", "my wife"). Anywhere in a sentence, a
+# capitalised word that English writes capitalised (proper_nouns.py), or that is no English word
+# at all, and is no clinical, kept or cue word, is a name: "session with Priyanka", "I,
+# Bartholomew Achterberg, consent", "me again (Lorenzo)". At a sentence's start every word is
+# capitalised, so there only a clear proper noun counts, or one that a comma, "here", a bracket
+# or the message's end follows, or another name-shaped word ("Sarah Jones said ..."). The run
+# goes on through the capitalised words, particles and initials after it ("Niamh Ó Briain").
+# All-capital words ("NHS", "GP", "A&E") are acronyms, never read this way.
+SHAPED_WORD_RE = re.compile(
+    r"(?<![\w'’\[\]./@#&+-])[^\W\d_][^\W\d_'’-]*(?:['’-][^\W\d_]+)*(?![\w@&])"
+)
+SENTENCE_END_CHARS = ".!?\n"
+OPENING_MARKS = " \t\"'“‘*•>"
+AFTER_OPENING_NAME_RE = re.compile(r"[ ]*(?:[,)]|$|here\b)")
+PLACE_OPENER_RE = re.compile(
+    rf"(?<![\w'’-])(?=(?-i:[A-Z]))(?:{alternatives('place_openers')})\.?$", re.I
+)
+MISSPELLING_CUTOFF = 0.8  # difflib's ratio: "Hedache" is "headache" misspelt, no name
+
+
+def _shaped_names(text: str) -> list[Span]:
+    """Names found by their shape, not by a cue (see above)."""
+    spans: list[Span] = []
+    done = 0
+    for match in SHAPED_WORD_RE.finditer(text):
+        start, word = match.start(), match.group(0)
+        if start < done or not word[0].isupper() or (word.isupper() and len(word) > 1):
+            continue
+        before = text[max(0, start - 40) : start].rstrip(OPENING_MARKS)
+        if PLACE_OPENER_RE.search(before) or PLACE_PREPOSITION_RE.search(before):
+            continue  # "St Thomas' hospital", "San Diego", "work in Swindon"
+        opening = not before or before[-1] in SENTENCE_END_CHARS
+        if opening and not _opening_name(text, match):
+            continue
+        if not opening and not _name_shaped(word):
+            continue
+        end = _name_end(text, start, lower=False, strong=False) or match.end()
+        end = max(end, match.end() - (word.endswith(".")))
+        spans.append((start, end, NAME))
+        done = end
+    return spans
+
+
+def _opening_name(text: str, match: re.Match) -> bool:
+    """Whether a capitalised word opening a sentence is a name: a clear proper noun ("Sarah
+    said ..."), or a name-shaped word before a comma, "here", a bracket or the end ("Jean-Luc"),
+    or before another name-shaped word ("Harriet Quinn went ...")."""
+    word = match.group(0)
+    if _greeting_or_thanks(word):
+        return False
+    if _name_shaped(word, clear=True):
+        return True
+    if not _name_shaped(word):
+        return False
+    if AFTER_OPENING_NAME_RE.match(text, match.end()):
+        return True
+    following = SHAPED_WORD_RE.match(text, match.end() + 1)
+    return bool(
+        following
+        and text[match.end()] == " "
+        and following.group(0)[0].isupper()
+        and _name_shaped(following.group(0))
+    )
+
+
+def _greeting_or_thanks(word: str) -> bool:
+    return bool(GREETING_WORD_RE.fullmatch(word) or word.lower() in _after_a_name())
+
+
+GREETING_WORD_RE = re.compile(
+    rf"(?:{alternatives('greeting', 'sign_offs', 'thanks', 'name_fillers')})", re.I
+)
+
+
+def _name_shaped(word: str, *, clear: bool = False) -> bool:
+    """Whether a capitalised word is a name by its shape: each part ("Quinn-Adebayo") no
+    ordinary, clinical or kept word nor a place, and one written capitalised by English
+    (`clear`: by a wide margin), or all no English word and no misspelt clinical word."""
+    plain = POSSESSIVE_RE.sub("", _plain_word(word))
+    parts = [p for p in re.split(r"['’-]", plain) if len(p) > 1]
+    if not parts or _ordinary(plain) or plain in _proper_kept():
+        return False
+    if any(_ordinary(p) or p in _proper_kept() or a_place(p) for p in parts):
+        return False  # "Co-codamol", "Bell's", "Birmingham"
+    verdicts = [proper_noun(p, clear=clear) for p in parts]
+    if True in verdicts:
+        return True
+    if False in verdicts:
+        return False
+    # Seen in neither case: a name, unless an English word, a clinical word's shape
+    # ("Rizatriptan", "Spondylosis") or a misspelt clinical word ("Hedache").
+    return not any(_english(p) or CLINICAL_SHAPE_RE.fullmatch(p) or _misspelt(p) for p in parts)
+
+
+@lru_cache(maxsize=1)
+def _proper_kept() -> frozenset[str]:
+    return word_set("proper_words_kept")
+
+
+@lru_cache(maxsize=1)
+def _spelling_words() -> dict[str, frozenset[str]]:
+    """The words a patient may misspell that matter most, the clinical and cue words, by their
+    first letter and by their last two: a misspelling keeps one end ("hedache", "eadache")."""
+    index: dict[str, set[str]] = {}
+    for word in (w for w in _ordinary_words() if len(w) > 3):
+        index.setdefault(word[0], set()).add(word)
+        index.setdefault(word[-2:], set()).add(word)
+    return {key: frozenset(words) for key, words in index.items()}
+
+
+@lru_cache(maxsize=4096)
+def _misspelt(word: str) -> bool:
+    """Whether `word`, no English word, is close to a clinical or cue word ("hedache", "dizy")."""
+    plain = _plain_word(word)
+    index = _spelling_words()
+    slack = len(plain) // 4 + 1  # within the cutoff, lengths differ by at most this
+    near = [
+        w
+        for w in index.get(plain[:1], frozenset()) | index.get(plain[-2:], frozenset())
+        if abs(len(w) - len(plain)) <= slack
+    ]
+    return bool(difflib.get_close_matches(plain, near, n=1, cutoff=MISSPELLING_CUTOFF))
+
+
+# A lower-case word ending the message after a comma: "ta very much for the advice, nikhil".
+LAST_AFTER_COMMA_RE = re.compile(r",[ ]*(?P<word>[^\W\d_]+)(?=[\s.!~]*(?:x+[\s.!]*)?$)")
+
+
+def _lower_proper_name(text: str, pos: int, *, about_self: bool) -> int | None:
+    """Where a lower-case name at `pos` ends, or None: a word English writes capitalised
+    ("jake", "tanisha"); after "im", also a word of no English at all that misspells no
+    clinical word ("im aarav and ..."). Never an English adjective, verb or adverb."""
+    match = NAME_WORD_RE.match(text, pos)
+    if match is None:
+        return None
+    word = match.group(0).rstrip(".")
+    if not word.islower() or len(word) < 3 or "-" in word or "'" in word:
+        return None
+    if _ordinary(word) or word in _after_a_name() or NOT_A_NAME_SHAPE_RE.fullmatch(word):
+        return None
+    if _english(word, nouns=False) or word in _proper_kept() or a_place(word):
+        return None
+    verdict = proper_noun(word)
+    if verdict is True or (
+        verdict is None and about_self and not _english(word) and not _misspelt(word)
+    ):
+        return pos + len(word)
+    return None
+
+
+def _a_role(text: str, pos: int) -> bool:
+    """Whether the last line starting at `pos` is a role, not a name: only English words of
+    three letters or more, none written capitalised by English ("Consultant Rheumatologist")."""
+    words = re.findall(r"[^\W\d_]+", text[pos : pos + 80])
+    return bool(words) and all(
+        len(w) > 2 and _english(w) and proper_noun(w) is not True for w in words
+    )
+
+
+def _said_again(text: str, spans: list[Span]) -> list[Span]:
+    """A name found once is a name wherever the message says it again, capitalised as it was
+    ("called Will ... can Will book too?")."""
+    said = {
+        word
+        for start, end, label in spans
+        if label == NAME
+        for word in re.findall(r"[^\W\d_][\w'’-]*", text[start:end])
+        if word[0].isupper() and len(word) > 1 and not _stop(word) and not word.isupper()
+    }
+    found: list[Span] = []
+    for word in said:
+        for match in re.finditer(rf"(?<![\w\[]){re.escape(word)}(?![\w\]])", text):
+            found.append((match.start(), match.end(), NAME))
+    return found
 
 
 CLAUSE_START_RE = re.compile(r"(?:^|[\n.!?,;:|])\s*$")
@@ -765,8 +984,11 @@ def _lower_name(text: str, pos: int, about_self: re.Match | None) -> int | None:
         return None
     if _ordinary(word) or word in _after_a_name() or NOT_A_NAME_SHAPE_RE.fullmatch(word):
         return None
-    known = _english(word, nouns=about_self is None)
-    return None if known else end
+    if any(_ordinary(part) for part in word.split("-")):
+        return None  # "it's neck-related"
+    # A word English writes in lower case is none ("their GP themselves", "husband, emoji").
+    known = _english(word, nouns=about_self is None) or _misspelt(word)  # "im dizy"
+    return None if known or (proper_nouns_known() and proper_noun(word) is False) else end
 
 
 @lru_cache(maxsize=1)
@@ -774,28 +996,18 @@ def _after_a_name() -> frozenset[str]:
     return word_set("after_a_name")
 
 
-def _lookups(name: str) -> dict | None:
-    """One of spaCy's English lookup tables (spacy-lookups-data, which the NLU pipeline needs
-    anyway), or None when the data is missing."""
-    try:
-        with (resources.files("spacy_lookups_data") / "data" / name).open("rb") as raw:
-            return json.loads(gzip.decompress(raw.read()))
-    except (ModuleNotFoundError, OSError, ValueError):
-        return None
-
-
 @lru_cache(maxsize=1)
 def _english_index() -> dict[str, frozenset[str]] | None:
     """WordNet's English words by part of speech; None when the data is missing, and then every
     word counts as English (no lower-case name is guessed)."""
-    index = _lookups("en_lemma_index.json.gz")
+    index = lookups("en_lemma_index.json.gz")
     return None if index is None else {pos: frozenset(words) for pos, words in index.items()}
 
 
 @lru_cache(maxsize=1)
 def _lemmas() -> dict[str, str]:
     """spaCy's table from a word form to its lemma ("hurts" to "hurt")."""
-    return _lookups("en_lemma_lookup.json.gz") or {}
+    return lookups("en_lemma_lookup.json.gz") or {}
 
 
 def _english(word: str, *, nouns: bool = True) -> bool:
