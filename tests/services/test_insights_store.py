@@ -175,6 +175,7 @@ async def test_the_tracker_store_counts_each_turn_once_and_forgets_with_the_conv
             tracker.update(ActionExecuted("action_listen", timestamp=NOW.timestamp()))
             await tracker_store.save(tracker)
         await tracker_store.save(tracker)  # nothing new: nothing counted again
+        recorder.wait()  # the turns are counted on the recorder's thread
         result = store.summary(days=1)
         assert (result["messages"], result["unsure_messages"]) == (2, 1)
         key = conversation_key("patient-1", b"hook-key")
@@ -204,12 +205,14 @@ async def test_a_broken_insights_store_never_fails_the_turn(db_url: str, caplog)
         )
         await tracker_store.save(tracker)
         assert (await tracker_store.retrieve("patient-2")) is not None
+        recorder.wait()
         assert recorder.failures == 1
         assert "Ann" not in caplog.text and "patient-2" not in caplog.text
         assert "insights: turn not recorded (OperationalError)" in caplog.text
         # the next turn does not wait for the broken database again: skipped, not retried
         tracker.update(UserUttered("hello again", {"name": "greet", "confidence": 1.0}))
         await tracker_store.save(tracker)
+        recorder.wait()
         assert (recorder.failures, recorder.skipped) == (1, 1)
     finally:
         set_recorder(None)
