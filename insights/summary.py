@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Any
 
+from headache_core.handoff.model import KINDS, OUTCOME_RANK, STATUSES
 from insights.tally import (
     BEYOND_EDUCATION,
     CHANNEL,
@@ -34,16 +35,11 @@ from insights.tally import (
     UNSURE,
 )
 
-OUTCOMES = (
-    "red_flag_emergency",
-    "red_flag_urgent",
-    "consistent_with_cervicogenic",
-    "not_typical_cervicogenic",
-)
+OUTCOMES = tuple(sorted(OUTCOME_RANK, key=OUTCOME_RANK.__getitem__))  # most urgent first
 LEVELS = ("emergency", "urgent")
 JOURNEYS = ("education_only", "screening_started", "screening_finished", "red_flag", "other")
-HANDOFF_KINDS = ("booking", "human")
-HANDOFF_STATUSES = ("new", "claimed", "done")
+HANDOFF_KINDS = KINDS
+HANDOFF_STATUSES = STATUSES
 # What the per-conversation query reads (the store's second query)
 CONVERSATION_NAMES = (MESSAGES, EDUCATION, BEYOND_EDUCATION, SCREENING_STARTED)
 CONVERSATION_PREFIXES = (OUTCOME, FLAG, LEVEL, CHANNEL)
