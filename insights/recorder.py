@@ -82,7 +82,12 @@ class Recorder:
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="insights")
 
     def _submit(self, work: Callable[..., Any], *args: Any, **kwargs: Any) -> Future:
-        return self._worker.submit(work, *args, **kwargs)
+        try:
+            return self._worker.submit(work, *args, **kwargs)
+        except RuntimeError:  # closed (the process is exiting): done here, at once
+            done: Future = Future()
+            done.set_result(work(*args, **kwargs))
+            return done
 
     def wait(self, timeout: float | None = None) -> None:
         """Until the work queued so far is done (tests, and a caller that needs it written)."""

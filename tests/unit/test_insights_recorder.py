@@ -140,6 +140,7 @@ def test_close_finishes_the_queued_writes():
     threading.Timer(0.1, store.release.set).start()
     recorder.close()
     assert len(store.ran) == 5
+    assert recorder.forget("s0") is True  # after close (at exit): done at once, not refused
 
 
 def test_a_failed_build_is_tried_again_and_at_once_for_forget(monkeypatch):
