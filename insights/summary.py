@@ -14,10 +14,11 @@ from __future__ import annotations
 import csv
 import io
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 from typing import Any
 
+from headache_core.handoff.model import KINDS, OUTCOME_RANK, STATUSES
 from insights.tally import (
     BEYOND_EDUCATION,
     CHANNEL,
@@ -34,57 +35,79 @@ from insights.tally import (
     UNSURE,
 )
 
-OUTCOMES = (
-    "red_flag_emergency",
-    "red_flag_urgent",
-    "consistent_with_cervicogenic",
-    "not_typical_cervicogenic",
-)
+OUTCOMES = tuple(sorted(OUTCOME_RANK, key=OUTCOME_RANK.__getitem__))  # most urgent first
 LEVELS = ("emergency", "urgent")
 JOURNEYS = ("education_only", "screening_started", "screening_finished", "red_flag", "other")
-HANDOFF_KINDS = ("booking", "human")
-HANDOFF_STATUSES = ("new", "claimed", "done")
-# What the per-conversation query reads (the store's second query)
-CONVERSATION_NAMES = (MESSAGES, EDUCATION, BEYOND_EDUCATION, SCREENING_STARTED)
-CONVERSATION_PREFIXES = (OUTCOME, FLAG, LEVEL, CHANNEL)
+HANDOFF_KINDS = KINDS
+HANDOFF_STATUSES = STATUSES
+
+# What a conversation's journey and level depend on: its traits, each the presence of one of
+# these count names or of a name with one of these prefixes. The database works out each
+# conversation's traits (per day, and over the window) and counts the conversations with the
+# same traits, so only those few counts reach Python, where `journey` and `level` read them
+# (`traits_of` is the same in Python, for tests).
+COUNTED, RED, FINISHED = "counted", "red_flag", "finished"
+TRAITS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    COUNTED: ((MESSAGES,), ()),
+    EDUCATION: ((EDUCATION,), ()),
+    BEYOND_EDUCATION: ((BEYOND_EDUCATION,), ()),
+    SCREENING_STARTED: ((SCREENING_STARTED,), ()),
+    FINISHED: ((), (OUTCOME,)),
+    RED: (tuple(OUTCOME + o for o in RED_FLAG_OUTCOMES), (FLAG, LEVEL)),
+    **{LEVEL + lv: ((LEVEL + lv,), ()) for lv in LEVELS},
+}
+# Counted per conversation (each conversation once per day and once in the total)
+PER_CONVERSATION_PREFIXES = (OUTCOME, FLAG, CHANNEL)
 
 
-def journey(names: set[str]) -> str:
-    """The one journey a conversation's count names put it in (module docstring)."""
-    if any(n.startswith((FLAG, LEVEL)) for n in names) or any(
-        OUTCOME + o in names for o in RED_FLAG_OUTCOMES
-    ):
+def traits_of(names: set[str]) -> frozenset[str]:
+    """The traits a conversation's count names give it (TRAITS)."""
+    return frozenset(
+        trait
+        for trait, (exact, prefixes) in TRAITS.items()
+        if any(n in exact or n.startswith(prefixes) for n in names)
+    )
+
+
+def journey(traits: frozenset[str]) -> str:
+    """The one journey a conversation's traits put it in (module docstring)."""
+    if RED in traits:
         return "red_flag"
-    if any(n.startswith(OUTCOME) for n in names):
+    if FINISHED in traits:
         return "screening_finished"
-    if SCREENING_STARTED in names:
+    if SCREENING_STARTED in traits:
         return "screening_started"
-    if EDUCATION in names and BEYOND_EDUCATION not in names:
+    if EDUCATION in traits and BEYOND_EDUCATION not in traits:
         return "education_only"
     return "other"
 
 
-def level(names: set[str]) -> str | None:
+def level(traits: frozenset[str]) -> str | None:
     """The most serious red-flag level of a conversation, if any."""
-    return next((lv for lv in LEVELS if LEVEL + lv in names), None)
+    return next((lv for lv in LEVELS if LEVEL + lv in traits), None)
 
 
-def _conversation_counts(conversations: list[set[str]]) -> dict[str, Any]:
-    counted = [names for names in conversations if MESSAGES in names]
-    everyone = list(conversations)
-    journeys = Counter(journey(names) for names in counted)
-    levels = Counter(lv for names in everyone if (lv := level(names)))
-    outcomes = Counter(
-        n[len(OUTCOME) :] for names in everyone for n in names if n.startswith(OUTCOME)
-    )
-    flags = Counter(n[len(FLAG) :] for names in everyone for n in names if n.startswith(FLAG))
-    channels = Counter(
-        n[len(CHANNEL) :] for names in counted for n in names if n.startswith(CHANNEL)
-    )
+def _conversation_counts(
+    conversations: Iterable[tuple[frozenset[str], int]], people: Mapping[str, int]
+) -> dict[str, Any]:
+    """From how many conversations had each set of traits, and how many had each outcome,
+    flag and channel name."""
+    journeys: Counter[str] = Counter()
+    levels: Counter[str] = Counter()
+    for traits, n in conversations:
+        if COUNTED in traits:
+            journeys[journey(traits)] += n
+        if lv := level(traits):
+            levels[lv] += n
+
+    def named(prefix: str) -> dict[str, int]:
+        return {n[len(prefix) :]: v for n, v in people.items() if n.startswith(prefix) and v}
+
+    outcomes, flags, channels = named(OUTCOME), named(FLAG), named(CHANNEL)
     return {
-        "conversations": len(counted),
+        "conversations": sum(journeys.values()),
         "journeys": {name: journeys[name] for name in JOURNEYS},
-        "outcomes": {name: outcomes[name] for name in OUTCOMES}
+        "outcomes": {name: outcomes.get(name, 0) for name in OUTCOMES}
         | {k: v for k, v in sorted(outcomes.items()) if k not in OUTCOMES},
         "red_flags": dict(sorted(flags.items(), key=lambda kv: (-kv[1], kv[0]))),
         "red_flag_levels": {name: levels[name] for name in LEVELS},
@@ -119,24 +142,27 @@ def _handoff_counts(rows: Iterable[tuple[str, str]]) -> dict[str, dict[str, int]
 
 
 def _shaped(
-    conversations: list[set[str]], sums: Counter[str], handed: list[tuple[str, str]]
+    conversations: Iterable[tuple[frozenset[str], int]],
+    people: Mapping[str, int],
+    sums: Counter[str],
+    handed: list[tuple[str, str]],
 ) -> dict[str, Any]:
     """Every count, in the interfaces' key order."""
-    people = _conversation_counts(conversations)
+    counted = _conversation_counts(conversations, people)
     said = _message_counts(sums)
     return {
-        "conversations": people["conversations"],
+        "conversations": counted["conversations"],
         "messages": said["messages"],
         "unsure_messages": said["unsure_messages"],
         "unsure_share": said["unsure_share"],
-        "journeys": people["journeys"],
-        "outcomes": people["outcomes"],
-        "red_flags": people["red_flags"],
-        "red_flag_levels": people["red_flag_levels"],
+        "journeys": counted["journeys"],
+        "outcomes": counted["outcomes"],
+        "red_flags": counted["red_flags"],
+        "red_flag_levels": counted["red_flag_levels"],
         "handoffs": _handoff_counts(handed),
         "topics": said["topics"],
         "feedback": said["feedback"],
-        "channels": people["channels"],
+        "channels": counted["channels"],
     }
 
 
@@ -144,25 +170,30 @@ def build(
     first: date,
     last: date,
     timezone_name: str,
-    sums: Iterable[tuple[date, str, int]],
-    conversation_rows: Iterable[tuple[str, date, str]],
+    sums: Iterable[tuple[date, str, int, int]],
+    day_traits: Iterable[tuple[date, frozenset[str], int]],
+    total_traits: Iterable[tuple[frozenset[str], int]],
+    total_people: Mapping[str, int],
     handoff_rows: Iterable[tuple[date, str, str]],
 ) -> dict[str, Any]:
-    """The summary of the days `first`..`last` from the store's rows: (day, name, sum),
-    (conversation key, day, name) and (day, kind, status) of each handoff."""
+    """The summary of the days `first`..`last` from the store's counts: (day, name, sum of the
+    values, how many conversations had it that day); (day, traits, how many conversations had
+    those traits that day); (traits, how many conversations had those over the window); how
+    many conversations of the window had each outcome, flag and channel name; and (day, kind,
+    status) of each handoff."""
     days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
     day_sums: dict[date, Counter[str]] = {day: Counter() for day in days}
+    day_people: dict[date, Counter[str]] = {day: Counter() for day in days}
     total_sums: Counter[str] = Counter()
-    for day, name, value in sums:
+    for day, name, value, conversations in sums:
         if day in day_sums:
             day_sums[day][name] += value
             total_sums[name] += value
-    by_day_names: dict[date, dict[str, set[str]]] = {day: defaultdict(set) for day in days}
-    total_names: dict[str, set[str]] = defaultdict(set)
-    for key, day, name in conversation_rows:
-        if day in by_day_names:
-            by_day_names[day][key].add(name)
-            total_names[key].add(name)
+            day_people[day][name] += conversations
+    by_day_traits: dict[date, list[tuple[frozenset[str], int]]] = {day: [] for day in days}
+    for day, traits, n in day_traits:
+        if day in by_day_traits:
+            by_day_traits[day].append((traits, n))
     day_handoffs: dict[date, list[tuple[str, str]]] = {day: [] for day in days}
     for day, kind, status in handoff_rows:
         if day in day_handoffs:
@@ -174,11 +205,11 @@ def build(
         "timezone": timezone_name,
     }
     result |= _shaped(
-        list(total_names.values()), total_sums, [h for d in days for h in day_handoffs[d]]
+        total_traits, total_people, total_sums, [h for d in days for h in day_handoffs[d]]
     )
     result["by_day"] = [
         {"day": day.isoformat()}
-        | _shaped(list(by_day_names[day].values()), day_sums[day], day_handoffs[day])
+        | _shaped(by_day_traits[day], day_people[day], day_sums[day], day_handoffs[day])
         for day in days
     ]
     return result

@@ -178,8 +178,9 @@ INSIGHTS = flag(
 INSIGHTS_KEY = secret(
     "INSIGHTS_KEY",
     STORES,
-    "keys the hash that stands for a conversation in insights (production: set it; unset: a "
-    "random key in run/insights.key)",
+    "keys the hash that stands for a conversation in insights, the same for every process "
+    "(required with INSIGHTS on and a PostgreSQL DATABASE_URL; unset with SQLite: a random key "
+    "in run/insights.key)",
 )
 RETENTION_EVERY_HOURS = number(
     "RETENTION_EVERY_HOURS", STORES, "how often the web app deletes old records (0: never)", 24.0
@@ -344,10 +345,28 @@ def problems(
     return found
 
 
+def combination_problems(env: Mapping[str, str] | None = None) -> list[str]:
+    """Values fine alone that do not go together, as messages naming them."""
+    found = []
+    try:
+        shared = (DATABASE_URL.read(env) or "sqlite").split(":", 1)[0].split("+", 1)[0]
+        if INSIGHTS.read(env) and shared != "sqlite" and not INSIGHTS_KEY.is_set(env):
+            found.append(
+                "INSIGHTS_KEY must be set when INSIGHTS is on and DATABASE_URL is a shared "
+                f"database ({shared}): every process writing to it needs the same key, or one "
+                "conversation counts twice and 'forget me' misses rows (or set INSIGHTS=off)"
+            )
+    except ValueError:
+        pass  # a bad value alone is named by `problems`
+    return found
+
+
 def check(
     env: Mapping[str, str] | None = None, groups: tuple[str, ...] | None = SERVICE_GROUPS
 ) -> None:
     """Refuse to start on a bad value, naming every bad variable at once."""
     found = problems(env, groups)
+    if groups is None or STORES in groups:
+        found += combination_problems(env)
     if found:
         raise SystemExit("bad settings:\n  " + "\n  ".join(found) + "\n(see .env.example)")

@@ -15,8 +15,9 @@ cluster and production point `TRACKER_STORE_URL` at PostgreSQL. Added to Rasa's
 - SQLite runs in WAL mode with a busy timeout (the retention job and the Rasa server may write
   at the same time);
 - "forget me" erases the conversation at save time (`save`, `_forgets`), and its insight counts
-  and review items (insights/recorder.py);
-- each saved turn's new events are counted for the insights (`insights.recorder`, INSIGHTS=on);
+  and review items (insights/recorder.py: retried, and awaited);
+- each saved turn's new events are counted for the insights (`insights.recorder`, INSIGHTS=on)
+  on the recorder's background thread: the turn never waits for the insights database;
 - the trackers of recent conversations stay loaded. Rasa rebuilds the tracker from every event
   of the session on each message: measured here, 150 ms of a 270 ms turn at turn 60 of one
   conversation (616 events), and the main reason a turn's cost grew with the conversation. A
@@ -222,7 +223,9 @@ class ClinicTrackerStore(SQLTrackerStore):
             await with_retries(
                 lambda: self._delete(tracker.sender_id), "forget", self.retry_seconds
             )
-            recorder().forget(tracker.sender_id)  # its insight counts and review items too
+            # its insight counts and review items too: after the turns queued before, retried,
+            # awaited (the recorder's worker thread does it; the event loop serves on)
+            await asyncio.wrap_future(recorder(retry_now=True).forget_later(tracker.sender_id))
             return
         await with_retries(lambda: self._write(tracker), "write", self.retry_seconds)
 
@@ -246,7 +249,7 @@ class ClinicTrackerStore(SQLTrackerStore):
                     [_row(tracker.sender_id, e, d) for e, d in zip(new, data, strict=True)],
                 )
                 stored = _stored_on(connection, tracker.sender_id)
-        if new:  # committed: count the turn for the insights (never fails the turn)
+        if new:  # committed: queue the turn's counting for the insights (never waited for)
             recorder().record_turn(
                 tracker.sender_id,
                 tracker.get_latest_input_channel(),

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import settings
+from insights.keys import key_from_file, new_key, write_key_file
 from tooling.stack import DEV_TOKEN, ROOT, Ports, Stack, _get, rasa_ready
 
 CLUSTER_DIR = ROOT / "deploy" / "cluster"
@@ -188,9 +189,25 @@ class Cluster:
                 "RASA_PUBLIC_URL": self.entry_url,
                 "RASA_INTERNAL_URL": self.entry_url,
                 "RASA_CORS_ORIGINS": settings.RASA_CORS_ORIGINS.read() or self.web_url,
+                "INSIGHTS_KEY": self.insights_key(),
             }
             | self.extra_env
         )
+
+    @property
+    def key_file(self) -> Path:
+        return self.run_dir / "insights.key"
+
+    def insights_key(self) -> str:
+        """INSIGHTS_KEY when it is set, else this cluster run's key (its file in the run
+        folder, mode 0600): every replica hashes a conversation alike, so it counts once and
+        "forget me" on one replica reaches the rows the other wrote. Never printed or logged."""
+        configured = settings.INSIGHTS_KEY.read()
+        return configured or key_from_file(self.key_file).decode("ascii")
+
+    def new_insights_key(self) -> None:
+        """A new key for this run (`start`); a process restarted later (`restart`) reads it."""
+        write_key_file(self.key_file, new_key())
 
     def processes(self) -> list[Process]:
         found: list[Process] = []
@@ -260,6 +277,7 @@ class Cluster:
         ensure_database(self.stores.tracker_store_url)
         ensure_database(self.stores.database_url)
         self.write_nginx_conf()
+        self.new_insights_key()
         env = self.environment()
         # beside the services' start, as Stack does: nothing writes a handoff before Rasa loads
         self.migration = self._stack(0)

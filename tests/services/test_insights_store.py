@@ -6,6 +6,7 @@ tracker store's hook (a turn is counted once committed; a broken insights store 
 
 from __future__ import annotations
 
+import random
 import threading
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta, timezone
@@ -18,6 +19,7 @@ from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from handoff_delivery.store import HandoffStore
+from insights import summary
 from insights.keys import conversation_key, key_from_file
 from insights.recorder import Recorder, set_recorder
 from insights.store import InsightsStore, NewReviewItem
@@ -102,6 +104,65 @@ def test_concurrent_turns_add_up_exactly(store: InsightsStore):
     assert result["conversations"] == 1
 
 
+NAMES = ["messages", "unsure", "education", "beyond_education", "screening_started",
+         "outcome:consistent_with_cervicogenic", "outcome:red_flag_urgent", "level:urgent",
+         "level:emergency", "flag:thunderclap_onset", "flag:fever_neck_stiffness",
+         "topic:ask_posture", "helpful:ask_posture", "not_helpful:unknown"]  # fmt: skip
+
+
+def reference(rows: list[tuple[str, date, str, int]], days: list[date]) -> dict:
+    """What the summary must say, worked out the plain way: every conversation's names."""
+    per_day: dict = {}
+    for key, day, name, _value in rows:
+        per_day.setdefault(day, {}).setdefault(key, set()).add(name)
+    whole: dict = {}
+    for day in days:
+        for key, names in per_day.get(day, {}).items():
+            whole.setdefault(key, set()).update(names)
+
+    def counted(conversations: dict) -> dict:
+        traits = {k: summary.traits_of(names) for k, names in conversations.items()}
+        journeys = [summary.journey(t) for t in traits.values() if summary.COUNTED in t]
+        levels = [lv for t in traits.values() if (lv := summary.level(t))]
+        return {
+            "conversations": len(journeys),
+            "journeys": {j: journeys.count(j) for j in summary.JOURNEYS},
+            "red_flag_levels": {lv: levels.count(lv) for lv in summary.LEVELS},
+            "outcome_urgent": sum("outcome:red_flag_urgent" in n for n in conversations.values()),
+            "thunderclap": sum("flag:thunderclap_onset" in n for n in conversations.values()),
+        }
+
+    return {"total": counted(whole), "by_day": [counted(per_day.get(d, {})) for d in days]}
+
+
+def test_the_summary_counted_in_the_database_matches_the_plain_count(store: InsightsStore):
+    """Sums, conversations per name and the journeys' traits are counted in SQL; the result is
+    what each conversation's set of names gives (summary.journey, summary.level)."""
+    rng = random.Random(29)
+    days = [TODAY - timedelta(days=i) for i in range(4, -1, -1)]
+    rows = []
+    for n in range(60):
+        for day in rng.sample(days, rng.randint(1, 3)):
+            for name in rng.sample(NAMES, rng.randint(1, 6)):
+                rows.append((f"k{n}", day, name, rng.randint(1, 3)))
+    for key, day, name, value in rows:
+        store.add(key, {(day, name): value})
+    got = store.summary(days=5)
+    want = reference(rows, days)
+    for result, expected in [(got, want["total"])] + list(
+        zip(got["by_day"], want["by_day"], strict=True)
+    ):
+        assert result["conversations"] == expected["conversations"]
+        assert result["journeys"] == expected["journeys"]
+        assert result["red_flag_levels"] == expected["red_flag_levels"]
+        assert result["outcomes"]["red_flag_urgent"] == expected["outcome_urgent"]
+        assert result["red_flags"].get("thunderclap_onset", 0) == expected["thunderclap"]
+    assert got["messages"] == sum(v for _, _, n, v in rows if n == "messages")
+    assert [d["messages"] for d in got["by_day"]] == [
+        sum(v for _, d, n, v in rows if n == "messages" and d == day) for day in days
+    ]
+
+
 def test_forget_removes_that_conversations_rows_and_items_only(store: InsightsStore):
     for key in ("gone", "kept"):
         store.add(key, {(TODAY, "messages"): 3, (TODAY, "unsure"): 1}, [item(f"text of {key}")])
@@ -175,6 +236,7 @@ async def test_the_tracker_store_counts_each_turn_once_and_forgets_with_the_conv
             tracker.update(ActionExecuted("action_listen", timestamp=NOW.timestamp()))
             await tracker_store.save(tracker)
         await tracker_store.save(tracker)  # nothing new: nothing counted again
+        recorder.wait()  # the turns are counted on the recorder's thread
         result = store.summary(days=1)
         assert (result["messages"], result["unsure_messages"]) == (2, 1)
         key = conversation_key("patient-1", b"hook-key")
@@ -204,12 +266,14 @@ async def test_a_broken_insights_store_never_fails_the_turn(db_url: str, caplog)
         )
         await tracker_store.save(tracker)
         assert (await tracker_store.retrieve("patient-2")) is not None
+        recorder.wait()
         assert recorder.failures == 1
         assert "Ann" not in caplog.text and "patient-2" not in caplog.text
         assert "insights: turn not recorded (OperationalError)" in caplog.text
         # the next turn does not wait for the broken database again: skipped, not retried
         tracker.update(UserUttered("hello again", {"name": "greet", "confidence": 1.0}))
         await tracker_store.save(tracker)
+        recorder.wait()
         assert (recorder.failures, recorder.skipped) == (1, 1)
     finally:
         set_recorder(None)

@@ -7,6 +7,7 @@ import sys
 
 import pytest
 
+import settings
 from tooling.cluster import NGINX, Cluster, ClusterPorts
 
 
@@ -65,3 +66,20 @@ def test_pids_names_its_live_processes(cluster):
         if web.poll() is None:
             web.kill()
             web.wait()
+
+
+def test_every_process_of_a_cluster_run_gets_the_same_insights_key(cluster, tmp_path, monkeypatch):
+    """One conversation on two replicas must hash alike (counted once, forgotten everywhere):
+    one key per cluster run, given to every process, kept in the run folder and private."""
+    monkeypatch.delenv("INSIGHTS_KEY", raising=False)
+    cluster.model = tmp_path / "model.tar.gz"
+    cluster.new_insights_key()
+    key = cluster.environment()["INSIGHTS_KEY"]
+    assert len(key) == 64 and cluster.environment()["INSIGHTS_KEY"] == key  # restart: the same
+    assert (tmp_path / "insights.key").stat().st_mode & 0o777 == 0o600
+
+    settings.check(cluster.environment())  # the servers' own check at start passes
+    cluster.new_insights_key()
+    assert cluster.environment()["INSIGHTS_KEY"] != key  # a new run, a new key
+    monkeypatch.setenv("INSIGHTS_KEY", "the-operator-s-own-key")
+    assert cluster.environment()["INSIGHTS_KEY"] == "the-operator-s-own-key"

@@ -242,7 +242,20 @@ def test_intent_words_prefer_a_topic_title_then_names_then_button_titles(tmp_pat
     assert words.intent_words("request_human") == "Asked for a person"
     assert words.intent_words("ask_neck_anatomy") == "Neck anatomy"  # made readable
     assert words.intent_words("new_topic") == "New topic"
-    assert "nlu_fallback" in words.domain_intents() and "ask_posture" in words.domain_intents()
+    assert "nlu_fallback" in words.intents_shown() and "ask_posture" in words.intents_shown()
+
+
+def test_ids_have_one_home_and_the_words_follow_them() -> None:
+    """The labels, outcomes and handoff kinds/statuses are declared once; words, the summary
+    and the review API use those declarations (a new id cannot be missed in one of them)."""
+    from headache_core.handoff import model
+    from insights import export, summary, tally
+
+    assert tuple(words.LABEL_WORDS) == export.SPECIAL_LABELS
+    assert words.intents_shown() == (*tally.domain_intents(), "nlu_fallback")
+    assert not hasattr(words, "domain_intents") or words.domain_intents is tally.domain_intents
+    assert tuple(model.OUTCOME_RANK) == summary.OUTCOMES == tuple(words.OUTCOMES)
+    assert (summary.HANDOFF_KINDS, summary.HANDOFF_STATUSES) == (model.KINDS, model.STATUSES)
 
 
 def test_the_insights_view_shows_the_backends_figures_in_words() -> None:
@@ -257,6 +270,15 @@ def test_the_insights_view_shows_the_backends_figures_in_words() -> None:
     journeys = dict((row[0], row[1]) for row in table_rows(parse(charts["journeys"])))
     assert journeys["Red flag"] == str(data["journeys"]["red_flag"])
     assert words.flag_words("thunderclap_onset") in charts["flags"]
+    assert "conversations" in charts["flags"] and "times" not in charts["flags"]  # as counted
+
+
+def test_the_unsure_share_is_the_backends_never_worked_out_again() -> None:
+    data = {"messages": 10, "unsure_messages": 5, "unsure_share": 0.0,
+            "by_day": [{"day": "2026-12-06", "messages": 10, "unsure_messages": 5,
+                        "unsure_share": 0.0}]}  # fmt: skip
+    assert {h.label: h.value for h in insights_view.headlines(data)}["Assistant unsure"] == "0%"
+    assert insights_view._days(data, "unsure_share") == [("2026-12-06", 0.0)]
 
 
 def test_the_insights_view_survives_missing_and_odd_fields() -> None:

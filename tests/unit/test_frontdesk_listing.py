@@ -159,6 +159,15 @@ def test_a_bad_parameter_is_a_clear_400(client, store, query: str, name: str) ->
     assert console.status_code == 400 and console.json()["message"].startswith(name)
 
 
+@pytest.mark.parametrize("name", ["limit", "offset"])
+def test_thousands_of_digits_are_a_400_not_a_500(client, store, name: str) -> None:
+    """int() refuses more than 4300 digits (a ValueError past the checks: a 500)."""
+    for digits in ("9" * 5000, "0" * 5000):
+        response = client.get(f"/api/handoffs?{name}={digits}", headers=AUTH)
+        assert response.status_code == 400
+        assert response.json()["message"].startswith(name)
+
+
 def test_the_console_json_is_the_working_list_with_counts_and_words(client, store, clock) -> None:
     fill(store, 1_000)  # all before the clock's now - 2 days: every done one has aged out
     ids = {}

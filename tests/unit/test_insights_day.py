@@ -239,6 +239,7 @@ def play(conversations: list[Conversation], recorder: Recorder, handoffs: Handof
         recorder.record_turn(sender, "socketio", [event.as_dict() for event in turn])
         if not pending[sender]:
             del pending[sender]
+    recorder.wait()  # the worker thread has written every turn
     for c in conversations:
         if c.handoff:
             handoffs.save(

@@ -84,6 +84,14 @@ def test_secrets_are_referenced_by_name_only():
     assert {"secretRef": {"name": "headache-secrets"}} in rasa["envFrom"]
 
 
+def test_rasa_takes_its_insights_key_from_the_secret():
+    """One key for every replica, required: a missing one stops the pod, not the insights."""
+    rasa = by_kind("Deployment")["headache-rasa"]["spec"]["template"]["spec"]["containers"][0]
+    key = next(e for e in rasa["env"] if e["name"] == "INSIGHTS_KEY")
+    assert key["valueFrom"]["secretKeyRef"] == {"name": "headache-secrets", "key": "INSIGHTS_KEY"}
+    assert not key["valueFrom"]["secretKeyRef"].get("optional")
+
+
 def test_endpoints_config_map_is_the_cluster_endpoints_file():
     endpoints = by_kind("ConfigMap")["headache-endpoints"]["data"]["endpoints.yml"]
     assert endpoints == (ROOT / "deploy" / "cluster" / "endpoints.yml").read_text()

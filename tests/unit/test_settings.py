@@ -107,3 +107,18 @@ def test_dotenv_fills_what_the_environment_leaves_unset(tmp_path) -> None:
 def test_dotenv_names_the_bad_line(line: str, says: str) -> None:
     with pytest.raises(ValueError, match=says):
         dotenv.parse(f"# top\n{line}\n", ".env")
+
+
+def test_a_shared_database_with_insights_needs_one_insights_key() -> None:
+    """Each host would make its own key: a conversation counted twice, "forget me" missing the
+    other replica's rows. Refused at start, naming the variable and why."""
+    shared = {"DATABASE_URL": "postgresql://u@db:5432/clinic"}
+    with pytest.raises(SystemExit, match="INSIGHTS_KEY must be set") as error:
+        settings.check(shared)
+    assert "DATABASE_URL" in str(error.value) and "postgresql" in str(error.value)
+    settings.check(shared | {"INSIGHTS_KEY": "one-key-for-every-replica"})
+    settings.check(shared | {"INSIGHTS": "off"})
+    settings.check({"DATABASE_URL": "sqlite:////tmp/handoffs.sqlite3"})  # one machine: a file
+    settings.check({})
+    with pytest.raises(SystemExit, match="INSIGHTS_KEY"):
+        settings.check({"DATABASE_URL": "postgresql+psycopg2://u@db/clinic", "INSIGHTS_KEY": " "})

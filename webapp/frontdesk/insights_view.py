@@ -49,9 +49,7 @@ def headlines(data: Mapping[str, Any]) -> list[Headline]:
     conversations = count(data.get("conversations"))
     messages = count(data.get("messages"))
     unsure = count(data.get("unsure_messages"))
-    share = count(data.get("unsure_share")) if "unsure_share" in data else 0
-    if not share and messages:
-        share = unsure / messages
+    share = count(data.get("unsure_share"))  # the backend's: one definition of the share
     journeys = counts(data.get("journeys"))
     red = journeys.get("red_flag", sum(counts(data.get("red_flag_levels")).values()))
     handoffs = data.get("handoffs") if isinstance(data.get("handoffs"), Mapping) else {}
@@ -82,16 +80,7 @@ def headlines(data: Mapping[str, Any]) -> list[Headline]:
 def _days(data: Mapping[str, Any], key: str) -> list[tuple[str, float]]:
     by_day = data.get("by_day") if isinstance(data.get("by_day"), list) else []
     rows = [row for row in by_day if isinstance(row, Mapping)]
-    if key != "unsure_share":
-        return [(str(row.get("day", "")), count(row.get(key))) for row in rows]
-    shares = []
-    for row in rows:
-        messages = count(row.get("messages"))
-        share = count(row.get("unsure_share")) if "unsure_share" in row else 0
-        if not share and messages:
-            share = count(row.get("unsure_messages")) / messages
-        shares.append((str(row.get("day", "")), share))
-    return shares
+    return [(str(row.get("day", "")), count(row.get(key))) for row in rows]
 
 
 def _ordered(values: Mapping[str, float], known: Mapping[str, str]) -> list[tuple[str, float]]:
@@ -176,7 +165,7 @@ def charts(data: Mapping[str, Any]) -> dict[str, str]:
             ],
             chart_id="chart-flags",
             title="Red flags by flag",
-            unit="times",
+            unit="conversations",  # the backend counts each conversation once per flag
             empty="No red flags in this period.",
         ),
         "handoffs": stacked_bars(

@@ -32,6 +32,7 @@ from headache_core.handoff.model import (
 
 MAX_TEXT = 200
 MAX_OFFSET = 10_000_000
+MAX_DIGITS = 9  # checked before int(): Python refuses to convert more than 4300 digits
 STATUS_WORDS = {"open": ("new", "claimed"), "all": ()}
 
 
@@ -56,7 +57,11 @@ def _whole(params: QueryParams, name: str, default: int, low: int, high: int) ->
     raw = params.get(name)
     if raw is None or raw == "":
         return default
-    if not (raw.isascii() and raw.isdigit()) or not low <= int(raw) <= high:
+    if (
+        not (raw.isascii() and raw.isdigit())
+        or len(raw) > MAX_DIGITS
+        or not low <= int(raw) <= high
+    ):
         raise BadQuery(name, f"{name} must be a whole number from {low} to {high}.")
     return int(raw)
 

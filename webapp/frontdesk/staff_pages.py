@@ -94,8 +94,8 @@ async def insights_page(request: Request) -> Response:
 @staff_page
 async def review_page(request: Request) -> Response:
     intents = {
-        **{name: words.intent_words(name) for name in words.domain_intents()},
-        **words.SPECIAL_LABELS,
+        **{name: words.intent_words(name) for name in words.intents_shown()},
+        **words.LABEL_WORDS,
     }
     return render(
         request,

@@ -16,8 +16,8 @@ import yaml
 
 from headache_core.content import EDUCATION_FILE, PAYLOAD_RE
 from headache_core.red_flags.rules import RED_FLAGS_FILE
-
-DOMAIN_FILE = Path(__file__).resolve().parents[2] / "domain.yml"
+from insights.export import IGNORE, NEW_TOPIC
+from insights.tally import FALLBACK_INTENT, domain_intents
 
 JOURNEYS = {
     "education_only": "Asked questions only",
@@ -48,7 +48,7 @@ REASONS = {
     "unsure": "Unsure",
     "not_helpful": "Marked not helpful",
 }
-SPECIAL_LABELS = {"new_topic": "New topic", "ignore": "Ignore"}
+LABEL_WORDS = {NEW_TOPIC: "New topic", IGNORE: "Ignore"}  # the ids: insights/export.py
 INTENTS = {  # intents that are not education topics, in the words of the front desk
     "nlu_fallback": "Not understood",
     "out_of_scope": "Out of scope",
@@ -111,7 +111,7 @@ def topic_titles(path: Path = EDUCATION_FILE) -> tuple[dict[str, str], dict[str,
 def intent_words(intent: str) -> str:
     titled, from_buttons = topic_titles()
     return (
-        SPECIAL_LABELS.get(intent)
+        LABEL_WORDS.get(intent)
         or titled.get(intent)
         or INTENTS.get(intent)
         or from_buttons.get(intent)
@@ -119,9 +119,7 @@ def intent_words(intent: str) -> str:
     )
 
 
-@lru_cache(maxsize=2)
-def domain_intents(path: Path = DOMAIN_FILE) -> tuple[str, ...]:
-    """The intents of domain.yml and Rasa's fallback: every reading or label staff may see."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    names = [next(iter(i)) if isinstance(i, dict) else str(i) for i in data.get("intents") or []]
-    return (*names, "nlu_fallback")
+def intents_shown() -> tuple[str, ...]:
+    """Every reading or label staff may see: domain.yml's intents (insights/tally.py reads
+    them) and Rasa's fallback."""
+    return (*domain_intents(), FALLBACK_INTENT)
