@@ -32,7 +32,7 @@ help:
 	@echo "make safety    every red-flag, follow-up and vignette set against the assistant"
 	@echo "make understanding  blind intent and out-of-domain sets against the assistant"
 	@echo "make lock      re-pin requirements.lock from requirements.in"
-	@echo "make migrate   create or upgrade the handoff store (DATABASE_URL, default SQLite)"
+	@echo "make migrate   create or upgrade the handoff and insights tables (DATABASE_URL, default SQLite)"
 	@echo "make widget    build the website chat widget (webapp/static/widget.js) with npm"
 	@echo "make audit     known vulnerabilities in the pinned packages (pip-audit, npm audit)"
 	@echo "make retention delete conversations and handoffs older than RETENTION_DAYS (default 90)"

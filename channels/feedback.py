@@ -9,7 +9,6 @@ the same answer) is dropped with a short log line that holds none of the convers
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
@@ -126,9 +125,8 @@ async def handle_feedback(connection: str, data: Any, events_of: TrackerEvents) 
     from insights.recorder import recorder  # the insights' storage: only when a rating comes
 
     try:
-        # the recorder writes to the database: off the event loop, which serves every conversation
-        await asyncio.to_thread(
-            recorder().record_feedback,
+        # the recorder only queues the write (its own worker thread does it): nothing waits here
+        recorder().record_feedback(
             feedback.session_id,
             helpful=feedback.helpful,
             text=turn.text,

@@ -13,9 +13,10 @@ was read as `nlu_fallback` or under the FallbackClassifier's threshold (config.y
 An answer a form took (`answered_by_form`: "35" to "How old are you?", read as out_of_scope)
 is a message but neither a topic nor unsure: the form asked for it and understood it. Counted
 as unsure, screening answers made most of the review queue and of the unsure share. An answer
-to the front desk's questions or a message while waiting for a person (`personal_answer`) may
-count as unsure but is never queued. The slots a new session carries over (actions/session.py)
-are no new outcome or red flag, and a turn counts on the clinic day of its message.
+to the front desk's questions or a message while waiting for a person (`personal_answer`) is
+only a message too, and never queued: it holds the person's details or words meant for staff.
+The slots a new session carries over (actions/session.py) are no new outcome or red flag, and a
+turn counts on the clinic day of its message.
 """
 
 from __future__ import annotations
@@ -41,8 +42,8 @@ OUT_OF_SCOPE = "out_of_scope"
 UNCLEAR_ACTION = "action_handle_unclear"  # RulePolicy's core fallback action too (config.yml)
 SCREENING_FORM = "screening_form"  # domain.yml forms
 # Forms whose answers are the person's own details or words meant for staff (a name, a phone
-# number, a message while waiting for a person): counted, but never queued for review, as the
-# redactor cannot be the only barrier (a bare "sarah" is no detail it can see).
+# number, a message while waiting for a person): counted as messages only, never queued for
+# review, as the redactor cannot be the only barrier (a bare "sarah" is no detail it can see).
 PERSONAL_FORMS = frozenset({"handoff_form", "human_handoff_form"})
 OUTCOME_SLOT = "triage_outcome"
 RED_FLAGS_SLOT = "red_flags"
@@ -123,10 +124,24 @@ def form_slots(path: Path = DOMAIN_FILE) -> dict[str, frozenset[str]]:
     }
 
 
+def started_a_form(events: Sequence[Mapping[str, Any]], start: int) -> bool:
+    """The user message at `start` started a form ("book me in", "check my headache"): the
+    first loop change after it is a form's activation (a last answer's is the loop ending).
+    Such a message is a request, a topic, even when the form took details from it at once."""
+    for event in events[start + 1 :]:
+        if event.get("event") == "user":
+            return False
+        if event.get("event") == "active_loop":
+            return bool(event.get("name"))
+    return False
+
+
 def answered_by_form(events: Sequence[Mapping[str, Any]], start: int) -> bool:
     """The user message at `start` was taken as the answer to a form's question: a form ran
     after it, was not rejected, and then set one of its own slots to a value (a validator that
     refuses an answer sets it to None and asks again: that message stays unsure)."""
+    if started_a_form(events, start):
+        return False
     forms = form_slots()
     running, filled = None, False
     for event in events[start + 1 :]:
@@ -145,6 +160,8 @@ def answered_by_form(events: Sequence[Mapping[str, Any]], start: int) -> bool:
 def personal_answer(events: Sequence[Mapping[str, Any]], start: int) -> bool:
     """The user message at `start` answered one of the PERSONAL_FORMS: one of them ran after
     it, or Rasa filled one of their slots from it (before any form ran, rejected or not)."""
+    if started_a_form(events, start):
+        return False
     forms = form_slots()
     others = frozenset().union(*(s for name, s in forms.items() if name not in PERSONAL_FORMS))
     personal = frozenset().union(*(forms.get(name, ()) for name in PERSONAL_FORMS)) - others
@@ -300,8 +317,8 @@ def _tally_message(
     event = events[index]
     intent, confidence = _intent(event)
     tally.add(day, MESSAGES)
-    if answered_by_form(events, index):
-        return  # an answer the form asked for and took: no topic, not unsure
+    if answered_by_form(events, index) or personal_answer(events, index):
+        return  # an answer a form took, or one for the front desk: no topic, not unsure
     if intent and intent != FALLBACK_INTENT:
         tally.add(day, count_name(TOPIC, intent))
     if intent in education:
@@ -313,7 +330,7 @@ def _tally_message(
         return
     tally.add(day, UNSURE)
     text = str(event.get("text") or "").strip()
-    if text and not personal_answer(events, index):
+    if text:
         at = (
             datetime.fromtimestamp(event["timestamp"], timezone.utc)
             if isinstance(event.get("timestamp"), (int, float))

@@ -67,9 +67,8 @@ HANDOFF_ANSWERS = {
     "appointment_choice": "any time is fine",
     "handoff_note": "no",
     "handoff_consent": "yes",
-    "human_handoff": "yes",
     "red_flag_clarify": "no",
-}
+}  # no answer for `human_handoff`: then the person waits for staff, and the script stops
 # (name, opening messages, form answers or None, at most this many form answers)
 PLANS: list[tuple[str, list[str], dict[str, str] | None, int]] = [
     ("education", ["what causes headaches?"], None, 0),
@@ -122,9 +121,9 @@ def play(client: Client, sender: str, plan: tuple[str, list[str], dict | None, i
         client.say(sender, text)
     for _ in range(most):
         asked = client.tracker(sender).get("slots", {}).get("requested_slot")
-        if not asked or not answers:
+        if not asked or not answers or asked not in answers:
             return
-        client.say(sender, answers.get(asked, "not sure"))
+        client.say(sender, answers[asked])
 
 
 # -- what the trackers say ------------------------------------------------------------------
@@ -166,12 +165,25 @@ def forms() -> dict[str, set[str]]:
     return {name: set(form["required_slots"]) for name, form in domain["forms"].items()}
 
 
+FRONT_DESK_FORMS = {"handoff_form", "human_handoff_form"}
+
+
 def took_as_answer(events: list[dict[str, Any]], index: int, asks: dict[str, set[str]]) -> bool:
-    """A form ran after the message, was not rejected, and kept a value in one of its slots."""
+    """A form ran after the message, was not rejected, and kept a value in one of its slots;
+    or the message answered the front desk's questions (or was said while waiting for staff)."""
+    loops = [e for e in events[index + 1 :] if e["event"] in ("active_loop", "user")]
+    if loops and loops[0]["event"] == "active_loop" and loops[0].get("name"):
+        return False  # it started a form: a request, not an answer
+    theirs = set().union(*(asks[f] for f in FRONT_DESK_FORMS))
+    theirs -= set().union(*(slots for f, slots in asks.items() if f not in FRONT_DESK_FORMS))
     form = None
     for later in events[index + 1 :]:
         if later["event"] == "user":
             return False
+        if later["event"] == "action" and later.get("name") in FRONT_DESK_FORMS:
+            return True
+        if later["event"] == "slot" and later["name"] in theirs:
+            return True
         if later["event"] == "action_execution_rejected":
             return False
         if later["event"] == "action":

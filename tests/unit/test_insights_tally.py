@@ -165,8 +165,30 @@ def test_an_answer_the_form_did_not_take_stays_unsure(after):
 def test_an_answer_for_the_front_desk_is_never_queued(after):
     turn = (said("sarah", "out_of_scope", 0.39), *after)
     tally = tally_turn(dicts(*turn), LONDON)
-    assert tally.counts[(DAY, "messages")] == 1
+    assert dict(tally.counts) == {(DAY, "messages"): 1}  # no topic, not unsure
     assert tally.review == []
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "form", "slot", "value"),
+    [
+        ("book me in, I'm Sam on 07700 900123", "book_appointment", "handoff_form",
+         "contact_name", "Sam"),
+        ("I'm 45, is my headache from my neck?", "start_screening", "screening_form", "age", 45),
+    ],
+)  # fmt: skip
+def test_a_message_that_starts_a_form_is_a_topic_even_when_the_form_takes_from_it(
+    text, intent, form, slot, value
+):
+    turn = (
+        said(text, intent),
+        SlotSet(slot, value, timestamp=NOON),  # taken from the message at once
+        ActionExecuted(form, timestamp=NOON),
+        ActiveLoop(form, timestamp=NOON),
+        SlotSet(slot, value, timestamp=NOON),
+        SlotSet("requested_slot", "contact_details", timestamp=NOON),
+    )
+    assert counts(*turn)[f"topic:{intent}"] == 1
 
 
 def test_the_slots_a_new_session_carries_over_are_no_new_outcome_or_flag():
