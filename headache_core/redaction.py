@@ -214,6 +214,30 @@ CUED_BIRTH_RE = re.compile(
     re.I,
 )
 BIRTH_CUE_BEFORE_RE = re.compile(rf"{BIRTH_CUE}$", re.I)
+# A date of birth in words, for who cannot type digits: "twelfth of May nineteen sixty".
+_NUMBER_WORD = (
+    r"(?:(?:twenty|thirty)[ -]?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth"
+    r"|one|two|three|four|five|six|seven|eight|nine)?|first|second|third|fourth|fifth|sixth"
+    r"|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth"
+    r"|seventeenth|eighteenth|nineteenth|twentieth|thirtieth|one|two|three|four|five|six|seven"
+    r"|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen"
+    r"|nineteen|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|oh|and)"
+)
+_SPELT_PART = rf"(?:{_NUMBER_WORD}|{_MONTH}|of|the)"
+SPELT_BIRTH_RE = re.compile(
+    rf"{BIRTH_CUE}(?P<detail>{_SPELT_PART}(?:[ ,-]+{_SPELT_PART}){{1,9}})(?![\w'])", re.I
+)
+
+
+def _spelt_birth_date(match: re.Match) -> str | None:
+    """DOB for a date in words with a month or a year ("nineteen sixty"), else None."""
+    said = match["detail"].lower()
+    month = re.search(rf"\b{_MONTH}(?![\w])", said)
+    year = re.search(r"\b(?:nineteen|eighteen|two thousand)\b", said)
+    if not (month or year):
+        return None
+    tail = re.search(r"(?:[ ,-]+(?:and|of|the))+$", said)  # "... eighty-four and the pain"
+    return DOB + (match["detail"][tail.start() :] if tail else "")
 
 
 def _numeric_date_year(match: re.Match) -> int | None:
@@ -240,6 +264,7 @@ def _year(said: str) -> int:
 
 def _birth_dates(text: str) -> str:
     text = _sub(CUED_BIRTH_RE, DOB, text)
+    text = _sub(SPELT_BIRTH_RE, _spelt_birth_date, text)
 
     def numeric(match: re.Match) -> str | None:
         year = _numeric_date_year(match)
