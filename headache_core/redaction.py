@@ -47,7 +47,7 @@ from phonenumbers import Leniency
 from headache_core import KNOWLEDGE_DIR
 from headache_core.handoff.contact import is_usable_number, valid_email
 from headache_core.lexicon import alternatives, word_set
-from headache_core.proper_nouns import a_place, lookups, proper_noun
+from headache_core.proper_nouns import a_place, english_words, lemma, proper_noun
 from headache_core.proper_nouns import available as proper_nouns_known
 
 NAME = "[NAME]"
@@ -1154,18 +1154,11 @@ def _after_a_name() -> frozenset[str]:
     return word_set("after_a_name")
 
 
-@lru_cache(maxsize=1)
-def _english_index() -> dict[str, frozenset[str]] | None:
-    """WordNet's English words by part of speech; None when the data is missing, and then every
-    word counts as English (no lower-case name is guessed)."""
-    index = lookups("en_lemma_index.json.gz")
-    return None if index is None else {pos: frozenset(words) for pos, words in index.items()}
-
-
-@lru_cache(maxsize=1)
-def _lemmas() -> dict[str, str]:
-    """spaCy's table from a word form to its lemma ("hurts" to "hurt")."""
-    return lookups("en_lemma_lookup.json.gz") or {}
+def _english_index() -> dict | None:
+    """WordNet's English words by part of speech (proper_nouns.py's compact tables); None when
+    the data is missing, and then every word counts as English (no lower-case name is
+    guessed)."""
+    return english_words()
 
 
 def _english(word: str, *, nouns: bool = True) -> bool:
@@ -1176,7 +1169,7 @@ def _english(word: str, *, nouns: bool = True) -> bool:
         return True
     plain = _plain_word(word)
     kinds = ("adj", "adv", "verb", "noun") if nouns else ("adj", "adv", "verb")
-    forms = {plain, _lemmas().get(plain, plain)}
+    forms = {plain, lemma(plain)}
     return any(form in index.get(kind, ()) for form in forms for kind in kinds)
 
 
