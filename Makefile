@@ -112,6 +112,7 @@ lock: $(INSTALLED)
 
 spacy: install
 	$(PY) -m headache_core.nlp.pipeline
+	$(PY) -m headache_core.proper_nouns
 
 train: install
 	$(PY) -m tooling.train $(if $(FORCE),--force)

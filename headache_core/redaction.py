@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from collections.abc import Callable, Iterable
 from datetime import date
 from functools import lru_cache
@@ -46,7 +47,7 @@ from phonenumbers import Leniency
 from headache_core import KNOWLEDGE_DIR
 from headache_core.handoff.contact import is_usable_number, valid_email
 from headache_core.lexicon import alternatives, word_set
-from headache_core.proper_nouns import a_place, lookups, proper_noun
+from headache_core.proper_nouns import a_place, english_words, lemma, proper_noun
 from headache_core.proper_nouns import available as proper_nouns_known
 
 NAME = "[NAME]"
@@ -196,20 +197,47 @@ NUMERIC_DATE_RE = re.compile(
     r"(?<![\w/.-])(?:(?P<a>\d{1,2})(?P<s>[/.-])(?P<b>\d{1,2})(?P=s)(?P<y>\d{4}|\d{2})"
     r"|(?P<iy>\d{4})(?P<t>[/.-])(?P<im>\d{1,2})(?P=t)(?P<id>\d{1,2}))(?![\w/]|[.-]\d)"
 )
+# "30-Jun-1983", "30/June/1983", "30.jun.83": a month word between dashes, slashes or dots.
+_SEPARATED_DATE = rf"\d{{1,2}}[-/.]{_MONTH}[-/.]?(?:\d{{4}}|\d{{2}})(?!\d)"
 WORDY_DATE_RE = re.compile(
-    rf"\b(?:{_DAY}(?:\s+of)?\s+{_MONTH},?\s+{_YEAR}|{_MONTH}\s+{_DAY},?\s+{_YEAR})(?![\w'])",
+    rf"\b(?:{_DAY}(?:\s+of)?\s+{_MONTH},?\s+{_YEAR}|{_MONTH}\s+{_DAY},?\s+{_YEAR}"
+    rf"|{_SEPARATED_DATE})(?![\w'])",
     re.I,
 )
 # After "dob" or "born", less than a full date is enough: "born in 1961", "born on 3rd March".
 BIRTH_CUE = rf"\b{_cue('birth_date_cues')}\b[\s:,=-]*(?:(?:is|was|on|in|the|of)\s+)*"
 CUED_BIRTH_RE = re.compile(
-    rf"{BIRTH_CUE}(?P<detail>\d{{1,2}}[/.-]\d{{1,2}}[/.-]\d{{2,4}}|\d{{4}}[/.-]\d{{1,2}}[/.-]\d{{1,2}}"
+    rf"{BIRTH_CUE}(?P<detail>{_SEPARATED_DATE}|\d{{1,2}}[/.-]\d{{1,2}}[/.-]\d{{2,4}}|\d{{4}}[/.-]\d{{1,2}}[/.-]\d{{1,2}}"
     rf"|{_DAY}(?:\s+of)?\s+{_MONTH}(?:,?\s+{_YEAR})?|{_MONTH}\s+{_DAY}(?:,?\s+{_YEAR})?"
     rf"|{_MONTH},?\s+(?:1[89]\d\d|20\d\d)|1[89]\d\d|20[0-2]\d|\d{{8}}|\d{{6}})"
     r"(?![\w/]|[.-]\d)",
     re.I,
 )
 BIRTH_CUE_BEFORE_RE = re.compile(rf"{BIRTH_CUE}$", re.I)
+# A date of birth in words, for who cannot type digits: "twelfth of May nineteen sixty".
+_NUMBER_WORD = (
+    r"(?:(?:twenty|thirty)[ -]?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth"
+    r"|one|two|three|four|five|six|seven|eight|nine)?|first|second|third|fourth|fifth|sixth"
+    r"|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth"
+    r"|seventeenth|eighteenth|nineteenth|twentieth|thirtieth|one|two|three|four|five|six|seven"
+    r"|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen"
+    r"|nineteen|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|oh|and)"
+)
+_SPELT_PART = rf"(?:{_NUMBER_WORD}|{_MONTH}|of|the)"
+SPELT_BIRTH_RE = re.compile(
+    rf"{BIRTH_CUE}(?P<detail>{_SPELT_PART}(?:[ ,-]+{_SPELT_PART}){{1,9}})(?![\w'])", re.I
+)
+
+
+def _spelt_birth_date(match: re.Match) -> str | None:
+    """DOB for a date in words with a month or a year ("nineteen sixty"), else None."""
+    said = match["detail"].lower()
+    month = re.search(rf"\b{_MONTH}(?![\w])", said)
+    year = re.search(r"\b(?:nineteen|eighteen|two thousand)\b", said)
+    if not (month or year):
+        return None
+    tail = re.search(r"(?:[ ,-]+(?:and|of|the))+$", said)  # "... eighty-four and the pain"
+    return DOB + (match["detail"][tail.start() :] if tail else "")
 
 
 def _numeric_date_year(match: re.Match) -> int | None:
@@ -236,6 +264,7 @@ def _year(said: str) -> int:
 
 def _birth_dates(text: str) -> str:
     text = _sub(CUED_BIRTH_RE, DOB, text)
+    text = _sub(SPELT_BIRTH_RE, _spelt_birth_date, text)
 
     def numeric(match: re.Match) -> str | None:
         year = _numeric_date_year(match)
@@ -245,7 +274,7 @@ def _birth_dates(text: str) -> str:
         return DOB if cued or year < BARE_DATE_BEFORE else None
 
     def wordy(match: re.Match) -> str | None:
-        said = re.search(r"(\d{4}|'\d\d)$", match.group(0))
+        said = re.search(r"(\d{4}|'\d\d)$", match.group(0))  # "30-Jun-83": no year said
         return DOB if said and _year(said.group(1)) < BARE_DATE_BEFORE else None
 
     text = _sub(NUMERIC_DATE_RE, numeric, text)
@@ -266,6 +295,7 @@ SSN_SHAPE_RE = re.compile(r"(?<![\d-])\b\d{3}-\d{2}-\d{4}\b(?!-?\d)")
 PHONE_CUED_RE = re.compile(
     rf"\b{_cue('phone_cues')}(?:\W{{1,3}}\w+){{0,3}}?\W{{1,3}}(?P<detail>{_DIGIT_RUN})", re.I
 )
+EXTENSION_RE = re.compile(r"[ ,]*(?:ext(?:ension)?\.?|x|#)[ ]*\d{1,6}$", re.I)
 PHONE_SHAPE_RE = re.compile(rf"(?<![\w+])(?:\+|(?=\(?0)){_DIGITS}")
 
 
@@ -308,7 +338,12 @@ def _phones(text: str, region: str | None) -> str:
     for code in regions:
         for match in phonenumbers.PhoneNumberMatcher(text, code, leniency=Leniency.POSSIBLE):
             if is_usable_number(match.number) and not NUMERIC_DATE_RE.fullmatch(match.raw_string):
-                spans.append((match.start, match.end, PHONE))
+                # An extension ("ext 3") is the switchboard's, not the person's: it stays.
+                extension = (
+                    EXTENSION_RE.search(match.raw_string) if match.number.extension else None
+                )
+                end = match.start + extension.start() if extension else match.end
+                spans.append((match.start, end, PHONE))
     text = _replace(text, spans)
 
     # What the library will not take (too short, a mistyped digit) is still someone's number
@@ -386,6 +421,8 @@ _HOUSE_TYPES = "|".join(sorted(w.capitalize() for w in word_set("house_types")))
 HOUSE_BEFORE_RE = re.compile(
     rf"(?P<detail>\b(?:[A-Z][\w'’-]*[ ]){{0,3}}(?:{_HOUSE_TYPES})\b),?[ ]*(?=\[ADDRESS\])"
 )
+# A house named "The ...": "The Old Bakery, [ADDRESS]", "The Laurels, [ADDRESS]".
+THE_HOUSE_RE = re.compile(r"(?P<detail>\bThe(?:[ ][A-Z][\w'’-]*){1,3}),?[ ]*(?=\[ADDRESS\])")
 CUED_HOUSE_RE = re.compile(
     rf"\b{_cue('address_cues')}\s+(?P<detail>(?-i:[A-Z])[\w'’-]*(?:[ ](?-i:[A-Z])[\w'’-]*){{0,3}})"
     r",?[ ]*(?=\[ADDRESS\])",
@@ -441,11 +478,17 @@ def _plain_word(word: str) -> str:
     return word.lower().strip(".'’-")
 
 
+def _unaccented(word: str) -> str:
+    """`word` without its accents: "ménière" is the lexicon's "meniere"."""
+    decomposed = unicodedata.normalize("NFKD", word)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
 def _known(word: str, words: frozenset[str]) -> bool:
     """`word`, its singular ("Headaches", "Temples") or what it is the possessive of
     ("Physiotherapy's") is one of `words`."""
     plain = POSSESSIVE_RE.sub("", _plain_word(word))
-    if plain in words:
+    if plain in words or _unaccented(plain) in words:
         return True
     # Only stems of three letters or more: "Ines" is no plural of "in", nor "Amos" of "am".
     stems = (plain[:-1], plain[:-2] if plain.endswith("es") else "")
@@ -550,7 +593,11 @@ def _addresses(text: str) -> str:
                 continue  # "feeling flat 3 days"
             begin = match.start() if pattern is UNIT_RE else _start_of_address(text, match.start())
             spans.append((begin, _extend_address(text, match.end()), ADDRESS))
-    for pattern in (HOUSE_BEFORE_RE, CUED_HOUSE_RE):  # "lives at Rose Cottage, [ADDRESS]"
+    for pattern in (
+        HOUSE_BEFORE_RE,
+        THE_HOUSE_RE,
+        CUED_HOUSE_RE,
+    ):  # "lives at Rose Cottage, [ADDRESS]"
         for match in pattern.finditer(text):
             spans.append((match.start("detail"), match.end(), ADDRESS))
     for match in CUED_ADDRESS_RE.finditer(text):
@@ -591,6 +638,8 @@ STRONG_NAME_CUE_RE = re.compile(
     rf"\b{_cue('name_stated', 'name_said_outright')}(?!(?<=\w)\w)[\s:,-]*", re.I
 )
 INTRODUCED_CUE_RE = re.compile(rf"\b{_cue('name_introduced', 'name_relations')}[\s:,-]*\s", re.I)
+# "Her carer is Precious", "my physio was Tom": a relation, then "is"/"was", then a capital.
+RELATION_IS_RE = re.compile(rf"\b{_cue('name_relations')}\s+(?:is|was)\s+(?=(?-i:[A-Z]))", re.I)
 TITLE_CUE_RE = re.compile(rf"\b{_cue('name_titles')}\b\.?\s+", re.I)
 CALLED_CUE_RE = re.compile(rf"\b{_cue('name_called')}\b[\s:,-]*", re.I)
 GREETING_CUE_RE = re.compile(rf"(?:^|[\n.!?]\s*)(?:{alternatives('greeting')})[\s,]+", re.I)
@@ -620,6 +669,7 @@ LAST_WORD_RE = re.compile(r"(?:[.!?]\s|\n)\s*(?P<word>[^\W\d_]+)(?=[\s.!,:;)~-]*
 # ("Regards, Denise Walters, HR", "Best, Sam - Practice Manager").
 SIGNATURE_TAIL_RE = re.compile(r"[ ]*(?:,|[ ][-|–—])[ ]*[^\W\d_][^\n.!?]{0,40}[.!]?\s*$")
 CONTACT_WORD_RE = re.compile(rf"{_cue('phone_cues', 'number_cues')}", re.I)
+NAME_THEN_SELF_RE = re.compile(rf"\s+(?:{alternatives('name_then_self')})\b(?![ ]+\w)", re.I)
 HERE_RE = re.compile(
     r"(?:^|[\n.!?]\s*)(?:(?:" + alternatives("greeting") + r")[\s,]+)?(?=\w)", re.I
 )
@@ -652,7 +702,10 @@ def _name_end(text: str, pos: int, *, lower: bool, strong: bool) -> int | None:
                 continue
         if len(plain) == 1 and not word.endswith("."):
             break  # "I", "a"; an initial has its full stop ("J. Smith")
-        if _stop(word) if strong and capitalised else _ordinary(word):
+        if not capitalised and plain in _after_a_name():
+            break  # "my names dave btw"
+        surname = end is not None and capitalised and _kept_surname(text, match)
+        if not surname and (_stop(word) if strong and capitalised else _ordinary(word)):
             break
         if not capitalised:
             if not lower or lower_words >= MAX_LOWER_NAME_WORDS or len(plain) < 2:
@@ -670,6 +723,25 @@ def _name_end(text: str, pos: int, *, lower: bool, strong: bool) -> int | None:
             break
         pos = end + gap.end()
     return end
+
+
+def _kept_surname(text: str, match: re.Match) -> bool:
+    """Whether a kept word (an eponym, a brand) after a first name is a surname ("Marcus Bell
+    and ..."), not a condition ("Bell's palsy", "Bell palsy")."""
+    word = match.group(0)
+    if (
+        POSSESSIVE_RE.search(word)
+        or _stop(word)
+        or _unaccented(_plain_word(word)) not in _proper_kept()
+    ):
+        return False
+    following = re.match(r"[ ]+([^\W\d_]+)", text[match.end() : match.end() + 40])
+    return not (following and following.group(1).lower() in _eponym_heads())
+
+
+@lru_cache(maxsize=1)
+def _eponym_heads() -> frozenset[str]:
+    return word_set("eponym_heads")
 
 
 PARTICLES_RE = re.compile(r"(?:[^\W\d_]+[ ]){1,3}")
@@ -704,6 +776,22 @@ HONORIFICS = frozenset({"mr", "mrs", "ms", "mx"})  # not "miss": "I miss work"
 
 
 def _names(text: str) -> str:
+    """Names replaced. A message written all in capitals ("ITS PETE AGAIN") has no capital to
+    show a name: it is also read as if typed in lower case (its cues, "SURNAME PEMBERTON", are
+    read as written)."""
+    spans = _name_spans(text)
+    letters = PLACEHOLDER_RE.sub("", text)
+    if len(re.findall(r"[^\W\d_]{2,}", letters)) >= 3 and letters.upper() == letters:
+        lowered = "".join(
+            piece if PLACEHOLDER_RE.fullmatch(piece) else piece.lower()
+            for piece in re.split(rf"({PLACEHOLDER_RE.pattern})", text)
+        )
+        if len(lowered) == len(text):
+            spans += _name_spans(lowered)
+    return _replace(text, spans)
+
+
+def _name_spans(text: str) -> list[Span]:
     spans: list[Span] = []
 
     def take(pos: int, *, at_end: bool = False, signed: bool = False, **how: bool) -> int | None:
@@ -730,8 +818,10 @@ def _names(text: str) -> str:
             said = _lower_name(text, match.end(), about_self)
             if said is None:  # "my boyfriend jake thinks", "im aarav and ..."
                 said = _lower_proper_name(text, match.end(), about_self=bool(about_self))
-            if said is not None:
-                spans.append((match.end(), said, NAME))
+            if said is not None:  # "im sarah okoro, ..."
+                spans.append((match.end(), _lower_surname(text, said), NAME))
+    for match in RELATION_IS_RE.finditer(text):
+        take(match.end(), lower=False, strong=False)
     for match in CALLED_CUE_RE.finditer(text):  # "he's called Will"
         take(match.end(), lower=False, strong=True)
     for match in TITLE_CUE_RE.finditer(text):
@@ -761,7 +851,7 @@ def _names(text: str) -> str:
             spans.append((match.start("word"), match.end("word"), NAME))
     for match in HERE_RE.finditer(text):  # "Sarah here, ..." (not "tradie here")
         end = _name_end(text, match.end(), lower=False, strong=False)
-        if end is not None and re.match(r"\s+here\b", text[end:]):
+        if end is not None and NAME_THEN_SELF_RE.match(text, end):
             spans.append((match.end(), end, NAME))
     for match in BESIDE_CONTACT_RE.finditer(text):  # "Hana Sato, [EMAIL]"
         words = match["words"].split()
@@ -781,7 +871,62 @@ def _names(text: str) -> str:
     if 2 <= len(whole.split()) <= 4 and _bare_name(whole.split()):  # "Linda Park" alone
         start = text.index(whole)
         spans.append((start, start + len(whole), NAME))
-    return _replace(text, spans + _said_again(text, spans))
+    spans += _said_again(text, spans)
+    return spans + _first_names_before(text, spans)
+
+
+# A capitalised word right before a name, "Elif [NAME]": a first name when it is no English word.
+WORD_BEFORE_RE = re.compile(r"(?<![\w'’\[\]./@#&+-])(?P<word>[^\W\d_]+)[ ]$")
+
+
+def _first_names_before(text: str, spans: list[Span]) -> list[Span]:
+    """First names before a name found ("Elif Yılmaz" where only "Yılmaz" was read as one): a
+    capitalised word, no English, ordinary, kept or greeting word, place, misspelling."""
+    found: list[Span] = []
+    for start, _end, label in spans:
+        match = WORD_BEFORE_RE.search(text, max(0, start - 40), start)
+        if label != NAME or match is None:
+            continue
+        word = match["word"]
+        before = text[max(0, match.start() - 40) : match.start()].rstrip(OPENING_MARKS)
+        if (
+            len(word) > 1
+            and word[0].isupper()
+            and not word.isupper()
+            and not _ordinary(word)
+            and not _english(word)
+            and not _greeting_or_thanks(word)
+            and word.lower() not in _proper_kept()
+            and not a_place(word)
+            and not _misspelt(word)
+            and not CLINICAL_SHAPE_RE.fullmatch(word)
+            and not PLACE_OPENER_RE.search(before)
+            and not PLACE_PREPOSITION_RE.search(before)
+        ):
+            found.append((match.start("word"), start, NAME))
+    return found
+
+
+def _lower_surname(text: str, end: int) -> int:
+    """Where a lower-case name ending at `end` ends with its surname ("im sarah okoro, ..."): a
+    next word of no English, no misspelling, that ends the clause."""
+    match = re.compile(r"[ ](?P<word>[^\W\d_]{3,})").match(text, end)
+    if match is None:
+        return end
+    word = match["word"]
+    if (
+        not word.islower()
+        or _ordinary(word)
+        or word in _after_a_name()
+        or NOT_A_NAME_SHAPE_RE.fullmatch(word)
+        or _english(word)
+        or _misspelt(word)
+        or a_place(word)
+        or proper_noun(word) is False
+        or not LOWER_NAME_END_RE.match(text, match.end())
+    ):
+        return end
+    return match.end()
 
 
 # --- names by their shape --------------------------------------------------------------------
@@ -798,7 +943,7 @@ SHAPED_WORD_RE = re.compile(
 )
 SENTENCE_END_CHARS = ".!?\n"
 OPENING_MARKS = " \t\"'“‘*•>"
-AFTER_OPENING_NAME_RE = re.compile(r"[ ]*(?:[,)]|$|here\b)")
+AFTER_OPENING_NAME_RE = re.compile(rf"[ ]*(?:[,)]|$|(?:{alternatives('name_then_self')})\b)", re.I)
 PLACE_OPENER_RE = re.compile(
     rf"(?<![\w'’-])(?=(?-i:[A-Z]))(?:{alternatives('place_openers')})\.?$", re.I
 )
@@ -816,6 +961,8 @@ def _shaped_names(text: str) -> list[Span]:
         before = text[max(0, start - 40) : start].rstrip(OPENING_MARKS)
         if PLACE_OPENER_RE.search(before) or PLACE_PREPOSITION_RE.search(before):
             continue  # "St Thomas' hospital", "San Diego", "work in Swindon"
+        if POSSESSIVE_RE.search(word) and _eponym_follows(text, match.end()):
+            continue  # "Ménière's disease", "Tietze's syndrome"
         opening = not before or before[-1] in SENTENCE_END_CHARS
         if opening and not _opening_name(text, match):
             continue
@@ -826,6 +973,11 @@ def _shaped_names(text: str) -> list[Span]:
         spans.append((start, end, NAME))
         done = end
     return spans
+
+
+def _eponym_follows(text: str, pos: int) -> bool:
+    following = re.match(r"[ ]+([^\W\d_]+)", text[pos : pos + 40])
+    return bool(following and following.group(1).lower() in _eponym_heads())
 
 
 def _opening_name(text: str, match: re.Match) -> bool:
@@ -867,8 +1019,14 @@ def _name_shaped(word: str, *, clear: bool = False) -> bool:
     parts = [p for p in re.split(r"['’-]", plain) if len(p) > 1]
     if not parts or _ordinary(plain) or plain in _proper_kept():
         return False
-    if any(_ordinary(p) or p in _proper_kept() or a_place(p) for p in parts):
-        return False  # "Co-codamol", "Bell's", "Birmingham"
+    if any(_ordinary(p) or p in _proper_kept() for p in parts):
+        return False  # "Co-codamol", "Bell's"
+    # A place is no name ("Birmingham"), but may be one part of a double-barrelled surname whose
+    # parts are all capitalised ("Souza-Lima"); not all parts places ("Austria-Hungary").
+    places = [a_place(p) for p in parts]
+    barrelled = len(parts) > 1 and all(p[:1].isupper() for p in re.split(r"-", word) if p)
+    if any(places) and (not barrelled or all(places)):
+        return False
     verdicts = [proper_noun(p, clear=clear) for p in parts]
     if True in verdicts:
         return True
@@ -996,18 +1154,11 @@ def _after_a_name() -> frozenset[str]:
     return word_set("after_a_name")
 
 
-@lru_cache(maxsize=1)
-def _english_index() -> dict[str, frozenset[str]] | None:
-    """WordNet's English words by part of speech; None when the data is missing, and then every
-    word counts as English (no lower-case name is guessed)."""
-    index = lookups("en_lemma_index.json.gz")
-    return None if index is None else {pos: frozenset(words) for pos, words in index.items()}
-
-
-@lru_cache(maxsize=1)
-def _lemmas() -> dict[str, str]:
-    """spaCy's table from a word form to its lemma ("hurts" to "hurt")."""
-    return lookups("en_lemma_lookup.json.gz") or {}
+def _english_index() -> dict | None:
+    """WordNet's English words by part of speech (proper_nouns.py's compact tables); None when
+    the data is missing, and then every word counts as English (no lower-case name is
+    guessed)."""
+    return english_words()
 
 
 def _english(word: str, *, nouns: bool = True) -> bool:
@@ -1018,7 +1169,7 @@ def _english(word: str, *, nouns: bool = True) -> bool:
         return True
     plain = _plain_word(word)
     kinds = ("adj", "adv", "verb", "noun") if nouns else ("adj", "adv", "verb")
-    forms = {plain, _lemmas().get(plain, plain)}
+    forms = {plain, lemma(plain)}
     return any(form in index.get(kind, ()) for form in forms for kind in kinds)
 
 
