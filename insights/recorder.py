@@ -106,12 +106,16 @@ class Recorder:
         return conversation_key(sender_id, self.key)
 
     def _save(self, sender_id: str, tally: Tally) -> None:
-        review = [
-            NewReviewItem(
-                self.redact(item.text), item.intent, item.confidence, item.reason, item.at
-            )
-            for item in tally.review
-        ]
+        review = []
+        for item in tally.review:
+            try:
+                text = self.redact(item.text)
+            except Exception as error:  # noqa: BLE001 - the text must not be kept unredacted
+                # the item is dropped, never stored as said; the turn's counts still go in
+                self.failures += 1
+                logger.warning("insights: a review item dropped (%s)", type(error).__name__)
+                continue
+            review.append(NewReviewItem(text, item.intent, item.confidence, item.reason, item.at))
         self.store.add(self._key(sender_id), tally.counts, review)
 
     def _paused(self) -> bool:

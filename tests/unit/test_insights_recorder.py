@@ -54,6 +54,26 @@ def test_feedback_counts_per_topic_and_a_thumbs_down_is_queued_redacted(store: I
     assert recorder.failures == 0
 
 
+def test_a_redactor_that_fails_drops_the_item_never_the_counts(store: InsightsStore, caplog):
+    """A failing redactor (a lexicon file changed under a running server did it once) must not
+    store the words as said, nor cost the turn's counts."""
+
+    def broken(text: str) -> str:
+        raise RuntimeError(f"cannot read {text}")
+
+    recorder = Recorder(store, b"k", redact=broken)
+    recorder.record_feedback("s1", helpful=False, text="I'm Ann Lee, call 07700 900123",
+                             intent="ask_self_care", confidence=0.7)  # fmt: skip
+    recorder.record_feedback("s1", helpful=True, text="ok", intent="ask_posture", confidence=0.9)
+    recorder.wait()
+    assert store.review()[1] == 0
+    assert store.summary(days=1)["feedback"] == {
+        "ask_self_care": {"helpful": 0, "not_helpful": 1},
+        "ask_posture": {"helpful": 1, "not_helpful": 0},
+    }
+    assert "Ann" not in caplog.text and "RuntimeError" in caplog.text
+
+
 def test_switched_off_it_records_nothing_but_still_forgets(
     store: InsightsStore, monkeypatch: pytest.MonkeyPatch
 ):
