@@ -5,17 +5,13 @@ copy of data/ it passes `rasa data validate --fail-on-warnings` (the Makefile's 
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from rasa.shared.nlu.training_data.formats.rasa_yaml import RasaYAMLReader
 
 from insights.export import nlu_yaml
-from tests.conftest import ROOT
+from tests.nlu_validate import validate_with
 
 HOSTILE = [
     ("ask_treatment", '[Sam](name) says {"entity": "x"}: is [NUMBER] sessions enough? # really'),
@@ -74,13 +70,5 @@ def test_rasa_reads_each_labelled_text_as_one_example_without_entities():
 
 @pytest.mark.slow
 def test_an_export_merged_into_the_training_data_passes_rasa_data_validate(tmp_path: Path):
-    data = tmp_path / "data"
-    shutil.copytree(ROOT / "data", data)
-    (data / "nlu" / "review-examples.yml").write_text(export(), encoding="utf-8")
-    env = dict(os.environ, PYTHONPATH=str(ROOT), RASA_TELEMETRY_ENABLED="false")
-    done = subprocess.run(
-        [sys.executable, "-m", "rasa_server", "data", "validate", "--fail-on-warnings",
-         "--data", str(data), "--domain", "domain.yml", "--config", "config.yml"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=600,
-    )  # fmt: skip
+    done = validate_with(export(), tmp_path)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]

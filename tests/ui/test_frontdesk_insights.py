@@ -21,6 +21,7 @@ import yaml
 from tests.browser import ARTIFACTS, CHROMIUM, chromium
 from tests.frontdesk_fixtures import HOSTILE, PASSWORD, make_app, make_store, settings
 from tests.insights_stand_in import InsightsStandIn, insights_fixture
+from tests.nlu_validate import validate_with
 from webapp.frontdesk import staff_pages, words
 
 TABLET = {"width": 1024, "height": 768}
@@ -271,7 +272,7 @@ def real_site(tmp_path: Path) -> Iterator[Site]:
         store.close()
 
 
-def test_the_pages_over_the_real_insights_backend(page, real_site) -> None:
+def test_the_pages_over_the_real_insights_backend(page, real_site, tmp_path: Path) -> None:
     site = real_site
     sign_in(page, site, "/frontdesk/insights")
     headlines = page.locator(".headline").all_inner_texts()
@@ -300,6 +301,10 @@ def test_the_pages_over_the_real_insights_backend(page, real_site) -> None:
     )
     with page.expect_download() as download:
         page.get_by_role("link", name="Export marked examples").click()
-    exported = yaml.safe_load(Path(download.value.path()).read_text())
+    text = Path(download.value.path()).read_text()
+    exported = yaml.safe_load(text)
     assert exported["nlu"][0]["intent"] == "ask_posture"
     assert "item 2: what about" in exported["nlu"][0]["examples"]  # the newest one, marked
+    # the file as downloaded, merged into a copy of data/, passes Rasa's validation
+    done = validate_with(text, tmp_path)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
