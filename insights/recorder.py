@@ -30,7 +30,10 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime, timezone
 from typing import Any
 
+from sqlalchemy.exc import DBAPIError, OperationalError
+
 import settings
+from handoff_delivery.store import StoreUnavailable
 from insights.keys import KEY_FILE, KeyFileError, conversation_key, insights_key
 from insights.store import InsightsStore, NewReviewItem
 from insights.tally import (
@@ -56,6 +59,13 @@ def _clinic_redactor() -> Callable[[str], str]:
 
     region = region_code(load_clinic())
     return (lambda text: redact(text, region)) if region else redact
+
+
+def _out_of_reach(error: BaseException) -> bool:
+    """The database cannot be reached (or its tables are missing): worth resting for."""
+    if isinstance(error, (StoreUnavailable, OperationalError, OSError)):
+        return True
+    return isinstance(error, DBAPIError) and bool(error.connection_invalidated)
 
 
 class Recorder:
@@ -109,7 +119,9 @@ class Recorder:
         review = []
         for item in tally.review:
             try:
-                text = self.redact(item.text)
+                # valid UTF-8 only: a lone surrogate ("\ud800", which browsers can send)
+                # cannot be stored and would have cost the turn's counts
+                text = self.redact(item.text).encode("utf-8", "replace").decode("utf-8")
             except Exception as error:  # noqa: BLE001 - the text must not be kept unredacted
                 # the item is dropped, never stored as said; the turn's counts still go in
                 self.failures += 1
@@ -127,8 +139,11 @@ class Recorder:
         return False
 
     def _failed(self, what: str, error: BaseException) -> None:
+        """Counted and logged; recording rests only when the database is out of reach (a
+        failure of one turn's data must not cost the next 30 s of turns)."""
         self.failures += 1
-        self._paused_until = time.monotonic() + PAUSE_AFTER_FAILURE_S
+        if _out_of_reach(error):
+            self._paused_until = time.monotonic() + PAUSE_AFTER_FAILURE_S
         # the kind only: an exception's text may quote a message or a parameter
         logger.warning("insights: %s not recorded (%s)", what, type(error).__name__)
 

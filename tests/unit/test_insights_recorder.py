@@ -74,6 +74,35 @@ def test_a_redactor_that_fails_drops_the_item_never_the_counts(store: InsightsSt
     assert "Ann" not in caplog.text and "RuntimeError" in caplog.text
 
 
+def test_a_lone_surrogate_is_stored_replaced_and_a_bad_turn_does_not_rest_recording(
+    store: InsightsStore,
+):
+    """Browsers can send "\ud800"; SQLite refuses it. Once, that failure paused recording for
+    30 s and a whole test's conversations went uncounted."""
+    recorder = Recorder(store, b"k", redact=redact)
+    recorder.record_feedback("s1", helpful=False, text="blorp \ud800 zork", intent="greet",
+                             confidence=0.2)  # fmt: skip
+    recorder.wait()
+    [item], _ = store.review()
+    assert item["text"] == "blorp ? zork"
+
+    class Broken(Exception):
+        pass
+
+    def broken_save(*args, **kwargs):
+        raise Broken
+
+    real_save = recorder._save
+    recorder._save = broken_save
+    recorder.record_feedback("s2", helpful=True, text="ok", intent="greet", confidence=0.9)
+    recorder.wait()
+    recorder._save = real_save
+    recorder.record_feedback("s3", helpful=True, text="ok", intent="greet", confidence=0.9)
+    recorder.wait()
+    assert recorder.failures == 1 and recorder.skipped == 0
+    assert store.summary(days=1)["feedback"]["greet"] == {"helpful": 1, "not_helpful": 1}
+
+
 def test_switched_off_it_records_nothing_but_still_forgets(
     store: InsightsStore, monkeypatch: pytest.MonkeyPatch
 ):
