@@ -27,6 +27,12 @@ name only where structure says one ends a clause after "im" / "its" or ends the 
 when it is no English word (WordNet's, from spacy-lookups-data, which the NLU already needs; if
 that data is missing no lower-case name is guessed) and has no adjective's shape ("hypermobile").
 
+A name that is also an English word ("Grace", "Will", "Bill") has neither shape: it counts as a
+name only where a cue says so ("I'm Bill and", "Thanks, Grace", "let Bill know", "my boy jack
+has", "Hope, no surname"), never by itself ("Will said to ice it" stays). A name in capitals in
+a message that is not ("JAMES O'HARE. DOB ...") is read as if written as names are. A phone's
+extension of three digits or more is part of the phone ("[PHONE] ext. 214" is "[PHONE]").
+
 The cue words ("I'm", "call me", "dob", "flat", street types) live in knowledge/lexicon.yml.
 Every pattern here is linear in the message: no nested repetition that can backtrack, so a
 10,000-character message is read in milliseconds.
@@ -296,6 +302,14 @@ PHONE_CUED_RE = re.compile(
     rf"\b{_cue('phone_cues')}(?:\W{{1,3}}\w+){{0,3}}?\W{{1,3}}(?P<detail>{_DIGIT_RUN})", re.I
 )
 EXTENSION_RE = re.compile(r"[ ,]*(?:ext(?:ension)?\.?|x|#)[ ]*\d{1,6}$", re.I)
+# An extension of three digits or more after a number is a person's direct line, part of the
+# phone: "[PHONE] ext. 214", "[PHONE] x305", "[PHONE] (extension 2210)". One or two digits
+# ("ext 3") pick a desk at the switchboard and stay.
+PHONE_EXTENSION_RE = re.compile(
+    rf"\[PHONE\](?P<detail>[ ,]*(?P<open>\()?[ ]*{_cue('phone_extensions')}[ .:#-]*"
+    r"\d{3,6}(?(open)[ ]*\)))(?![\w-])",
+    re.I,
+)
 PHONE_SHAPE_RE = re.compile(rf"(?<![\w+])(?:\+|(?=\(?0)){_DIGITS}")
 
 
@@ -355,7 +369,7 @@ def _phones(text: str, region: str | None) -> str:
         return _keeping_tail(said, PHONE)
 
     text = _sub(PHONE_CUED_RE, cued, text)
-    return _sub(
+    text = _sub(
         PHONE_SHAPE_RE,
         lambda m: (
             _keeping_tail(m.group(0), PHONE)
@@ -364,6 +378,7 @@ def _phones(text: str, region: str | None) -> str:
         ),
         text,
     )
+    return _sub(PHONE_EXTENSION_RE, "", text)
 
 
 def _keeping_tail(said: str, label: str) -> str:
@@ -565,7 +580,44 @@ def _start_of_address(text: str, start: int) -> int:
     return start - len(found.group(0)) + found.group(0).index(words[0])
 
 
+# Joined to an address found: a room, block or floor before it ("Room 4, [ADDRESS]"), a few
+# words between two parts of it ("[ADDRESS], sheffield [ADDRESS]"), a town after it in lower
+# case ("[ADDRESS], sheffield").
+UNIT_BEFORE_RE = re.compile(
+    rf"\b{_cue('address_units_before', 'address_units')}\s*(?:\d{{1,4}}[A-Za-z]?|[A-Z])\b,?[ ]*"
+    r"(?=\[ADDRESS\])",
+    re.I,
+)
+ADDRESS_GAP_RE = re.compile(r"\[ADDRESS\](?P<gap>,?[ ]+(?:[^\W\d_][\w'’-]*[ ]+){1,3})\[ADDRESS\]")
+TOWN_AFTER_RE = re.compile(r"\[ADDRESS\](?P<gap>,[ ]*(?P<town>[^\W\d_]+))(?=[ ]*(?:[,.;!?\n]|$))")
+
+
+def _joined_addresses(text: str) -> str:
+    text = _sub(UNIT_BEFORE_RE, "", text)
+
+    def gap(match: re.Match) -> str | None:
+        words = match["gap"].replace(",", " ").split()
+        return None if any(_ordinary(w) for w in words) else ADDRESS
+
+    text = _sub(ADDRESS_GAP_RE, gap, text)
+    return _sub(TOWN_AFTER_RE, lambda m: ADDRESS if _a_town(m["town"]) else None, text)
+
+
+def _a_town(word: str) -> bool:
+    """Whether a word after an address ("[ADDRESS], sheffield") is its town: no ordinary word,
+    and a place, a word English writes capitalised, or no English word at all."""
+    plain = _plain_word(word)
+    if len(plain) < 3 or _ordinary(plain) or _greeting_or_thanks(plain):
+        return False
+    verdict = proper_noun(plain)
+    return a_place(plain) or verdict is True or (verdict is None and not _english(plain))
+
+
 def _addresses(text: str) -> str:
+    return _joined_addresses(_found_addresses(text))
+
+
+def _found_addresses(text: str) -> str:
     spans: list[Span] = []
     for match in STREET_RE.finditer(text):
         if _street_words_ok(match["words"], match["type"]):
@@ -675,6 +727,44 @@ HERE_RE = re.compile(
 )
 
 
+NAME_FROM_RE = re.compile(rf"\b{_cue('name_from')}\s+from\s+(?=(?-i:[A-Z]))", re.I)
+NAME_ALONE_RE = re.compile(
+    rf"(?<![\w'’-])(?P<name>(?-i:[A-Z])[^\W\d_]+)[ ,;:-]+{_cue('name_alone')}", re.I
+)
+_RELATION = alternatives("name_relations")
+NAME_IS_RELATION_RE = re.compile(
+    rf"(?:^|(?<=[\n.!?])\s*|(?<=\band)[ ]+)(?P<name>(?-i:[A-Z])[^\W\d_]+(?:-[^\W\d_]+)?)"
+    rf"(?:[ ]+(?:is|was|'s|’s)[ ]+|[ ]*,[ ]*|[ ]*\([ ]*)(?:{_RELATION})\b",
+    re.I,
+)
+AVAILABILITY_RE = re.compile(
+    rf"(?:^|[\n.!?,]\s*)(?:so\s+|and\s+|hi\s+|hey\s+)?(?:is|was|will)\s+"
+    rf"(?P<name>[^\W\d_]+(?:-[^\W\d_]+)?)\s+(?:be\s+)?(?:{alternatives('name_availability')})\b",
+    re.I,
+)
+NAME_AROUND_RE = re.compile(rf"\b(?:{alternatives('name_around')})", re.I)
+NAME_SAID_RE = re.compile(
+    r"(?:^|(?<=[\n.!?])\s*|(?<=\bso)[ ]+|(?<=\band)[ ]+|(?<=\bbut)[ ]+)"
+    rf"(?P<name>[A-Z][^\W\d_]+(?:-[A-Z][^\W\d_]+)?)[ ]+"
+    rf"(?:{alternatives('name_reporting_verbs')})\b"
+)
+LOWER_AFTER_RE = re.compile(rf"\b{_cue('name_after_lower')}[ ]+(?=[^\W\d_]+)", re.I)
+GIVEN_AFTER_RE = re.compile(
+    r",[ ]*(?P<name>[A-Z][^\W\d_]+(?:-[A-Z][^\W\d_]+)?)[ ]*(?P<next>[,;.\n]|$)[ ]*"
+)
+NAME_FOLLOWS_RE = re.compile(
+    rf"[ ]*(?:[,.;:!?)\n~]|$|\[|-[ ])|[ ]+(?:{alternatives('name_then_verb', 'after_a_name')})"
+    r"(?![\w'’])|[ ]+x+\b",
+    re.I,
+)
+OPENING_RE = re.compile(rf"\s*(?:(?:{alternatives('greeting')})[\s,!.]*)?", re.I)
+RELATION_CUE_RE = re.compile(rf"(?:{_RELATION})[\s:,-]*", re.I)
+SELF_OR_IT_RE = re.compile(
+    r"(?:i\s*['’]?\s*m|i\s+am|this\s+is|it\s*['’]?\s*s|it\s+is|here\s+is)[\s:,-]*", re.I
+)
+ORGANISATION_AFTER_RE = re.compile(rf"[ ]+{_cue('after_an_organisation')}\b", re.I)
+
+
 def _capitalised(word: str) -> bool:
     first = word[0]
     return first.isupper() or not first.islower()  # scripts without case count as capitalised
@@ -687,6 +777,7 @@ def _name_end(text: str, pos: int, *, lower: bool, strong: bool) -> int | None:
     or clinical word, an -ing verb ("I'm Having ...") or shouting ("I'm OK") is no name."""
     end = None
     lower_words = 0
+    previous = ""
     for count in range(MAX_NAME_WORDS):
         lower = lower and (count == 0 or lower_words > 0)  # "Mr. Hughes last year": no
         match = NAME_WORD_RE.match(text, pos)
@@ -705,7 +796,17 @@ def _name_end(text: str, pos: int, *, lower: bool, strong: bool) -> int | None:
         if not capitalised and plain in _after_a_name():
             break  # "my names dave btw"
         surname = end is not None and capitalised and _kept_surname(text, match)
-        if not surname and (_stop(word) if strong and capitalised else _ordinary(word)):
+        surname = surname or (
+            end is not None
+            and (_name_shaped(previous) or not _english(previous))
+            and _word_surname(text, match)
+        )
+        initial = len(plain) == 1 and capitalised  # "Mr A. Krishnamurthy": "A." no article
+        if (
+            not surname
+            and not initial
+            and (_stop(word) if strong and capitalised else _ordinary(word))
+        ):
             break
         if not capitalised:
             if not lower or lower_words >= MAX_LOWER_NAME_WORDS or len(plain) < 2:
@@ -714,9 +815,13 @@ def _name_end(text: str, pos: int, *, lower: bool, strong: bool) -> int | None:
         elif (
             not strong
             and count == 0
-            and ((word.isupper() and len(plain) > 1) or plain.endswith("ing"))
+            and (
+                (word.isupper() and len(plain) > 1)
+                or (plain.endswith("ing") and _english(plain))  # "I'm Having", not "Mei-Ling"
+            )
         ):
             break
+        previous = word
         end = match.end() - (word.endswith(".") and len(plain) > 2)  # "Dr J. Smith."
         gap = re.match(r"[ ]{1,2}(?=[^\W\d_])", text[end : end + 3])
         if gap is None:
@@ -737,6 +842,24 @@ def _kept_surname(text: str, match: re.Match) -> bool:
         return False
     following = re.match(r"[ ]+([^\W\d_]+)", text[match.end() : match.end() + 40])
     return not (following and following.group(1).lower() in _eponym_heads())
+
+
+def _word_surname(text: str, match: re.Match) -> bool:
+    """Whether a capitalised English word after a first name of a name's shape is its surname
+    ("Ji-woo Park,", "Anneke Baker."): it ends the clause, and is no stop, body, clinical-shape,
+    place or greeting word."""
+    word = match.group(0)
+    return (
+        _capitalised(word)
+        and not word.isupper()
+        and len(word) > 2
+        and not _stop(word)
+        and not _known(word, _body_words())
+        and not CLINICAL_SHAPE_RE.fullmatch(_plain_word(word))
+        and not _greeting_or_thanks(word)
+        and not a_place(word)
+        and re.match(r"[ ]*(?:[,;!?\n]|\.(?!\w)|$)", text[match.end() :]) is not None
+    )
 
 
 @lru_cache(maxsize=1)
@@ -788,7 +911,70 @@ def _names(text: str) -> str:
         )
         if len(lowered) == len(text):
             spans += _name_spans(lowered)
+    spans += _capitals_names(text)
     return _replace(text, spans)
+
+
+CAPITALS_WORD_RE = re.compile(r"(?<![\w\[])[^\W\d_]{2,}(?:['’-][^\W\d_]+)*(?![\w\]])")
+
+
+def _capitals_names(text: str) -> list[Span]:
+    """Names written in capitals ("JAMES O'HARE. DOB ...", "this is ANNE-MARIE from ...", "I AM
+    SEAN MURPHY AND ..."): the text is read again with each word in capitals written as a name
+    is ("James O'Hare"), and a name found there is kept when one of its words in capitals is a
+    clear proper noun (never an acronym: "NHS", "TIA", "MRI" are none)."""
+    words = [m for m in CAPITALS_WORD_RE.finditer(text) if m.group(0).isupper()]
+    if not words:
+        return []
+    pieces, done = [], 0
+    for match in words:
+        titled = re.sub(r"[^\W\d_]+", lambda m: m[0][0] + m[0][1:].lower(), match.group(0))
+        pieces += [text[done : match.start()], titled]
+        done = match.end()
+    titled_text = "".join(pieces) + text[done:]
+    if len(titled_text) != len(text):
+        return []
+    found = []
+    for start, end, label in _name_spans(titled_text):
+        inside = [m.group(0) for m in words if start <= m.start() and m.end() <= end]
+        cued = CUE_BEFORE_RE.search(titled_text, max(0, start - 60), start) is not None
+        if label == NAME and (
+            any(_clear_capitals_name(w) for w in inside)
+            or (cued and inside and all(_capitals_name_word(w) for w in inside))
+        ):
+            found.append((start, end, label))
+    return found
+
+
+# A cue right before a name ("THANKS, PRIYA", "MRS OKONKWO"): there a word in capitals that is
+# no acronym's shape (a vowel, three letters or more, no English word) is a name too.
+CUE_BEFORE_RE = re.compile(
+    rf"(?<![\w'’])(?:{alternatives('name_titles', 'name_introduced', 'name_relations')}"
+    rf"|{alternatives('sign_offs')}|{alternatives('name_stated', 'name_said_outright')})"
+    r"[\s:,.-]*$",
+    re.I,
+)
+
+
+def _capitals_name_word(word: str) -> bool:
+    plain = _plain_word(word)
+    return (
+        len(plain) >= 3
+        and re.search(r"[aeiouy]", plain) is not None
+        and not _ordinary(plain)
+        and not _english(plain)
+        and plain not in _proper_kept()
+        and not _misspelt(plain)
+    )
+
+
+def _clear_capitals_name(word: str) -> bool:
+    parts = [p for p in re.split(r"['’-]", word) if len(p) > 2]
+    return bool(parts) and any(
+        proper_noun(p, clear=True) is True and not _ordinary(p) and p.lower() not in _proper_kept()
+        for p in [word, *parts]
+        if "'" not in p and "’" not in p
+    )
 
 
 def _name_spans(text: str) -> list[Span]:
@@ -818,15 +1004,60 @@ def _name_spans(text: str) -> list[Span]:
             said = _lower_name(text, match.end(), about_self)
             if said is None:  # "my boyfriend jake thinks", "im aarav and ..."
                 said = _lower_proper_name(text, match.end(), about_self=bool(about_self))
+            if said is None:  # "I'm Bill and ...", "my boy jack has had ..."
+                opening = (
+                    OPENING_RE.fullmatch(text, 0, match.start()) is not None
+                    and SELF_OR_IT_RE.fullmatch(match.group(0).strip()) is not None
+                )
+                relation = RELATION_CUE_RE.fullmatch(match.group(0).strip()) is not None
+                said = _word_name(text, match.end(), relation=relation, opening=opening)
             if said is not None:  # "im sarah okoro, ..."
                 spans.append((match.end(), _lower_surname(text, said), NAME))
+    for match in NAME_FROM_RE.finditer(text):  # "Greetings from Ji-woo Park, ..."
+        first = NAME_WORD_RE.match(text, match.end())
+        if first and not a_place(first.group(0)) and _capitalised(first.group(0)):
+            take(match.end(), lower=False, strong=False)
+    for match in NAME_ALONE_RE.finditer(text):  # "Just Hope, no surname"
+        if not _stop(match["name"]) and not _greeting_or_thanks(match["name"]):
+            spans.append((match.start("name"), match.end("name"), NAME))
+    for match in NAME_IS_RELATION_RE.finditer(text):  # "Sunny is my son", "Dev, my physio, ..."
+        word = match["name"]
+        if not _stop(word) and not _greeting_or_thanks(word) and not a_place(word):
+            spans.append((match.start("name"), match.end("name"), NAME))
+    for match in NAME_AROUND_RE.finditer(text):  # "let Bill know", "thank Will for ..."
+        if _word_name(text, match.start("name"), relation=False, last=True) or _name_shaped(
+            match["name"]
+        ):
+            spans.append((match.start("name"), match.end("name"), NAME))
+    for match in NAME_SAID_RE.finditer(text):  # "Greta said ...", "Will reckons ..."
+        word = match["name"]  # an English word here ("Will", "Research") may be no one: stays
+        if not _greeting_or_thanks(word) and (
+            _name_shaped(word) or (proper_noun(word) is True and not _ordinary(word))
+        ):
+            spans.append((match.start("name"), match.end("name"), NAME))
+    for match in AVAILABILITY_RE.finditer(text):  # "is priya in today", "is Tom working"
+        word = match["name"]
+        if _person_word(word):
+            spans.append((match.start("name"), match.end("name"), NAME))
+    for match in LOWER_AFTER_RE.finditer(text):  # "book in with seán again"
+        said = _lower_proper_name(text, match.end(), about_self=False)
+        if said is not None:
+            spans.append((match.end(), said, NAME))
     for match in RELATION_IS_RE.finditer(text):
         take(match.end(), lower=False, strong=False)
     for match in CALLED_CUE_RE.finditer(text):  # "he's called Will"
         take(match.end(), lower=False, strong=True)
     for match in TITLE_CUE_RE.finditer(text):
         honorific = match.group(0).lower().rstrip(". \t\n") in HONORIFICS
-        take(match.end(), lower=honorific, strong=True)
+        end = take(match.end(), lower=honorific, strong=True)
+        if end is None:  # "love from nanna joan x"
+            said = _lower_proper_name(text, match.end(), about_self=False)
+            if said is not None:
+                spans.append((match.end(), said, NAME))
+        else:  # "Ms Chen, Clara, DOB ..."
+            given = GIVEN_AFTER_RE.match(text, end)
+            if given is not None and _given_name(given):
+                spans.append((given.start("name"), given.end("name"), NAME))
     for match in GREETING_CUE_RE.finditer(text):
         take(match.end(), lower=False, strong=False)
     for pattern in (SIGN_OFF_RE, LAST_LINE_RE):
@@ -834,7 +1065,10 @@ def _name_spans(text: str) -> list[Span]:
             signed = bool(CLAUSE_START_RE.search(text, 0, match.start()))
             if pattern is LAST_LINE_RE and _a_role(text, match.end()):
                 continue  # "Dr. Amara Nwosu\nConsultant Rheumatologist"
-            take(match.end(), at_end=True, signed=signed, lower=False, strong=False)
+            if take(match.end(), at_end=True, signed=signed, lower=False, strong=False) is None:
+                said = _word_name(text, match.end(), relation=False)  # "Thanks, Grace"
+                if said is not None and ENDING_RE.fullmatch(text, said):
+                    spans.append((match.end(), said, NAME))
     for match in LAST_WORD_RE.finditer(text):  # "... it's 07700 900826 . joanne"
         word = match["word"]
         # Capitalised ("... the 21st. Jo"), a noun may be a name; no adjective, verb or greeting.
@@ -847,7 +1081,7 @@ def _name_spans(text: str) -> list[Span]:
             and not NOT_A_NAME_SHAPE_RE.fullmatch(word)
             and word.lower() not in _after_a_name()
             and not CONTACT_WORD_RE.fullmatch(word)
-        ):
+        ) or (capital and _word_name(text, match.start("word"), relation=False, last=True)):
             spans.append((match.start("word"), match.end("word"), NAME))
     for match in HERE_RE.finditer(text):  # "Sarah here, ..." (not "tradie here")
         end = _name_end(text, match.end(), lower=False, strong=False)
@@ -875,8 +1109,108 @@ def _name_spans(text: str) -> list[Span]:
     return spans + _first_names_before(text, spans)
 
 
+@lru_cache(maxsize=1)
+def _clinical_core() -> frozenset[str]:
+    """The clinical vocabulary proper (entity patterns, body regions): never a name, even
+    capitalised after a cue; the stop and kept words too."""
+    words: set[str] = set()
+    for name in ("entity_patterns.yml", "regions.yml"):
+        said = (KNOWLEDGE_DIR / name).read_text(encoding="utf-8")
+        words |= set(re.findall(r"(?<![A-Za-z'])[a-z]{3,}(?![A-Za-z])", said))
+    return frozenset(words) | _stop_words() | _proper_kept()
+
+
+@lru_cache(maxsize=1)
+def _body_words() -> frozenset[str]:
+    said = (KNOWLEDGE_DIR / "regions.yml").read_text(encoding="utf-8")
+    return frozenset(re.findall(r"(?<![A-Za-z'])[a-z]{3,}(?![A-Za-z])", said))
+
+
+def _word_kinds(word: str) -> set[str]:
+    index = _english_index() or {}
+    plain = _plain_word(word)
+    return {kind for kind, words in index.items() if plain in words or lemma(plain) in words}
+
+
+def _word_name(
+    text: str, pos: int, *, relation: bool, last: bool = False, opening: bool = False
+) -> int | None:
+    """Where a name that is also an English word ends ("I'm Bill and ...", "Thanks, Grace",
+    "my boy jack has ..."), or None. Capitalised after a cue, a noun (never only an adjective
+    or adverb: "I'm Sunny" stays) that is no clinical or stop word, and that a clause end, "and",
+    a chat word or a verb of the person follows. In lower case only after a relation ("my boy
+    jack"), and only before such a verb; or when the cue opens the message and the word ends its
+    clause ("hiya its grace, ..."). `last`: the word ends the message (a one-word last
+    sentence: "... over the place. Bill")."""
+    match = NAME_WORD_RE.match(text, pos)
+    if match is None:
+        return None
+    word = match.group(0).rstrip(".")
+    end = pos + len(word)
+    plain = _plain_word(word)
+    if len(plain) < 3 or word.isupper() or "'" in word or "’" in word:
+        return None
+    if _known(word, _clinical_core()) or _greeting_or_thanks(word) or a_place(word):
+        return None
+    if CONTACT_WORD_RE.fullmatch(word) or NOT_A_NAME_SHAPE_RE.fullmatch(plain):
+        return None
+    kinds = _word_kinds(word)
+    if kinds and "noun" not in kinds:
+        return None  # "I'm Sunny", "it's Gone"
+    if _capitalised(word):
+        if last:
+            return end
+        follows = NAME_FOLLOWS_RE.match(text, end)
+        if follows is None:
+            return None
+        after = re.match(r"[ ]+(?=[A-Z])", text[end : end + 2])
+        if after is not None:  # "I'm Bill Evans, ..."
+            more = _name_end(text, end + after.end(), lower=False, strong=False)
+            return end if more is None else more
+        return end
+    if "adj" in kinds or "adv" in kinds:
+        return None
+    if opening and not relation and LOWER_NAME_END_RE.match(text, end):
+        return end
+    if not relation or "noun" not in kinds:
+        return None
+    verb = re.match(rf"[ ]+(?:{alternatives('name_then_verb')})\b", text[end : end + 30], re.I)
+    if verb is None or verb.group(0).strip().lower() in ("and", "here", "from", "again"):
+        return None
+    return end
+
+
+def _person_word(word: str) -> bool:
+    """Whether a word asked after ("is priya in today") is a person's name: capitalised and no
+    English word, or a word English writes capitalised (accents aside), no place or clinical
+    word."""
+    plain = _unaccented(_plain_word(word))
+    if len(plain) < 3 or _known(plain, _clinical_core()) or _ordinary(plain) or a_place(plain):
+        return False
+    if _capitalised(word):
+        return _name_shaped(word) or proper_noun(plain) is True
+    return proper_noun(plain) is True or (
+        proper_noun(plain) is None and not _english(plain) and not _misspelt(plain)
+    )
+
+
+def _given_name(match: re.Match) -> bool:
+    """Whether ", Clara," after "Ms Chen" is her given name: a word English writes capitalised
+    (a town too, when a detail follows: "Ms Chen, Clara, DOB ...")."""
+    word = match["name"]
+    if _stop(word) or _greeting_or_thanks(word) or _known(word, _clinical_core()):
+        return False
+    if _name_shaped(word):
+        return True
+    following = match.string[match.end() : match.end() + 20]
+    detail = PLACEHOLDER_RE.match(following) or re.match(
+        rf"(?:{alternatives('birth_date_cues', 'number_cues', 'phone_cues')})\b", following, re.I
+    )
+    return proper_noun(word) is True and detail is not None
+
+
 # A capitalised word right before a name, "Elif [NAME]": a first name when it is no English word.
-WORD_BEFORE_RE = re.compile(r"(?<![\w'’\[\]./@#&+-])(?P<word>[^\W\d_]+)[ ]$")
+WORD_BEFORE_RE = re.compile(r"(?<![\w'’\[\]./@#&+-])(?P<word>[^\W\d_]+(?:-[^\W\d_]+)?)[ ]$")
 
 
 def _first_names_before(text: str, spans: list[Span]) -> list[Span]:
@@ -963,6 +1297,8 @@ def _shaped_names(text: str) -> list[Span]:
             continue  # "St Thomas' hospital", "San Diego", "work in Swindon"
         if POSSESSIVE_RE.search(word) and _eponym_follows(text, match.end()):
             continue  # "Ménière's disease", "Tietze's syndrome"
+        if ORGANISATION_AFTER_RE.match(text, match.end()):
+            continue  # "Westfield plan ref ...": an insurer
         opening = not before or before[-1] in SENTENCE_END_CHARS
         if opening and not _opening_name(text, match):
             continue
@@ -1079,13 +1415,20 @@ def _lower_proper_name(text: str, pos: int, *, about_self: bool) -> int | None:
     if match is None:
         return None
     word = match.group(0).rstrip(".")
-    if not word.islower() or len(word) < 3 or "-" in word or "'" in word:
+    if not word.islower() or len(word) < 3 or "'" in word:
+        return None
+    if "-" in word:  # "lucy-ann": each part a word English writes capitalised
+        parts = word.split("-")
+        if all(len(p) > 1 and proper_noun(_unaccented(p)) is True for p in parts) and not any(
+            _ordinary(p) or _english(p, nouns=False) for p in parts
+        ):
+            return pos + len(word)
         return None
     if _ordinary(word) or word in _after_a_name() or NOT_A_NAME_SHAPE_RE.fullmatch(word):
         return None
     if _english(word, nouns=False) or word in _proper_kept() or a_place(word):
         return None
-    verdict = proper_noun(word)
+    verdict = proper_noun(_unaccented(word))
     if verdict is True or (
         verdict is None and about_self and not _english(word) and not _misspelt(word)
     ):
@@ -1140,6 +1483,8 @@ def _lower_name(text: str, pos: int, about_self: re.Match | None) -> int | None:
     end = pos + len(word)
     if not word.islower() or len(word) < 3 or not LOWER_NAME_END_RE.match(text, end):
         return None
+    if not re.search(r"[aeiouyw]", _unaccented(word)):
+        return None  # an acronym typed in lower case: "its bppv"
     if _ordinary(word) or word in _after_a_name() or NOT_A_NAME_SHAPE_RE.fullmatch(word):
         return None
     if any(_ordinary(part) for part in word.split("-")):
