@@ -26,7 +26,8 @@ if __name__ == "__main__":
     import settings
     from headache_core.red_flags.detector import default_detector
 
-    settings.check()  # a bad value stops the start, named, not a patient's first action
+    # a bad value stops the start, named, not a patient's first action (insights: not here)
+    settings.check(serving=False)
 
     default_detector()  # load the spaCy pipeline now, not during a patient's first answer
     gc.collect()

@@ -5,6 +5,8 @@ installs the project's Rasa patches first (rasa_patches/; RASA_PATCHES=off runs 
 The server, training, the conversation tests and the shell all start Rasa through here.
 """
 
+import sys
+
 import rasa_patches
 import settings
 from tooling.third_party_warnings import quiet_third_party_warnings
@@ -16,5 +18,7 @@ rasa_patches.install()  # before Rasa's command line imports its server modules
 from rasa.__main__ import main  # noqa: E402  (after the patches, the TensorFlow deferral first)
 
 if __name__ == "__main__":
-    settings.check()  # a bad value stops the start, named, before Rasa loads a model
+    # a bad value stops the start, named, before Rasa loads a model; only the server (`run`)
+    # records insights, so only it needs values that go together (INSIGHTS_KEY)
+    settings.check(serving=sys.argv[1:2] == ["run"])
     main()

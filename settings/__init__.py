@@ -362,11 +362,16 @@ def combination_problems(env: Mapping[str, str] | None = None) -> list[str]:
 
 
 def check(
-    env: Mapping[str, str] | None = None, groups: tuple[str, ...] | None = SERVICE_GROUPS
+    env: Mapping[str, str] | None = None,
+    groups: tuple[str, ...] | None = SERVICE_GROUPS,
+    *,
+    serving: bool = True,
 ) -> None:
-    """Refuse to start on a bad value, naming every bad variable at once."""
+    """Refuse to start on a bad value, naming every bad variable at once. `serving`: the
+    process serves conversations or the console (it records or reads insights), so values
+    that do not go together stop it too; training, tests and the action server do not."""
     found = problems(env, groups)
-    if groups is None or STORES in groups:
+    if serving and (groups is None or STORES in groups):
         found += combination_problems(env)
     if found:
         raise SystemExit("bad settings:\n  " + "\n  ".join(found) + "\n(see .env.example)")

@@ -122,3 +122,5 @@ def test_a_shared_database_with_insights_needs_one_insights_key() -> None:
     settings.check({})
     with pytest.raises(SystemExit, match="INSIGHTS_KEY"):
         settings.check({"DATABASE_URL": "postgresql+psycopg2://u@db/clinic", "INSIGHTS_KEY": " "})
+    # training, the tests' tools and the action server record no insights: not refused
+    settings.check(shared, serving=False)
