@@ -16,6 +16,7 @@ from sqlalchemy.pool import StaticPool
 
 import settings
 from headache_core.handoff.model import Contact, Handoff, HandoffRecord
+from stores.conversations import sqlite_pragmas
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_URL = f"sqlite:///{REPO_ROOT / 'run' / 'handoffs.sqlite3'}"
@@ -169,9 +170,14 @@ def make_engine(url: URL) -> Engine:
         # the URL's own settings win (connect_args would override them)
         options["connect_args"] = {k: v for k, v in defaults.items() if k not in url.query}
     try:
-        return sa.create_engine(url, **options)
+        engine = sa.create_engine(url, **options)
     except (sa.exc.ArgumentError, ImportError) as exc:  # NoSuchModuleError is an ArgumentError
         raise ValueError(f"{BAD_URL}: {url.drivername!r} cannot be used ({exc})") from None
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        # WAL, as the tracker store's file has: the insights' write of every turn (issue 29)
+        # no longer waits for a journal's syncs, and readers do not block the writer
+        sqlite_pragmas(engine)
+    return engine
 
 
 # -- insights and the review queue (issue 29; insights/) ------------------------------------
