@@ -6,6 +6,8 @@ and "forget me" takes a conversation out again."""
 from __future__ import annotations
 
 import json
+import random
+import time
 import urllib.error
 import urllib.request
 from typing import Any
@@ -29,6 +31,25 @@ def api(assistant, path: str) -> tuple[int, Any, dict[str, str]]:
             return response.status, json.loads(response.read()), dict(response.headers)
     except urllib.error.HTTPError as err:
         return err.code, err.read(), {}
+
+
+def queued(assistant, words: str, timeout: float = 20.0) -> None:
+    """Until the review queue holds a message with `words`. The Rasa server's recorder writes in
+    the order it was asked (one worker), so then every turn said before that message is counted
+    too: a snapshot taken now is not short of a turn still queued (this test's, or an earlier
+    test's that would land in the middle of this one)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        _, items, _ = api(assistant, "/api/review?status=all&limit=50")
+        if any(words in item["text"] for item in items):
+            return
+        assert time.monotonic() < deadline, f"{words!r} never reached the review queue"
+        time.sleep(0.1)
+
+
+def nonsense() -> str:
+    """Words no earlier message holds (letters only: the redactor keeps them)."""
+    return " ".join("".join(random.choices("bdfgklmnprstvz", k=6)) for _ in range(3))
 
 
 def insights(assistant) -> dict[str, Any]:
@@ -72,6 +93,9 @@ def grown(after: dict[str, int], before: dict[str, int]) -> dict[str, int]:
 
 
 def test_insights_grow_by_what_the_trackers_say_and_forget_me_takes_it_back(assistant):
+    barrier = nonsense()
+    Conversation(assistant, "insights-before").say(barrier)
+    queued(assistant, barrier)
     before = insights(assistant)
     _, _, headers = api(assistant, "/api/review?status=all")
     queued_before = int(headers["x-total-count"])
@@ -80,13 +104,14 @@ def test_insights_grow_by_what_the_trackers_say_and_forget_me_takes_it_back(assi
     education.say("what causes headaches?")
     education.say("does my posture at the laptop matter?")
     unsure = Conversation(assistant, "insights-unsure")
-    unsure.say("blorp wibble zork 07700 900123")
     unsure.say("what's the weather in Paris tomorrow")
     red_flag = Conversation(assistant, "insights-red")
     red_flag.say("I suddenly got the worst headache of my life, like a thunderclap")
     screening = Conversation(assistant, "insights-screen")
     screening.say("can you check if my headache comes from my neck?")
     answer_until_done(screening, SCREENING)
+    unsure.say("blorp wibble zork 07700 900123")  # the last turn: once it is queued, all are
+    queued(assistant, "blorp wibble zork")
     talks = [education, unsure, red_flag, screening]
 
     said = {t.sender: from_tracker(assistant.tracker(t.sender)["events"]) for t in talks}
