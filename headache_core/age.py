@@ -24,14 +24,17 @@ _WORD_NUMBER = (
     rf"|{'|'.join(UNITS)})"
 )
 _NUMBER = rf"(?P<num>\d{{1,3}}|{_WORD_NUMBER})"
+_NOT_A_QUANTITY = (
+    r"(?!\s*(?:%|percent|mins?|minutes?|hours?|days?|weeks?|months?|kg|lbs?|cm|times?|pm|am"
+    r"|o'?clock))"
+)
 # "I'm 45", "im 45", "I am 45", "aged 45", "age 45", "age: 45", "45 years old", "45yo", "45 y/o",
 # "45-year-old", "a 45 year old", "just turned 45", "45 next month" is not handled on purpose.
 _PATTERNS = [
     rf"\b(?:i'?m|i am|im|aged?|age:|turned|turning|over|past|at|he'?s|she'?s|he is|she is|who is|"
     rf"(?:mum|mom|dad|husband|wife|partner|father|mother|grandma|grandad|nan|gran)"
     rf"(?:\s+(?:is|was)|'s|’s))\s+"
-    rf"(?:just\s+|now\s+|only\s+)?{_NUMBER}\b(?!\s*(?:%|percent|mins?|minutes?|hours?|days?|weeks?"
-    rf"|months?|kg|lbs?|cm|times?|pm|am|o'?clock))",
+    rf"(?:just\s+|now\s+|only\s+)?{_NUMBER}\b{_NOT_A_QUANTITY}",
     rf"\b{_NUMBER}\s*(?:-\s*)?(?:years?|yrs?|y\.?o\.?|y/o)(?:[\s-]*old)?\b",
 ]
 _DECADE = re.compile(
@@ -41,6 +44,8 @@ _DECADE = re.compile(
 )
 # "Retired teacher, 68, ..." / "fifty-six and started ..." / "(72)": an age standing alone.
 _PATTERNS.append(rf"(?:^|[,(])\s*{_NUMBER}\s*(?=[,)+]|\s+and\b|\s*(?:m|f|male|female|here|plus)\b)")
+# "Female, 71." / "male 64": a chart-style age after the sex
+_PATTERNS.append(rf"\b(?:male|female|man|woman)\s*[,:]?\s*{_NUMBER}\b{_NOT_A_QUANTITY}")
 _COMPILED = [re.compile(p, re.I) for p in _PATTERNS]
 _BARE = re.compile(rf"^\s*(?:about\s+|around\s+)?{_NUMBER}\s*\.?\s*$", re.I)
 

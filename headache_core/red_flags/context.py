@@ -2,11 +2,11 @@
 
 After Chapman et al.'s NegEx (2001) and its ConText extension (history, hypothetical): cue
 phrases before (or after) a concept, within its clause, change its meaning. The clause ends at
-sentence ends, at termination cues ("but", "now") and at a comma that starts a new clause
-("no fever, my neck is stiff"). A question that names nobody (no "my", "she", "we"...) asks
-about a concept: it may bring a clarifying question, never a flag. Deliberately narrow: a
-wrongly ignored red flag is worse than a false alarm, so "can't" is not a negation cue ("I can't
-lift my arm" is a symptom).
+sentence ends, at termination cues ("but", "now"), at a colon or semicolon, and at a comma that
+starts a new clause ("no fever, my neck is stiff"). A question that names nobody (no "my",
+"she", "we"...) asks about a concept: it may bring a clarifying question, never a flag.
+Deliberately narrow: a wrongly ignored red flag is worse than a false alarm, so "can't" is not a
+negation cue ("I can't lift my arm" is a symptom).
 """
 
 import re
@@ -18,12 +18,22 @@ from spacy.tokens import Doc, Span
 # A later sentence that says the asked-about thing happened ("is neck manipulation safe? i had
 # it done yesterday"): the question was about the person after all.
 HAD_IT_RE = re.compile(
-    r"\b(had|got|did|done|have had|'ve had)\s+(it|that|this|one)\b|\bit done\b", re.I
+    r"\b(had|got|did|done|have had|'ve had)\s+(it|that|this|one)\b|\bit done\b"
+    r"|\b(it's|it is|that's|that is|this is)\s+(what's\s+|what is\s+)?happening\b"
+    r"|\bhappening to (me|him|her|us|my)\b",
+    re.I,
 )
+# A question tacked onto a statement ("had a headache for three days, is that a worry?"): the
+# statement before ", is ..." still reports; only the question part asks.
+QUESTION_TAIL_WORDS = {"is", "are", "should", "could", "can", "do", "does", "will", "would",
+                       "what", "why", "how", "any", "anything", "was", "am"}  # fmt: skip
 NEGATION_WINDOW_BEFORE = 6
 NEGATION_WINDOW_AFTER = 4
 CLAUSE_STARTERS = {"my", "i", "he", "she", "it", "his", "her", "we", "they", "the", "but", "now",
                    "i'm", "im", "i've", "ive", "mum", "dad", "and"}  # fmt: skip
+# A colon or semicolon always starts a new clause: "What's puzzling me is this: my head aches
+# when I cough" reports the cough headache; the "what's" is not a question about it.
+CLAUSE_MARKS = {":", ";"}
 
 
 @dataclass(frozen=True)
@@ -57,7 +67,8 @@ class ContextCues:
         boundaries += [
             (t.i, t.i + 1)
             for t in sent
-            if t.text == "," and t.i + 1 < sent.end and doc[t.i + 1].lower_ in CLAUSE_STARTERS
+            if (t.text == "," and t.i + 1 < sent.end and doc[t.i + 1].lower_ in CLAUSE_STARTERS)
+            or t.text in CLAUSE_MARKS
         ]
         for start, end in boundaries:
             if end <= span.start:
@@ -101,5 +112,8 @@ class ContextCues:
         if not sent.text.rstrip().endswith("?"):  # terse reports drop the subject: "can't see"
             return False
         if HAD_IT_RE.search(span.doc[sent.end :].text):  # "is it safe? i had it done..."
+            return False
+        tails = [t.i for t in sent[:-1] if t.text == "," and t.nbor().lower_ in QUESTION_TAIL_WORDS]
+        if tails and span.end <= tails[-1]:  # in the statement before the question
             return False
         return not any(s >= sent.start and e <= sent.end for s, e in cues.get("personal", []))

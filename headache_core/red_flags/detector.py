@@ -21,13 +21,18 @@ from headache_core.red_flags.context import ContextCues
 from headache_core.red_flags.encoder import EncoderDetector, default_encoder_detector
 from headache_core.red_flags.evaluation import Detection, FlagHit, Hint, evaluate
 from headache_core.red_flags.phrases import compile_phrase
-from headache_core.red_flags.readings import blood_pressure_high, gestation_written
+from headache_core.red_flags.readings import (
+    blood_pressure_high,
+    gestation_written,
+    pain_scores_rising,
+)
 from headache_core.red_flags.rules import RuleSet, load_rules
 
 COMPUTED_CHECKS = {
     "age_at_least_50": lambda doc: (find_age(doc.text) or 0) >= 50,
     "blood_pressure_high": lambda doc: blood_pressure_high(doc.text),
     "gestation_written": lambda doc: gestation_written(doc.text),
+    "pain_scores_rising": lambda doc: pain_scores_rising(doc.text),
 }
 
 

@@ -73,12 +73,14 @@ def evaluate(
     none of whose `unless` concepts is present, most serious first; with none, the hints whose
     concepts are all present or `asked` about ("is neck manipulation safe?" asks the flag's
     clarifying question, it raises no flag)."""
+    said = present  # hints read what was said; only the flags' `when` lines read implications
+    present = rules.with_implied(present)
     fired: dict[str, FlagHit] = {}
     changed = True
     while changed:  # flags may depend on flags ("flag:giant_cell_arteritis")
         changed = False
         for flag in rules.flags:
-            if flag.id in fired or any(c in present for c in flag.unless):
+            if flag.id in fired or rules.takes_back(flag, present):
                 continue
             for line in flag.when:
                 if all(_holds(name, present, fired) for name in line):
@@ -94,12 +96,12 @@ def evaluate(
             Hint(f.id, f.clarify)
             for f in rules.flags
             if f.hint
-            and all(_holds(n, {**(asked or {}), **present}, fired) for n in f.hint)
-            and not any(c in present for c in f.unless)
+            and all(_holds(n, {**(asked or {}), **said}, fired) for n in f.hint)
+            and not rules.takes_back(f, said)
         )
     order = {f.id: i for i, f in enumerate(rules.flags)}
     flags = sorted(fired.values(), key=lambda h: (LEVELS.index(h.level), order[h.id]))
-    return Detection(tuple(flags), hints, dict(present))
+    return Detection(tuple(flags), hints, dict(said))
 
 
 # Escalate first (issue 25): a clarifying question only for one genuinely ambiguous cue with

@@ -1,7 +1,9 @@
-"""Numbers that carry a finding without words: a blood-pressure reading, a pregnancy in weeks.
+"""Numbers that carry a finding without words: a blood-pressure reading, a pregnancy in weeks,
+pain scores that keep rising.
 
-"Home BP 152/98" and "37+2" (weeks+days of pregnancy, as midwives write it) say what
-"high blood pressure" and "pregnant" say; the phrase rules cannot read numbers, so these do.
+"Home BP 152/98", "37+2" (weeks+days of pregnancy, as midwives write it) and "week 1: 2/10 ...
+week 6: 7/10" say what "high blood pressure", "pregnant" and "getting worse every week" say; the
+phrase rules cannot read numbers, so these do.
 Thresholds: clinical-reference.md §2 (pre-eclampsia: raised blood pressure, NICE NG133 >= 140/90).
 """
 
@@ -11,6 +13,10 @@ import re
 _READING = re.compile(r"(?<![\d/.])(\d{2,3})\s*/\s*(\d{2,3})(?!\d|[./]\d)")
 _BP_WORDS = re.compile(r"\b(bp|blood\s+pressure|pressure|reading|mmhg)\b", re.I)
 # 24+0 .. 42+6: weeks and days of gestation
+# a pain score: "7/10", "7 / 10", "7 out of 10" (not "10/10" as a date's day/month: a score is
+# out of 10 only)
+_SCORE = re.compile(r"(?<![\d/.])(\d{1,2})\s*(?:/\s*10|out\s+of\s+10)(?!\d)", re.I)
+RISING_SCORES = 3  # at least this many scores, never falling, the last 3 or more above the first
 _GESTATION = re.compile(r"(?<![\d.+])(2[4-9]|3\d|4[0-2])\s*\+\s*[0-6](?!\d|[.+]\d)")
 
 
@@ -28,3 +34,14 @@ def blood_pressure_high(text: str) -> bool:
 def gestation_written(text: str) -> bool:
     """Weeks+days of a pregnancy written as midwives do ("37+2")."""
     return _GESTATION.search(text) is not None
+
+
+def pain_scores_rising(text: str) -> bool:
+    """Three or more pain scores in the order told, never falling and ending at least 3 points
+    above the first ("2/10 ... 4/10 ... 7/10"): a steadily worsening headache."""
+    scores = [int(n) for n in _SCORE.findall(text) if int(n) <= 10]
+    return (
+        len(scores) >= RISING_SCORES
+        and all(a <= b for a, b in zip(scores, scores[1:], strict=False))
+        and scores[-1] - scores[0] >= 3
+    )

@@ -1,6 +1,7 @@
 """Loading and checking `knowledge/red_flags.yml`: flags and concepts, with the context cues
 of `knowledge/lexicon.yml` (the groups named in CUE_KINDS)."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -15,7 +16,7 @@ LEVELS = ("emergency", "urgent")  # most serious first
 CUE_KINDS = (
     "negation_before", "negation_after", "history", "hypothetical", "termination", "personal"
 )  # fmt: skip
-COMPUTED = ("age_at_least_50", "blood_pressure_high", "gestation_written")
+COMPUTED = ("age_at_least_50", "blood_pressure_high", "gestation_written", "pain_scores_rising")
 FLAG_PREFIX = "flag:"
 
 
@@ -30,6 +31,12 @@ class Concept:
     computed: str | None = None
     past_counts: bool = False
     excluded: tuple[str, ...] = ()  # phrases that, around a match, mean something else
+    # concepts that, said too, stop this one taking a flag back (`unless`): a said change
+    # outweighs a said sameness ("my usual headaches ... but now they are totally different")
+    overruled_by: tuple[str, ...] = ()
+    # concepts this one says too: "new headaches" is a headache, even when "which I never used
+    # to" reads as a denial of headaches around it
+    implies: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -56,6 +63,23 @@ class RuleSet:
     def flag(self, flag_id: str) -> Flag:
         return next(f for f in self.flags if f.id == flag_id)
 
+    def takes_back(self, flag: Flag, present: Mapping[str, object]) -> bool:
+        """One of the flag's `unless` concepts is present and not overruled by another present
+        concept (escalate first: "the same for years, but now different" keeps the flag)."""
+        return any(
+            c in present and not any(o in present for o in self.concepts[c].overruled_by)
+            for c in flag.unless
+        )
+
+    def with_implied(self, present: Mapping[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+        """`present` with the concepts its concepts imply, on the implying concept's words."""
+        out = dict(present)
+        for name, words in present.items():
+            concept = self.concepts.get(name)
+            for implied in concept.implies if concept else ():
+                out.setdefault(implied, words)
+        return out
+
     def label(self, flag_id: str) -> str:
         """The staff's words for a flag id; an id this file does not know (an older record's,
         or free text) comes back as it is, never hidden."""
@@ -71,7 +95,15 @@ def _concept(concept_id: str, raw: dict) -> Concept:
     excluded = _texts(f"concept {concept_id} except", raw.get("except") or [])
     if not computed and not phrases:
         raise RedFlagFileError(f"concept {concept_id}: needs phrases or computed")
-    return Concept(concept_id, phrases, computed, bool(raw.get("past_counts", False)), excluded)
+    return Concept(
+        concept_id,
+        phrases,
+        computed,
+        bool(raw.get("past_counts", False)),
+        excluded,
+        tuple(raw.get("overruled_by") or ()),
+        tuple(raw.get("implies") or ()),
+    )
 
 
 def _flag(raw: dict, concepts: dict[str, Concept], flag_ids: set[str]) -> Flag:
@@ -134,5 +166,10 @@ def load_rules(path: Path = RED_FLAGS_FILE, lexicon_path: Path = LEXICON_FILE) -
     duplicates = {f for f in flag_ids if flag_ids.count(f) > 1}
     if duplicates:
         raise RedFlagFileError(f"duplicate flag ids: {sorted(duplicates)}")
+    for concept in concepts.values():
+        for key in ("overruled_by", "implies"):
+            unknown = [c for c in getattr(concept, key) if c not in concepts]
+            if unknown:
+                raise RedFlagFileError(f"concept {concept.id}: {key} unknown {unknown}")
     flags = tuple(_flag(raw, concepts, set(flag_ids)) for raw in data["flags"])
     return RuleSet(str(data["rules_version"]), cues, concepts, flags)

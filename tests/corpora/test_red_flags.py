@@ -258,7 +258,8 @@ def test_phrase_language():
     ("text", "age"),
     [("I'm 45", 45), ("im sixty-two and", 62), ("a 70-year-old man", 70), ("in my late fifties", 57),
      ("my husband's 61", 61), ("Retired teacher, 68, reading a lot", 68), ("60 plus, new pain", 60),
-     ("it lasts 45 minutes", None), ("I get them 3 times a week", None)],
+     ("it lasts 45 minutes", None), ("I get them 3 times a week", None),
+     ("Female, 71. New headache at the temples", 71), ("a man 55 minutes late", None)],
 )  # fmt: skip
 def test_age_in_patients_words(text, age):
     assert find_age(text) == age
@@ -350,3 +351,69 @@ def test_a_question_that_names_the_person_still_counts():
             "is neck manipulation safe? i had it done yesterday and now i have a terrible headache"
         ).flag_ids
     )
+
+
+# Kinds of wording a blind set found missing (stop 37), each written here in other words: lay
+# descriptions of the face, speech and alertness; a neck strain short of an injury; a said change
+# outweighing a said sameness; a guessed bug outweighed by the signs of carbon monoxide; a new
+# headache that is a headache even beside "which I never used to"; a colon that starts a clause.
+@pytest.mark.parametrize(
+    ("report", "flag_id"),
+    [
+        ("the left side of her mouth won't lift when she smiles and she has a headache",
+         "neurological_deficit"),
+        ("my head is pounding and my words wouldn't come out at the meeting", "neurological_deficit"),
+        ("headache, and he can't think straight and keeps nodding off", "altered_consciousness"),
+        ("she went stiff and her arms were jerking, now her head hurts", "altered_consciousness"),
+        ("did a shoulder stand at pilates and since then my neck aches and I'm unsteady",
+         "cervical_artery_dissection"),
+        ("cricked my neck reaching for the seatbelt, now a new headache and I feel dizzy",
+         "cervical_artery_dissection"),
+        ("my usual headaches have changed: they come daily now and feel heavier",
+         "progressive_headache"),
+        ("probably a bug, but we all get headaches at home and they clear when we're at work",
+         "carbon_monoxide"),
+        ("I had bowel cancer, and this month I've started getting headaches, which I never used to",
+         "cancer_or_immunosuppression"),
+        ("what bothers me is this: my head throbs every time I sneeze", "valsalva_triggered"),
+        ("since my GP switched me to a new inhaler I've had headaches every day",
+         "new_medication_headache"),
+        ("the pain went from nothing to full strength immediately while we were having sex, "
+         "the most intense pain I've had", "thunderclap_onset"),
+    ],
+)  # fmt: skip
+def test_lay_words_and_overruled_exceptions_fire(report, flag_id):
+    assert flag_id in detect(report).flag_ids
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I started a new job in March and the headaches came with the long hours at the screen",
+        "I'm seeing double the patients this week and my neck is stiff",
+        "I nearly passed out when I saw the bill for the car, anyway how much is a session?",
+        "I had my baby eight months ago and the neck headaches are the same as before I was pregnant",
+        "I'm 60 and I've had the same headaches since my twenties, nothing's changed",
+    ],
+)
+def test_everyday_words_near_the_new_phrases_stay_quiet(text):
+    assert not detect(text).flags
+
+
+def test_a_said_change_overrules_a_said_sameness_only_for_its_own_flags():
+    """`overruled_by` is read from the file: the sameness takes the flag back without a change."""
+    same = RULES.concepts["unchanged_pattern"]
+    assert set(same.overruled_by) == {"pattern_change", "progressive_course"}
+    flag = RULES.flag("progressive_headache")
+    assert RULES.takes_back(flag, {"unchanged_pattern": ("x",)})
+    assert not RULES.takes_back(flag, {"unchanged_pattern": ("x",), "pattern_change": ("y",)})
+
+
+def test_an_unknown_overruling_concept_is_an_error(tmp_path):
+    text = RED_FLAGS_FILE.read_text().replace(
+        "overruled_by: [pattern_change, progressive_course]", "overruled_by: [pattern_chnage]"
+    )
+    bad = tmp_path / "red_flags.yml"
+    bad.write_text(text)
+    with pytest.raises(RedFlagFileError, match="pattern_chnage"):
+        load_rules(bad)
