@@ -30,7 +30,8 @@ QUESTION_TAIL_WORDS = {"is", "are", "should", "could", "can", "do", "does", "wil
 NEGATION_WINDOW_BEFORE = 6
 NEGATION_WINDOW_AFTER = 4
 CLAUSE_STARTERS = {"my", "i", "he", "she", "it", "his", "her", "we", "they", "the", "but", "now",
-                   "i'm", "im", "i've", "ive", "mum", "dad", "and"}  # fmt: skip
+                   "i'm", "im", "i've", "ive", "mum", "dad", "and", "it's", "its", "that's",
+                   "she's", "he's", "they're", "we're"}  # fmt: skip
 # A colon or semicolon always starts a new clause: "What's puzzling me is this: my head aches
 # when I cough" reports the cough headache; the "what's" is not a question about it.
 CLAUSE_MARKS = {":", ";"}

@@ -31,9 +31,18 @@ def blood_pressure_high(text: str) -> bool:
     return False
 
 
+# "33 weeks, headache since this morning": a message that opens with a late pregnancy's weeks
+_OPENING_WEEKS = re.compile(
+    r"^\W*(2\d|3\d|4[0-2])\s*(?:weeks?|wks?)\b(?!\s*(?:ago|of|since|into|off|out|later|after"
+    r"|before|post|now|in|on|at|with|and))",
+    re.I,
+)
+
+
 def gestation_written(text: str) -> bool:
-    """Weeks+days of a pregnancy written as midwives do ("37+2")."""
-    return _GESTATION.search(text) is not None
+    """Weeks of a pregnancy written as midwives do ("37+2"), or opening a message ("33 weeks,
+    headache since this morning")."""
+    return _GESTATION.search(text) is not None or _OPENING_WEEKS.search(text) is not None
 
 
 def pain_scores_rising(text: str) -> bool:

@@ -133,7 +133,8 @@ def read_pain_side(text: str) -> str | None:
     """left / right / one_side (side-locked), both, alternating, not_sure."""
     if NOT_SURE_RE.search(text):
         return NOT_SURE
-    sides = _values(_doc(text), "side", affirmed_only=True)
+    doc = _doc(text)
+    sides = _values(doc, "side", affirmed_only=True)
     if "alternating" in sides or (SWAP_RE.search(text) and not NEVER_SWAP_RE.search(text)):
         return "alternating"
     if "both" in sides or {"left", "right"} <= sides or WHOLE_RE.search(text):
@@ -141,9 +142,11 @@ def read_pain_side(text: str) -> str | None:
     for side in ("left", "right", "one_side"):
         if side in sides:
             return side
-    if re.search(r"\bright\b", text, re.I) and not re.search(
-        r"\b(all right|alright|that's right)\b", text, re.I
-    ):
+    # the spelling repair's lemmas: "rigth side only" is the right side
+    lemmas = {t.lemma_ for t in doc}
+    if "left" in lemmas:
+        return "left"
+    if "right" in lemmas and not re.search(r"\b(all right|alright|that's right)\b", text, re.I):
         return "right"
     return None
 

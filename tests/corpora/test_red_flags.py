@@ -380,6 +380,14 @@ def test_a_question_that_names_the_person_still_counts():
          "new_medication_headache"),
         ("the pain went from nothing to full strength immediately while we were having sex, "
          "the most intense pain I've had", "thunderclap_onset"),
+        ("typing this morning my right hand stopped working properly, and I've a headache",
+         "neurological_deficit"),
+        ("my headache is much worse standing and it's gone when I lie flat",
+         "low_pressure_positional"),
+        ("35 weeks, a pounding headache and my ankles and face are puffy", "pre_eclampsia"),
+        ("I keep getting headaches at home and my husband and daughter get them as well, "
+         "they go when we are at work", "carbon_monoxide"),
+        ("headache since I started a statin last week", "new_medication_headache"),
     ],
 )  # fmt: skip
 def test_lay_words_and_overruled_exceptions_fire(report, flag_id):
@@ -394,6 +402,10 @@ def test_lay_words_and_overruled_exceptions_fire(report, flag_id):
         "I nearly passed out when I saw the bill for the car, anyway how much is a session?",
         "I had my baby eight months ago and the neck headaches are the same as before I was pregnant",
         "I'm 60 and I've had the same headaches since my twenties, nothing's changed",
+        "I read an article about strokes after neck cracking, I've never had it done",
+        "my legs feel dead after the gym and my neck is a bit tight",
+        "the new rota is giving me a headache, the whole schedule has changed",
+        "my wife is nine months postpartum and her neck aches from feeding",
     ],
 )
 def test_everyday_words_near_the_new_phrases_stay_quiet(text):

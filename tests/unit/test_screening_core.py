@@ -37,6 +37,7 @@ NECK_PATTERN = {
         (read_pain_side, "only ever on my left, it has never switched to the right", "left"),
         (read_pain_side, "both sides, sometimes one then the other", "alternating"),
         (read_pain_side, "all over both sides", "both"),
+        (read_pain_side, "rigth side only", "right"),  # a typo the spelling repair mends
         (read_pain_side, "no idea tbh", "not_sure"),
         (read_pain_start, "starts at the base of my skull and creeps over to my eye", "neck"),
         (read_pain_start, "behind my eyes", "front"),
