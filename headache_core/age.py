@@ -31,7 +31,7 @@ _NOT_A_QUANTITY = (
 # "I'm 45", "im 45", "I am 45", "aged 45", "age 45", "age: 45", "45 years old", "45yo", "45 y/o",
 # "45-year-old", "a 45 year old", "just turned 45", "45 next month" is not handled on purpose.
 _PATTERNS = [
-    rf"\b(?:i'?m|i am|im|aged?|age:|turned|turning|over|past|at|he'?s|she'?s|he is|she is|who is|"
+    rf"\b(?:i'?m|i am|im|aged?|age:|turned|turning|he'?s|she'?s|he is|she is|who is|"
     rf"(?:mum|mom|dad|husband|wife|partner|father|mother|grandma|grandad|nan|gran)"
     rf"(?:\s+(?:is|was)|'s|’s))\s+"
     rf"(?:just\s+|now\s+|only\s+)?{_NUMBER}\b{_NOT_A_QUANTITY}",
@@ -46,6 +46,9 @@ _DECADE = re.compile(
 _PATTERNS.append(rf"(?:^|[,(])\s*{_NUMBER}\s*(?=[,)+]|\s+and\b|\s*(?:m|f|male|female|here|plus)\b)")
 # "Female, 71." / "male 64": a chart-style age after the sex
 _PATTERNS.append(rf"\b(?:male|female|man|woman)\s*[,:]?\s*{_NUMBER}\b{_NOT_A_QUANTITY}")
+# "over 60", "at 58": an age, but the weakest sign of whose ("my mum had a stroke at 70. I'm 35"),
+# so read only when nothing else states one
+_PATTERNS.append(rf"\b(?:over|past|at)\s+(?:just\s+|only\s+)?{_NUMBER}\b{_NOT_A_QUANTITY}")
 _COMPILED = [re.compile(p, re.I) for p in _PATTERNS]
 _BARE = re.compile(rf"^\s*(?:about\s+|around\s+)?{_NUMBER}\s*\.?\s*$", re.I)
 

@@ -11,9 +11,12 @@ negation cue ("I can't lift my arm" is a symptom).
 
 import re
 from dataclasses import dataclass
+from datetime import date
 
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
+
+from headache_core.lexicon import word_set
 
 # A later sentence that says the asked-about thing happened ("is neck manipulation safe? i had
 # it done yesterday"): the question was about the person after all.
@@ -37,6 +40,48 @@ CLAUSE_STARTERS = {"my", "i", "he", "she", "it", "his", "her", "we", "they", "th
 CLAUSE_MARKS = {":", ";"}
 
 
+# "if a chiropractor cracks your neck and you feel dizzy, is that bad?" is a what-if, not a
+# statement with a question tacked on; "if I cough, my head explodes, is that bad?" names the
+# person and still reports.
+CONDITIONAL_OPENERS = word_set("conditional_openers")
+# "since my valve replacement five years ago" is ongoing, not distant history
+SINCE_WINDOW = 8
+# "What's new is a constant headache": a pseudo-cleft states, it does not ask
+PSEUDO_CLEFT_CUES = word_set("pseudo_cleft_openers")
+PSEUDO_CLEFT_WINDOW = 4
+# "a seizure back in 2010": a year before this one puts what is in its clause in the past
+YEAR_RE = re.compile(r"^(19|20)\d\d$")
+YEAR_CUES = word_set("year_lead_ins")
+
+
+def _ongoing_since(doc: Doc, start: int) -> bool:
+    """A history cue after "since" in its sentence: "on warfarin since 5 years ago"."""
+    sent_start = doc[start].sent.start
+    return any(t.lower_ == "since" for t in doc[max(sent_start, start - SINCE_WINDOW) : start])
+
+
+def _pseudo_cleft(doc: Doc, start: int, end: int) -> bool:
+    """ "What's new is ...", "what worries me is ..." in a sentence that asks nothing."""
+    if doc[start:end].text.lower() not in PSEUDO_CLEFT_CUES:
+        return False
+    sent = doc[start].sent
+    if "?" in sent.text:
+        return False
+    after = doc[end : min(sent.end, end + PSEUDO_CLEFT_WINDOW)]
+    return any(t.lower_ in ("is", "was") for t in after)
+
+
+def _past_years(doc: Doc) -> list[tuple[int, int]]:
+    """Years before this one after "in" / "back in" ("back in 2010"): history cues."""
+    this_year = date.today().year
+    return [
+        (t.i, t.i + 1)
+        for t in doc
+        if YEAR_RE.match(t.text) and int(t.text) < this_year and t.i > 0
+        and doc[t.i - 1].lower_ in YEAR_CUES
+    ]  # fmt: skip
+
+
 @dataclass(frozen=True)
 class ConceptContext:
     negated: bool = False
@@ -57,7 +102,13 @@ class ContextCues:
     def find(self, doc: Doc) -> dict[str, list[tuple[int, int]]]:
         found: dict[str, list[tuple[int, int]]] = {}
         for match_id, start, end in self.matcher(doc):
-            found.setdefault(self.vocab.strings[match_id], []).append((start, end))
+            kind = self.vocab.strings[match_id]
+            if kind == "history" and _ongoing_since(doc, start):
+                continue
+            if kind == "hypothetical" and _pseudo_cleft(doc, start, end):
+                continue
+            found.setdefault(kind, []).append((start, end))
+        found.setdefault("history", []).extend(_past_years(doc))
         return found
 
     @staticmethod
@@ -114,7 +165,11 @@ class ContextCues:
             return False
         if HAD_IT_RE.search(span.doc[sent.end :].text):  # "is it safe? i had it done..."
             return False
+        # the question starts after a colon: "my friend asked me: if a chiro cracks your neck..."
+        start = max([t.i + 1 for t in sent if t.text in CLAUSE_MARKS and t.i < span.start],
+                    default=sent.start)  # fmt: skip
+        conditional = span.doc[start].lower_ in CONDITIONAL_OPENERS
         tails = [t.i for t in sent[:-1] if t.text == "," and t.nbor().lower_ in QUESTION_TAIL_WORDS]
-        if tails and span.end <= tails[-1]:  # in the statement before the question
+        if tails and span.end <= tails[-1] and not conditional:  # a statement, then the question
             return False
-        return not any(s >= sent.start and e <= sent.end for s, e in cues.get("personal", []))
+        return not any(s >= start and e <= sent.end for s, e in cues.get("personal", []))

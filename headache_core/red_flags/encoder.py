@@ -23,6 +23,7 @@ import numpy as np
 import yaml
 
 from headache_core import KNOWLEDGE_DIR
+from headache_core.lexicon import alternatives
 from headache_core.nlp.sentence_encoder import SentenceEncoder, load_encoder
 from headache_core.question_shape import opens_like_question
 from headache_core.red_flags.evaluation import ENCODER_MARK
@@ -38,6 +39,14 @@ MIN_WORDS = 2
 SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\n+")
 CLAUSE_BREAK = re.compile(
     r"\s*(?:,|;|\.|!|\?|\s-\s|\b(?:but|and|plus|also|although|though|while|whereas|then|so)\b)\s*",
+    re.I,
+)
+
+
+# "my friend asked: if a chiropractor cracks your neck and you feel dizzy, is that bad?": every
+# clause of a what-if question asks; one that names the person ("if I cough...") still reports
+CONDITIONAL_QUESTION = re.compile(
+    rf"^(?:[^:]*:\s*)?(?:{alternatives('conditional_openers')})\b(?!.*\b(?:i|i'm|my|me)\b)",
     re.I,
 )
 
@@ -95,13 +104,14 @@ def units(text: str) -> list[tuple[str, bool]]:
     for sentence in SENTENCE_END.split(text or ""):
         sentence = sentence.strip()
         asked = sentence.endswith("?")
+        what_if = asked and bool(CONDITIONAL_QUESTION.match(sentence))
         if len(sentence.split()) >= MIN_WORDS:
-            found.setdefault(sentence, opens_like_question(sentence))
+            found.setdefault(sentence, what_if or opens_like_question(sentence))
         clauses = [c.strip() for c in CLAUSE_BREAK.split(sentence) if c and c.strip()]
         for i, clause in enumerate(clauses):
             if len(clause.split()) >= MIN_WORDS and clause != sentence:
                 last = i == len(clauses) - 1
-                found.setdefault(clause, opens_like_question(clause) or (asked and last))
+                found.setdefault(clause, what_if or opens_like_question(clause) or (asked and last))
     return list(found.items())
 
 

@@ -146,6 +146,38 @@ def test_a_manipulation_that_happened_still_fires(report):
     assert "cervical_artery_dissection" in detect(report).flag_ids
 
 
+@pytest.mark.parametrize(
+    ("text", "flag_id"),
+    [
+        # a pseudo-cleft states: "what's new is ..." asks nothing
+        ("What's new is a constant headache since my GP started me on amlodipine",
+         "new_medication_headache"),
+        # "since ... years ago" is ongoing, not history
+        ("I've been on warfarin since my valve replacement five years ago and have a new headache",
+         "anticoagulant_new_headache"),
+        # a what-if that names the person still reports
+        ("if I cough, my head feels like it splits, is that bad?", "valsalva_triggered"),
+        # a change in frequency said across a comma
+        ("my headaches used to be once a month, now they're almost daily", "progressive_headache"),
+    ],
+)  # fmt: skip
+def test_statements_shaped_like_questions_or_history_still_report(text, flag_id):
+    assert flag_id in detect(text).flag_ids
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My friend asked me: if a chiropractor cracks your neck and you feel dizzy, is that bad?",
+        "my husband had a seizure back in 2010, never again; my headaches are from my desk",
+        "I'm terrified my headaches are a brain tumour but they're the same ache as always",
+        "what's a thunderclap headache",
+    ],
+)
+def test_what_ifs_past_years_and_worries_stay_quiet(text):
+    assert not detect(text).flags
+
+
 # Words match any ending, so a flag's word can hide in an everyday one: the verb "fit" in
 # "fitting", "secondary" in "secondaries", "spot" in "spots", "bang" in "banging".
 @pytest.mark.parametrize(
@@ -259,7 +291,8 @@ def test_phrase_language():
     [("I'm 45", 45), ("im sixty-two and", 62), ("a 70-year-old man", 70), ("in my late fifties", 57),
      ("my husband's 61", 61), ("Retired teacher, 68, reading a lot", 68), ("60 plus, new pain", 60),
      ("it lasts 45 minutes", None), ("I get them 3 times a week", None),
-     ("Female, 71. New headache at the temples", 71), ("a man 55 minutes late", None)],
+     ("Female, 71. New headache at the temples", 71), ("a man 55 minutes late", None),
+     ("My mum had a stroke at 70. I'm 35", 35), ("over 60 now", 60)],
 )  # fmt: skip
 def test_age_in_patients_words(text, age):
     assert find_age(text) == age
