@@ -10,7 +10,8 @@ stays below the emergency intent, so a question under the hint ("is neck manipul
 answered too.
 The classifier's own `report_emergency_symptoms` is left as it is: either one escalates.
 Every message also carries the concepts it affirms (`red_flag_concept` entities), the
-conversation's evidence that `RedFlagEvidencePolicy` reads across messages.
+conversation's evidence that `RedFlagEvidencePolicy` reads across messages, and those it only
+asked about (`red_flag_asked`), which count once the next message says they are happening.
 """
 
 from typing import Any
@@ -23,7 +24,7 @@ from rasa.shared.nlu.training_data.message import Message
 from components.stateless import StatelessComponent
 from headache_core.red_flags.detector import default_detector, detect
 from headache_core.red_flags.evaluation import escalate_first
-from headache_core.red_flags.evidence import concept_entities
+from headache_core.red_flags.evidence import asked_entities, concept_entities
 from headache_core.red_flags.rules import load_rules
 
 INTENT_NAME = "report_emergency_symptoms"
@@ -47,7 +48,7 @@ class RedFlagMarker(StatelessComponent):
             detection = detect(message.get(SPACY_DOCS[TEXT]) or text)
             detection = escalate_first(load_rules(), detection)
             # every message's findings, for the conversation's evidence (evidence.py)
-            findings = concept_entities(detection.concepts)
+            findings = concept_entities(detection.concepts) + asked_entities(detection.asked)
             if detection.flags:
                 added = [_entity("red_flag", flag_id) for flag_id in detection.flag_ids]
                 added.append(_entity("red_flag_level", detection.level))

@@ -47,8 +47,10 @@ _PATTERNS.append(rf"(?:^|[,(])\s*{_NUMBER}\s*(?=[,)+]|\s+and\b|\s*(?:m|f|male|fe
 # "Female, 71." / "male 64": a chart-style age after the sex
 _PATTERNS.append(rf"\b(?:male|female|man|woman)\s*[,:]?\s*{_NUMBER}\b{_NOT_A_QUANTITY}")
 # "over 60", "at 58": an age, but the weakest sign of whose ("my mum had a stroke at 70. I'm 35"),
-# so read only when nothing else states one
-_PATTERNS.append(rf"\b(?:over|past|at)\s+(?:just\s+|only\s+)?{_NUMBER}\b{_NOT_A_QUANTITY}")
+# so read only when nothing else states one; never after a number ("200 over 120" is a reading)
+_PATTERNS.append(
+    rf"(?<!\d )(?<!\d)\b(?:over|past|at)\s+(?:just\s+|only\s+)?{_NUMBER}\b{_NOT_A_QUANTITY}"
+)
 _COMPILED = [re.compile(p, re.I) for p in _PATTERNS]
 _BARE = re.compile(rf"^\s*(?:about\s+|around\s+)?{_NUMBER}\s*\.?\s*$", re.I)
 

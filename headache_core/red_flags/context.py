@@ -17,15 +17,8 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from headache_core.lexicon import word_set
+from headache_core.red_flags.happening import HAD_IT_RE
 
-# A later sentence that says the asked-about thing happened ("is neck manipulation safe? i had
-# it done yesterday"): the question was about the person after all.
-HAD_IT_RE = re.compile(
-    r"\b(had|got|did|done|have had|'ve had)\s+(it|that|this|one)\b|\bit done\b"
-    r"|\b(it's|it is|that's|that is|this is)\s+(what's\s+|what is\s+)?happening\b"
-    r"|\bhappening to (me|him|her|us|my)\b",
-    re.I,
-)
 # A question tacked onto a statement ("had a headache for three days, is that a worry?"): the
 # statement before ", is ..." still reports; only the question part asks.
 QUESTION_TAIL_WORDS = {"is", "are", "should", "could", "can", "do", "does", "will", "would",

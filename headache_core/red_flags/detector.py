@@ -8,6 +8,7 @@ The sentence encoder (`encoder.py`) adds the concepts it hears by meaning that n
 
 __all__ = ["Detection", "FlagHit", "Hint", "RedFlagDetector", "default_detector", "detect"]
 
+from dataclasses import replace
 from functools import lru_cache
 
 from spacy.language import Language
@@ -63,21 +64,28 @@ class RedFlagDetector:
         """Concepts the person affirms: not denied, not long past, not only asked about."""
         return self.concepts(doc)[0]
 
-    def concepts(self, doc: Doc) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
-        """(present concepts, concepts asked about in a question that names nobody)."""
+    def concepts(
+        self, doc: Doc
+    ) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
+        """(present concepts, concepts asked about in a question that names nobody, concepts
+        only wondered about: "can a chiropractor cause dizziness?")."""
         cues = self.cues.find(doc)
         excluded: dict[str, list[tuple[int, int]]] = {}
         for match_id, start, end in self.excluded(doc):
             excluded.setdefault(self.nlp.vocab.strings[match_id], []).append((start, end))
         present: dict[str, list[str]] = {}
         asked: dict[str, list[str]] = {}
+        wondered: dict[str, list[str]] = {}
         for match_id, start, end in self.matcher(doc):
             concept = self.rules.concepts[self.nlp.vocab.strings[match_id]]
             if any(s < end and start < e for s, e in excluded.get(concept.id, [])):
                 continue  # "confused about heat or ice" is not confusion
             span = doc[start:end]
             context = self.cues.context(doc, span, cues)
-            if context.negated or context.hypothetical:
+            if context.negated:
+                continue
+            if context.hypothetical:
+                wondered.setdefault(concept.id, []).append(span.text)
                 continue
             if context.asked_generally:
                 asked.setdefault(concept.id, []).append(span.text)
@@ -97,11 +105,14 @@ class RedFlagDetector:
         return (
             {k: tuple(dict.fromkeys(v)) for k, v in present.items()},
             {k: tuple(v) for k, v in asked.items()},
+            {k: tuple(v) for k, v in wondered.items() if k not in present},
         )
 
     def detect_doc(self, doc: Doc) -> Detection:
-        present, asked = self.concepts(doc)
-        return evaluate(self.rules, present, asked)
+        present, asked, wondered = self.concepts(doc)
+        detection = evaluate(self.rules, present, asked)
+        # kept for the next message: "it's my dad, it's happening now" (evidence.py)
+        return replace(detection, asked={**wondered, **detection.asked})
 
     def detect(self, text: str) -> Detection:
         return self.detect_doc(self.nlp(spacy_safe(text)))

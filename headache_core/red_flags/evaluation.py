@@ -33,6 +33,7 @@ class Detection:
     flags: tuple[FlagHit, ...] = ()
     hints: tuple[Hint, ...] = ()
     concepts: dict[str, tuple[str, ...]] = field(default_factory=dict)  # present: their words
+    asked: dict[str, tuple[str, ...]] = field(default_factory=dict)  # only asked about
 
     @property
     def level(self) -> str | None:
@@ -101,7 +102,7 @@ def evaluate(
         )
     order = {f.id: i for i, f in enumerate(rules.flags)}
     flags = sorted(fired.values(), key=lambda h: (LEVELS.index(h.level), order[h.id]))
-    return Detection(tuple(flags), hints, dict(said))
+    return Detection(tuple(flags), hints, dict(said), dict(asked or {}))
 
 
 # Escalate first (issue 25): a clarifying question only for one genuinely ambiguous cue with
@@ -122,4 +123,4 @@ def escalate_first(rules: RuleSet, detection: Detection) -> Detection:
         flag = rules.flag(hint.flag_id)
         words = tuple(w for c in flag.hint for w in detection.concepts.get(c, ()))
         flags.append(FlagHit(flag.id, flag.level, flag.reason, flag.source, words, _by(words)))
-    return Detection(tuple(flags), (), detection.concepts)
+    return Detection(tuple(flags), (), detection.concepts, detection.asked)

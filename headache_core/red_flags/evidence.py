@@ -17,9 +17,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from headache_core.red_flags.evaluation import Detection, evaluate
+from headache_core.red_flags.happening import says_it_happened
 from headache_core.red_flags.rules import RuleSet, load_rules
 
 CONCEPT_ENTITY = "red_flag_concept"
+ASKED_ENTITY = "red_flag_asked"
 # Every answer of the neck check is about the person's headache: the check supplies the
 # "headache" that combinations such as pregnancy + headache need when no answer repeats it.
 SCREENING_FINDING = ("headache", "doing the headache check")
@@ -46,6 +48,25 @@ def concept_entities(concepts: Mapping[str, Iterable[str]]) -> list[dict]:
     ]
 
 
+def asked_entities(asked: Mapping[str, Iterable[str]]) -> list[dict]:
+    """The concepts a message only asked about ("is a drooping face a stroke sign?"), kept so
+    the next message can say they are happening ("it's my dad, it's happening now")."""
+    return [
+        {"entity": ASKED_ENTITY, "value": concept, "words": " / ".join(words),
+         "extractor": "RedFlagMarker"}
+        for concept, words in asked.items()
+    ]  # fmt: skip
+
+
+def asked_of(turn: int, entities: Iterable[Mapping[str, Any]]) -> list[Finding]:
+    """What a message asked about, as findings of `turn` (once a later message affirms it)."""
+    return [
+        Finding(str(e["value"]), f"{e.get('words') or ''} (asked, then said to be happening)", turn)
+        for e in entities
+        if e.get("entity") == ASKED_ENTITY and isinstance(e.get("value"), str)
+    ]
+
+
 def findings_of(turn: int, entities: Iterable[Mapping[str, Any]]) -> list[Finding]:
     """The findings a message's entities carry."""
     return [
@@ -56,11 +77,20 @@ def findings_of(turn: int, entities: Iterable[Mapping[str, Any]]) -> list[Findin
 
 
 def conversation_findings(
-    messages: Iterable[Iterable[Mapping[str, Any]]], screening: bool = False
+    messages: Iterable[Iterable[Mapping[str, Any]]],
+    screening: bool = False,
+    texts: Iterable[str] | None = None,
 ) -> list[Finding]:
     """The findings of a conversation's messages (each given as its entities), oldest first;
-    `screening`: the neck check has run, so the headache is given."""
-    found = [f for turn, entities in enumerate(messages, 1) for f in findings_of(turn, entities)]
+    `screening`: the neck check has run, so the headache is given. With the messages' `texts`,
+    what one message asked about counts when the next says it is happening."""
+    messages = [list(m) for m in messages]
+    said = list(texts) if texts is not None else [""] * len(messages)
+    found: list[Finding] = []
+    for turn, entities in enumerate(messages, 1):
+        found += findings_of(turn, entities)
+        if turn > 1 and says_it_happened(said[turn - 1]):
+            found += asked_of(turn, messages[turn - 2])
     if screening:
         found.append(Finding(*SCREENING_FINDING, turn=0))
     return found
@@ -74,16 +104,18 @@ def findings_in_events(events: Iterable[Mapping[str, Any]]) -> list[Finding]:
     """The findings of a conversation from its events (Rasa's event dicts, as the tracker store
     and the action server have them), since it (re)started."""
     messages: list[list[Mapping[str, Any]]] = []
+    texts: list[str] = []
     screening = False
     for event in events:
         kind = event.get("event")
         if kind in RESETS:
-            messages, screening = [], False
+            messages, texts, screening = [], [], False
         elif kind == "user":
             messages.append((event.get("parse_data") or {}).get("entities") or [])
+            texts.append(event.get("text") or "")
         elif kind == "active_loop" and event.get("name") == SCREENING_FORM:
             screening = True
-    return conversation_findings(messages, screening)
+    return conversation_findings(messages, screening, texts)
 
 
 def evaluate_findings(findings: Iterable[Finding], rules: RuleSet | None = None) -> Detection:

@@ -9,8 +9,8 @@ Thresholds: clinical-reference.md §2 (pre-eclampsia: raised blood pressure, NIC
 
 import re
 
-# systolic/diastolic with an optional "bp" or "blood pressure" nearby; 2-3 digits each
-_READING = re.compile(r"(?<![\d/.])(\d{2,3})\s*/\s*(\d{2,3})(?!\d|[./]\d)")
+# systolic/diastolic ("190/115", "200 over 120") named as blood pressure nearby; 2-3 digits each
+_READING = re.compile(r"(?<![\d/.])(\d{2,3})\s*(?:/|\bover\b)\s*(\d{2,3})(?!\d|[./]\d)", re.I)
 _BP_WORDS = re.compile(r"\b(bp|blood\s+pressure|pressure|reading|mmhg)\b", re.I)
 # 24+0 .. 42+6: weeks and days of gestation
 # a pain score: "7/10", "7 / 10", "7 out of 10" (not "10/10" as a date's day/month: a score is

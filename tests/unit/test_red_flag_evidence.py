@@ -2,6 +2,7 @@
 
 from headache_core.red_flags.detector import detect
 from headache_core.red_flags.evidence import (
+    asked_entities,
     concept_entities,
     describe,
     evaluate_findings,
@@ -11,8 +12,9 @@ from headache_core.red_flags.evidence import (
 
 def user(text: str) -> dict:
     """A user event as the tracker stores it, with the marker's findings for `text`."""
-    return {"event": "user", "text": text,
-            "parse_data": {"entities": concept_entities(detect(text).concepts)}}  # fmt: skip
+    detection = detect(text)
+    entities = concept_entities(detection.concepts) + asked_entities(detection.asked)
+    return {"event": "user", "text": text, "parse_data": {"entities": entities}}
 
 
 def test_signs_in_separate_messages_make_the_flag_together():
@@ -53,3 +55,22 @@ def test_the_audit_line_names_the_detector_words_and_messages():
     (line,) = describe(evaluate_findings(findings_in_events(events)))
     assert line.startswith("fever_neck_stiffness (rules): ")
     assert "(message 1)" in line and "(message 2)" in line
+
+
+def test_signs_only_asked_about_count_once_the_next_message_says_they_are_happening():
+    question = "what does a stroke look like? is a drooping face and slurred speech one?"
+    assert not detect(question).flags
+    happening = [user(question), user("it's my dad, it's happening now")]
+    assert evaluate_findings(findings_in_events(happening)).level == "emergency"
+    wondered = "can a chiropractor adjustment cause dizziness and a headache?"
+    done = [user(wondered), user("yes I had that done yesterday")]
+    assert evaluate_findings(findings_in_events(done)).flag_ids == ["cervical_artery_dissection"]
+
+
+def test_signs_only_asked_about_stay_questions_otherwise():
+    for reply in ("ok thanks, just curious", "no, I don't, just asking"):
+        events = [user("is a drooping face a sign of a stroke?"), user(reply)]
+        assert not evaluate_findings(findings_in_events(events)).flags
+    # two messages later is no longer an answer to the question
+    events = [user("is a drooping face a sign of a stroke?"), user("ok"), user("it's happening")]
+    assert not evaluate_findings(findings_in_events(events)).flags

@@ -15,6 +15,9 @@ from headache_core.red_flags.readings import blood_pressure_high, gestation_writ
         ("pain 10/10 since lunch", False),  # a pain score, not a reading
         ("reading of 9/10 for the pain", False),
         ("the 12/06 appointment", False),
+        ("my BP was 200 over 120 this morning", True),  # said in words
+        ("blood pressure 120 over 80, fine", False),
+        ("I'm over 60 and my pressure is ok", False),
     ],
 )
 def test_a_high_blood_pressure_reading_is_read(text, high):
