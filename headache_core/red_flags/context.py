@@ -39,6 +39,7 @@ CLAUSE_MARKS = {":", ";"}
 CONDITIONAL_OPENERS = word_set("conditional_openers")
 # "since my valve replacement five years ago" is ongoing, not distant history
 SINCE_WINDOW = 8
+AGE_VERBS = word_set("age_verbs")
 # "What's new is a constant headache": a pseudo-cleft states, it does not ask
 PSEUDO_CLEFT_CUES = word_set("pseudo_cleft_openers")
 PSEUDO_CLEFT_WINDOW = 4
@@ -51,6 +52,12 @@ def _ongoing_since(doc: Doc, start: int) -> bool:
     """A history cue after "since" in its sentence: "on warfarin since 5 years ago"."""
     sent_start = doc[start].sent.start
     return any(t.lower_ == "since" for t in doc[max(sent_start, start - SINCE_WINDOW) : start])
+
+
+def _dates_an_age(doc: Doc, start: int) -> bool:
+    """ "Turned 61 last year": the history cue dates the birthday, not what follows."""
+    before = doc[max(0, start - 2) : start]
+    return len(before) == 2 and before[0].lower_ in AGE_VERBS and before[1].like_num
 
 
 def _pseudo_cleft(doc: Doc, start: int, end: int) -> bool:
@@ -96,7 +103,7 @@ class ContextCues:
         found: dict[str, list[tuple[int, int]]] = {}
         for match_id, start, end in self.matcher(doc):
             kind = self.vocab.strings[match_id]
-            if kind == "history" and _ongoing_since(doc, start):
+            if kind == "history" and (_ongoing_since(doc, start) or _dates_an_age(doc, start)):
                 continue
             if kind == "hypothetical" and _pseudo_cleft(doc, start, end):
                 continue

@@ -10,7 +10,9 @@ evidence (evidence.py) reads the next message.
 import re
 
 HAD_IT_RE = re.compile(
-    r"\b(had|got|did|done|have had|'ve had)\s+(it|that|this|one)\b|\bit done\b"
+    # "she hasn't had it done" says it did not happen
+    r"(?<!n't )(?<!not )(?<!never )\b(had|got|did|done|have had|'ve had)\s+(it|that|this|one)\b"
+    r"|(?<!n't had )(?<!not had )(?<!never had )\bit done\b"
     r"|\b(it's|it is|that's|that is|this is)\s+(what's\s+|what is\s+)?happening\b"
     r"|\bhappening (to (me|him|her|us|my)|right now|now)\b"
     r"|\b(he|she|they|i|we)\s*(?:'s|'ve|has|have|is|are)\s+(?:got\s+)?(?:that|this|those|all of"

@@ -159,6 +159,9 @@ def test_a_manipulation_that_happened_still_fires(report):
         ("if I cough, my head feels like it splits, is that bad?", "valsalva_triggered"),
         # a change in frequency said across a comma
         ("my headaches used to be once a month, now they're almost daily", "progressive_headache"),
+        # the history cue dates the birthday
+        ("Turned 61 last year and never in my life had a headache, but now I get one most days",
+         "new_headache_over_50"),
     ],
 )  # fmt: skip
 def test_statements_shaped_like_questions_or_history_still_report(text, flag_id):
@@ -169,6 +172,7 @@ def test_statements_shaped_like_questions_or_history_still_report(text, flag_id)
     "text",
     [
         "My friend asked me: if a chiropractor cracks your neck and you feel dizzy, is that bad?",
+        "can a chiropractor cause dizziness and a headache? my sister hasn't had it done yet",
         "my husband had a seizure back in 2010, never again; my headaches are from my desk",
         "I'm terrified my headaches are a brain tumour but they're the same ache as always",
         "what's a thunderclap headache",
