@@ -34,46 +34,45 @@ class Finding:
     turn: int  # which of the person's messages (1 = the first)
 
 
+def _entities(entity: str, concepts: Mapping[str, Iterable[str]]) -> list[dict]:
+    return [
+        {"entity": entity, "value": concept, "words": " / ".join(words),
+         "extractor": "RedFlagMarker"}
+        for concept, words in concepts.items()
+    ]  # fmt: skip
+
+
+def _findings(entity: str, turn: int, entities: Iterable[Mapping[str, Any]]) -> list[Finding]:
+    return [
+        Finding(str(e["value"]), str(e.get("words") or ""), turn)
+        for e in entities
+        if e.get("entity") == entity and isinstance(e.get("value"), str)
+    ]
+
+
 def concept_entities(concepts: Mapping[str, Iterable[str]]) -> list[dict]:
     """One message's findings as NLU entities (what the marker adds to the message); words the
     sentence encoder found carry its mark (evaluation.ENCODER_MARK), which says the detector."""
-    return [
-        {
-            "entity": CONCEPT_ENTITY,
-            "value": concept,
-            "words": " / ".join(words),
-            "extractor": "RedFlagMarker",
-        }  # fmt: skip
-        for concept, words in concepts.items()
-    ]
+    return _entities(CONCEPT_ENTITY, concepts)
 
 
 def asked_entities(asked: Mapping[str, Iterable[str]]) -> list[dict]:
     """The concepts a message only asked about ("is a drooping face a stroke sign?"), kept so
     the next message can say they are happening ("it's my dad, it's happening now")."""
-    return [
-        {"entity": ASKED_ENTITY, "value": concept, "words": " / ".join(words),
-         "extractor": "RedFlagMarker"}
-        for concept, words in asked.items()
-    ]  # fmt: skip
+    return _entities(ASKED_ENTITY, asked)
 
 
 def asked_of(turn: int, entities: Iterable[Mapping[str, Any]]) -> list[Finding]:
     """What a message asked about, as findings of `turn` (once a later message affirms it)."""
     return [
-        Finding(str(e["value"]), f"{e.get('words') or ''} (asked, then said to be happening)", turn)
-        for e in entities
-        if e.get("entity") == ASKED_ENTITY and isinstance(e.get("value"), str)
+        Finding(f.concept, f"{f.words} (asked, then said to be happening)", turn)
+        for f in _findings(ASKED_ENTITY, turn, entities)
     ]
 
 
 def findings_of(turn: int, entities: Iterable[Mapping[str, Any]]) -> list[Finding]:
     """The findings a message's entities carry."""
-    return [
-        Finding(str(e["value"]), str(e.get("words") or ""), turn)
-        for e in entities
-        if e.get("entity") == CONCEPT_ENTITY and isinstance(e.get("value"), str)
-    ]
+    return _findings(CONCEPT_ENTITY, turn, entities)
 
 
 def conversation_findings(
