@@ -26,6 +26,7 @@ from headache_core.red_flags.readings import (
     blood_pressure_high,
     gestation_written,
     pain_scores_rising,
+    temperature_high,
 )
 from headache_core.red_flags.rules import RuleSet, load_rules
 
@@ -34,6 +35,7 @@ COMPUTED_CHECKS = {
     "blood_pressure_high": lambda doc: blood_pressure_high(doc.text),
     "gestation_written": lambda doc: gestation_written(doc.text),
     "pain_scores_rising": lambda doc: pain_scores_rising(doc.text),
+    "temperature_high": lambda doc: temperature_high(doc.text),
 }
 
 

@@ -15,6 +15,9 @@ HAD_IT_RE = re.compile(
     r"|(?<!n't had )(?<!not had )(?<!never had )\bit done\b"
     r"|\b(it's|it is|that's|that is|this is)\s+(what's\s+|what is\s+)?happening\b"
     r"|\bhappening (to (me|him|her|us|my)|right now|now)\b"
+    # "is paracetamol ok for a headache?" then "I'm 16 weeks pregnant and it's been going on
+    # since yesterday"
+    r"|\b(?:it's|it has|it|that's|that has)\s+been\s+(?:going on|there|happening|on and off)\b"
     r"|\b(he|she|they|i|we)\s*(?:'s|'ve|has|have|is|are)\s+(?:got\s+)?(?:that|this|those|all of"
     r" (?:that|those|them))\b(?!\s+(?:is|was|would|could|can|should|mean|means)\b)",
     re.I,

@@ -16,7 +16,8 @@ LEVELS = ("emergency", "urgent")  # most serious first
 CUE_KINDS = (
     "negation_before", "negation_after", "history", "hypothetical", "termination", "personal"
 )  # fmt: skip
-COMPUTED = ("age_at_least_50", "blood_pressure_high", "gestation_written", "pain_scores_rising")
+COMPUTED = ("age_at_least_50", "blood_pressure_high", "gestation_written", "pain_scores_rising",
+            "temperature_high")  # fmt: skip
 FLAG_PREFIX = "flag:"
 
 

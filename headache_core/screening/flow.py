@@ -71,8 +71,10 @@ def context_text(answers: dict[str, str]) -> str:
         if not text:
             continue
         age = read_age(text) if slot == "age" else None
-        if isinstance(age, int):
-            text = f"I am {age}."  # "fifty-seven", "55 next month" answer "How old are you?"
+        if isinstance(age, int):  # "fifty-seven", "55 next month" answer "How old are you?"
+            rest = re.sub(r"^\W*\d+\W*(?:and\b)?", "", text).strip()
+            # what else the answer says is kept: "31, and I'm 33 weeks pregnant"
+            text = f"I am {age}." + (f" {rest}" if re.search(r"[a-z]{3}", rest, re.I) else "")
         parts.append(text if text[-1] in ".!?" else text + ".")
     return " ".join(parts)
 

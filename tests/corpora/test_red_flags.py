@@ -176,6 +176,11 @@ def test_statements_shaped_like_questions_or_history_still_report(text, flag_id)
         "my husband had a seizure back in 2010, never again; my headaches are from my desk",
         "I'm terrified my headaches are a brain tumour but they're the same ache as always",
         "what's a thunderclap headache",
+        # a disease's course read about, a sign said to be far off, a fever that is over
+        "I read that a stroke can make you lose your sight. I'm 29 with desk headaches",
+        "it built up slowly and it's nowhere near the worst headache I've had",
+        "had a temperature with a cold a few weeks back, all better now, my neck is stiff",
+        "this project is making my head explode, so many deadlines",
     ],
 )
 def test_what_ifs_past_years_and_worries_stay_quiet(text):

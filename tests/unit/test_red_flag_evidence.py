@@ -67,6 +67,23 @@ def test_signs_only_asked_about_count_once_the_next_message_says_they_are_happen
     assert evaluate_findings(findings_in_events(done)).flag_ids == ["cervical_artery_dissection"]
 
 
+def test_a_question_then_its_ongoing_answer_counts():
+    """ "is ibuprofen safe for a headache in pregnancy?" asks; "it's been going on since
+    Sunday" says the headache is happening."""
+    events = [user("is ibuprofen safe for a headache in pregnancy?"),
+              user("I'm 20 weeks and it's been going on since Sunday")]  # fmt: skip
+    assert evaluate_findings(findings_in_events(events)).flag_ids == ["pregnancy_postpartum"]
+
+
+def test_signs_split_over_messages_in_lay_words():
+    fit = [user("my husband has had a headache all day"),
+           user("he just had some kind of fit, shaking for about a minute, now he's very dozy")]  # fmt: skip
+    assert evaluate_findings(findings_in_events(fit)).level == "emergency"
+    fumes = [user("we both get headaches in the camper van"),
+             user("my partner gets the same and we're fine once we're outside")]  # fmt: skip
+    assert evaluate_findings(findings_in_events(fumes)).flag_ids == ["carbon_monoxide"]
+
+
 def test_signs_only_asked_about_stay_questions_otherwise():
     for reply in ("ok thanks, just curious", "no, I don't, just asking"):
         events = [user("is a drooping face a sign of a stroke?"), user(reply)]

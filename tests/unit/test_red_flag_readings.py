@@ -1,9 +1,15 @@
-"""Numbers that carry a red-flag finding: a blood-pressure reading, weeks+days of pregnancy."""
+"""Numbers that carry a red-flag finding: a blood-pressure reading, a temperature, weeks+days of
+pregnancy, rising pain scores."""
 
 import pytest
 
 from headache_core.red_flags.detector import detect
-from headache_core.red_flags.readings import blood_pressure_high, gestation_written
+from headache_core.red_flags.readings import (
+    blood_pressure_high,
+    gestation_written,
+    pain_scores_rising,
+    temperature_high,
+)
 
 
 @pytest.mark.parametrize(
@@ -36,3 +42,40 @@ def test_weeks_and_days_of_pregnancy_are_read(text, written):
 def test_the_numbers_alone_make_the_flag_the_words_would():
     assert "pre_eclampsia" in detect("37+2, headache since 6am, home BP 152/98").flag_ids
     assert detect("bp 118/76, mild headache after work").flags == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "fever"),
+    [
+        ("Running 102.5 F since this afternoon", True),
+        ("she has a 38.9 fever", True),
+        ("temp 38.4 this morning", True),
+        ("39 degrees and shivering", True),
+        ("thermometer says 101", True),
+        ("my temperature is normal at 36.8", False),  # a reading, not a fever
+        ("I'm 38 weeks pregnant", False),  # weeks, not degrees
+        ("he's 39 and has a headache", False),  # an age
+        ("running 40 minutes a day", False),
+        ("BP 150/95", False),
+    ],
+)
+def test_a_temperature_is_read_with_its_unit_or_its_word(text, fever):
+    assert temperature_high(text) is fever
+
+
+@pytest.mark.parametrize(
+    ("text", "rising"),
+    [
+        ("it was a 2/10, then 4, then 6, now it's 8/10", True),  # bare steps after a score
+        ("week 1: 2/10, week 3: 5/10, now 8/10", True),
+        ("it was 8/10, then 4, now 2", False),
+        ("pain 3/10, then 5 weeks later the same", False),  # weeks, not a score
+    ],
+)
+def test_pain_scores_said_as_steps_are_read(text, rising):
+    assert pain_scores_rising(text) is rising
+
+
+def test_a_temperature_makes_the_fever_a_word_would():
+    assert detect("Running 102.5 F, pounding headache, neck too stiff to bend").level == "emergency"
+    assert not detect("temperature normal at 36.8, just a stiff neck from the pillow").flags

@@ -165,3 +165,8 @@ def test_a_question_about_the_question_is_a_why_question(text):
 )
 def test_answers_and_questions_about_headaches_are_not(text):
     assert not is_why_question(text)
+
+
+def test_an_age_answer_keeps_what_else_it_says():
+    answers = {"age": "31, and I'm 33 weeks pregnant", "other_symptoms": "seeing spots"}
+    assert "pre_eclampsia" in red_flags_in_answers(answers).flag_ids
