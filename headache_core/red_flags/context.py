@@ -31,6 +31,9 @@ CLAUSE_STARTERS = {"my", "i", "he", "she", "it", "his", "her", "we", "they", "th
 # A colon or semicolon always starts a new clause: "What's puzzling me is this: my head aches
 # when I cough" reports the cough headache; the "what's" is not a question about it.
 CLAUSE_MARKS = {":", ";"}
+# so does a dash between words ("not really - lying flat fixes it"), but not a hyphen inside a
+# word ("blood-thinners", which the tokenizer splits too)
+DASHES = {"-", "–", "—"}
 
 
 # "if a chiropractor cracks your neck and you feel dizzy, is that bad?" is a what-if, not a
@@ -85,6 +88,7 @@ def _past_years(doc: Doc) -> list[tuple[int, int]]:
 @dataclass(frozen=True)
 class ConceptContext:
     negated: bool = False
+    resolved: bool = False  # "..., all clear": over now; a history that counts when past stays
     historical: bool = False
     hypothetical: bool = False
     asked_generally: bool = False  # in a question that names nobody: a hint at most
@@ -121,6 +125,7 @@ class ContextCues:
             for t in sent
             if (t.text == "," and t.i + 1 < sent.end and doc[t.i + 1].lower_ in CLAUSE_STARTERS)
             or t.text in CLAUSE_MARKS
+            or (t.text in DASHES and t.i > 0 and bool(doc[t.i - 1].whitespace_))
         ]
         for start, end in boundaries:
             if end <= span.start:
@@ -150,6 +155,7 @@ class ContextCues:
         return ConceptContext(
             negated=before("negation_before", NEGATION_WINDOW_BEFORE)
             or after("negation_after", NEGATION_WINDOW_AFTER),
+            resolved=after("resolved_after", NEGATION_WINDOW_AFTER),
             historical=within("history"),
             hypothetical=before("hypothetical"),
             asked_generally=self._asks_about_nobody(span, cues),

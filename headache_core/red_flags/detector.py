@@ -92,7 +92,7 @@ class RedFlagDetector:
             if context.asked_generally:
                 asked.setdefault(concept.id, []).append(span.text)
                 continue
-            if context.historical and not concept.past_counts:
+            if (context.historical or context.resolved) and not concept.past_counts:
                 continue
             present.setdefault(concept.id, []).append(span.text)
         for concept in self.rules.concepts.values():

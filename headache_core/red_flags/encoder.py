@@ -38,7 +38,9 @@ MARGIN = 0.04
 MIN_WORDS = 2
 SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\n+")
 CLAUSE_BREAK = re.compile(
-    r"\s*(?:,|;|\.|!|\?|\s-\s|\b(?:but|and|plus|also|although|though|while|whereas|then|so)\b)\s*",
+    # a full stop, not a decimal point ("my temperature is 36.8" is one clause)
+    r"\s*(?:,|;|(?<!\d)\.|\.(?!\d)|!|\?|\s-\s"
+    r"|\b(?:but|and|plus|also|although|though|while|whereas|then|so)\b)\s*",
     re.I,
 )
 

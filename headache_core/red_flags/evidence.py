@@ -25,6 +25,8 @@ ASKED_ENTITY = "red_flag_asked"
 # Every answer of the neck check is about the person's headache: the check supplies the
 # "headache" that combinations such as pregnancy + headache need when no answer repeats it.
 SCREENING_FINDING = ("headache", "doing the headache check")
+# ... unless the person says they have none ("I'm pregnant, my back aches, no headaches at all")
+NO_HEADACHE = "no_headache"
 
 
 @dataclass(frozen=True)
@@ -90,7 +92,8 @@ def conversation_findings(
         found += findings_of(turn, entities)
         if turn > 1 and says_it_happened(said[turn - 1]):
             found += asked_of(turn, messages[turn - 2])
-    if screening:
+    said = {f.concept for f in found}
+    if screening and not (NO_HEADACHE in said and "headache" not in said):
         found.append(Finding(*SCREENING_FINDING, turn=0))
     return found
 

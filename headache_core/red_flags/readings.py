@@ -13,7 +13,7 @@ import re
 # a temperature: a number with a unit ("102.5 F", "38.9°C", "39 degrees"), or one right after a
 # word that names it ("temp 38.4", "running 102", "a 38.9 fever")
 _TEMP_UNIT = re.compile(
-    r"(?<![\d.])(\d{2,3}(?:\.\d{1,2})?)\s*(?:°\s*|º\s*|deg(?:rees?)?\s*)?"
+    r"(?<![\d.£$€])(\d{2,3}(?:\.\d{1,2})?)\s*(?:°\s*|º\s*|deg(?:rees?)?\s*)?"
     r"(c|f|celsius|fahrenheit|centigrade)?\b(?!\s*(?:weeks?|wks?|days?|years?|yrs?|hours?|hrs?|min|mins|minutes?|"
     r"kg|lbs?|km|k|miles?|mph|bpm|am|pm|times|%|/|\+))",
     re.I,
@@ -63,7 +63,13 @@ def temperatures(text: str) -> list[float]:
     found = []
     for match in _TEMP_UNIT.finditer(text):
         value, unit = float(match.group(1)), match.group(2)
-        marked = unit or re.search(r"°|º|deg", match.group(0), re.I)
+        # one decimal in a fever's range is a reading ("just checked and I'm 38.4"): ages and
+        # counts are whole numbers, prices have two decimals
+        marked = (
+            unit
+            or re.search(r"°|º|deg", match.group(0), re.I)
+            or re.fullmatch(r"\d{2,3}\.\d", match.group(1))
+        )
         before = text[max(0, match.start() - 25) : match.start()]
         after = text[match.end() : match.end() + 12]
         named = _TEMP_WORDS.search(before) or re.match(r"\s*(fever|temp)", after, re.I)
@@ -103,9 +109,20 @@ _NEXT_SCORE = re.compile(
 )
 
 
+# scores listed after the word: "headache scores by week: 2, 3, 5, 6, 8"
+_SCORE_LIST = re.compile(
+    r"\b(?:scores?|pain|rated?|ratings?)\b[^.\d]{0,30}((?:\d{1,2}\s*(?:,|and|then)\s*){2,}\d{1,2})\b",
+    re.I,
+)
+
+
 def _scores(text: str) -> list[int]:
-    """Pain scores in the order told: "7/10", "7 out of 10", and after the first such score,
-    numbers said as the next step ("then 4", "now 8/10")."""
+    """Pain scores in the order told: "7/10", "7 out of 10", a list after the word ("scores by
+    week: 2, 3, 5"), and after the first such score, numbers said as the next step ("then 4",
+    "now 8/10")."""
+    listed = _SCORE_LIST.search(text)
+    if listed:
+        return [int(n) for n in re.findall(r"\d{1,2}", listed.group(1)) if int(n) <= 10]
     marked = [(m.start(), int(m.group(1))) for m in _SCORE.finditer(text)]
     if not marked:
         return []

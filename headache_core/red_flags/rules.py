@@ -14,7 +14,8 @@ from headache_core.lexicon import LEXICON_FILE, LexiconFileError, phrases, texts
 RED_FLAGS_FILE = KNOWLEDGE_DIR / "red_flags.yml"
 LEVELS = ("emergency", "urgent")  # most serious first
 CUE_KINDS = (
-    "negation_before", "negation_after", "history", "hypothetical", "termination", "personal"
+    "negation_before", "negation_after", "resolved_after", "history", "hypothetical",
+    "termination", "personal",
 )  # fmt: skip
 COMPUTED = ("age_at_least_50", "blood_pressure_high", "gestation_written", "pain_scores_rising",
             "temperature_high")  # fmt: skip

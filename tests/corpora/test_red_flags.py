@@ -187,6 +187,29 @@ def test_what_ifs_past_years_and_worries_stay_quiet(text):
     assert not detect(text).flags
 
 
+@pytest.mark.parametrize(
+    ("text", "flag_id"),
+    [
+        # a dash between words ends a denial's reach; a hyphen inside a word does not
+        (
+            "no, moving my neck doesn't do it - coughing does, every time, with a headache",
+            "valsalva_triggered",
+        ),
+        # over now ("all clear") ends a sign, but a history of cancer still counts
+        (
+            "bowel cancer three years ago, all clear at my last scan, but new headaches lately",
+            "cancer_or_immunosuppression",
+        ),
+    ],
+)
+def test_dashes_and_resolved_signs(text, flag_id):
+    assert flag_id in detect(text).flag_ids
+
+
+def test_a_hyphenated_word_stays_inside_a_denial():
+    assert not detect("I have a headache but no blood-thinners and no fever").flags
+
+
 # Words match any ending, so a flag's word can hide in an everyday one: the verb "fit" in
 # "fitting", "secondary" in "secondaries", "spot" in "spots", "bang" in "banging".
 @pytest.mark.parametrize(

@@ -45,6 +45,12 @@ def test_the_neck_check_supplies_the_headache():
     assert evaluate_findings(findings_in_events(in_check)).flag_ids == ["pregnancy_postpartum"]
 
 
+def test_the_neck_check_supplies_no_headache_to_someone_who_has_none():
+    in_check = [{"event": "active_loop", "name": "screening_form"},
+                user("I'm 22 weeks pregnant, my lower back aches, no headaches at all")]  # fmt: skip
+    assert not evaluate_findings(findings_in_events(in_check)).flags
+
+
 def test_denied_signs_add_nothing():
     events = [user("no fever at all"), user("my neck is stiff from the desk")]
     assert not evaluate_findings(findings_in_events(events)).flags

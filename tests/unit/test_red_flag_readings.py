@@ -56,6 +56,9 @@ def test_the_numbers_alone_make_the_flag_the_words_would():
         ("I'm 38 weeks pregnant", False),  # weeks, not degrees
         ("he's 39 and has a headache", False),  # an age
         ("running 40 minutes a day", False),
+        ("just checked and I'm 38.4", True),  # one decimal in a fever's range is a reading
+        ("the jacket was 39.99", False),  # a price has two
+        ("I'm 37.5 weeks along", False),
         ("BP 150/95", False),
     ],
 )
@@ -69,6 +72,8 @@ def test_a_temperature_is_read_with_its_unit_or_its_word(text, fever):
         ("it was a 2/10, then 4, then 6, now it's 8/10", True),  # bare steps after a score
         ("week 1: 2/10, week 3: 5/10, now 8/10", True),
         ("it was 8/10, then 4, now 2", False),
+        ("headache scores by week: 2, 3, 5, 6, 8", True),  # a list after the word
+        ("pain 2, 2, 3", False),
         ("pain 3/10, then 5 weeks later the same", False),  # weeks, not a score
     ],
 )
