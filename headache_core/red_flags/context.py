@@ -31,9 +31,11 @@ CLAUSE_STARTERS = {"my", "i", "he", "she", "it", "his", "her", "we", "they", "th
 # A colon or semicolon always starts a new clause: "What's puzzling me is this: my head aches
 # when I cough" reports the cough headache; the "what's" is not a question about it.
 CLAUSE_MARKS = {":", ";"}
-# so does a dash between words ("not really - lying flat fixes it"), but not a hyphen inside a
-# word ("blood-thinners", which the tokenizer splits too)
+# A dash between words before a concept starts its clause ("not really - lying flat fixes it");
+# a hyphen inside a word ("blood-thinners", which the tokenizer splits too) does not
 DASHES = {"-", "–", "—"}
+# "not fully recovered" is no recovery
+NOT_WORDS = {"not", "n't", "never", "nowhere", "hardly"}
 
 
 # "if a chiropractor cracks your neck and you feel dizzy, is that bad?" is a what-if, not a
@@ -125,14 +127,17 @@ class ContextCues:
             for t in sent
             if (t.text == "," and t.i + 1 < sent.end and doc[t.i + 1].lower_ in CLAUSE_STARTERS)
             or t.text in CLAUSE_MARKS
-            or (t.text in DASHES and t.i > 0 and bool(doc[t.i - 1].whitespace_))
         ]
         for start, end in boundaries:
             if end <= span.start:
                 left = max(left, end)
             elif start >= span.end:
                 right = min(right, start)
-        return left, right
+        # a dash before the concept ends what came before; one after it does not: "fever, stiff
+        # neck - none of those" denies them, "head injury - a car crash - years ago" dates it
+        dashes = [t.i + 1 for t in sent if t.text in DASHES and t.i > 0 and t.i < span.start
+                  and bool(doc[t.i - 1].whitespace_)]  # fmt: skip
+        return max([left, *dashes]), right
 
     def context(
         self, doc: Doc, span: Span, cues: dict[str, list[tuple[int, int]]]
@@ -155,7 +160,13 @@ class ContextCues:
         return ConceptContext(
             negated=before("negation_before", NEGATION_WINDOW_BEFORE)
             or after("negation_after", NEGATION_WINDOW_AFTER),
-            resolved=after("resolved_after", NEGATION_WINDOW_AFTER),
+            resolved=any(
+                s >= span.end
+                and s <= span.end + NEGATION_WINDOW_AFTER
+                and s < right
+                and doc[s - 1].lower_ not in NOT_WORDS
+                for s, e in cues.get("resolved_after", [])
+            ),  # fmt: skip
             historical=within("history"),
             hypothetical=before("hypothetical"),
             asked_generally=self._asks_about_nobody(span, cues),

@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from spacy.language import Language
 from spacy.matcher import Matcher
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from headache_core.age import find_age
 from headache_core.nlp.pipeline import load_pipeline
@@ -25,8 +25,8 @@ from headache_core.red_flags.phrases import compile_phrase
 from headache_core.red_flags.readings import (
     blood_pressure_high,
     gestation_written,
+    high_temperatures,
     pain_scores_rising,
-    temperature_high,
 )
 from headache_core.red_flags.rules import RuleSet, load_rules
 
@@ -35,8 +35,10 @@ COMPUTED_CHECKS = {
     "blood_pressure_high": lambda doc: blood_pressure_high(doc.text),
     "gestation_written": lambda doc: gestation_written(doc.text),
     "pain_scores_rising": lambda doc: pain_scores_rising(doc.text),
-    "temperature_high": lambda doc: temperature_high(doc.text),
 }
+# readings found where they are said, so a denial or a what-if holds for them as for a phrase:
+# "what if my temperature hits 39?" is no fever
+COMPUTED_SPANS = {"temperature_high": high_temperatures}
 
 
 class RedFlagDetector:
@@ -96,7 +98,12 @@ class RedFlagDetector:
                 continue
             present.setdefault(concept.id, []).append(span.text)
         for concept in self.rules.concepts.values():
-            if concept.computed and COMPUTED_CHECKS[concept.computed](doc):
+            if concept.computed in COMPUTED_SPANS:
+                for start, end in COMPUTED_SPANS[concept.computed](doc.text):
+                    span = doc.char_span(start, end, alignment_mode="expand")
+                    if span is not None and self._affirmed(doc, span, cues, concept.past_counts):
+                        present.setdefault(concept.id, []).append(span.text)
+            elif concept.computed and COMPUTED_CHECKS[concept.computed](doc):
                 present.setdefault(concept.id, []).append(concept.computed)
         if self.encoder is not None:  # what the rules' phrases missed, by meaning
             for concept, clause, words in self.encoder.hits(doc.text):
@@ -108,6 +115,18 @@ class RedFlagDetector:
             {k: tuple(dict.fromkeys(v)) for k, v in present.items()},
             {k: tuple(v) for k, v in asked.items()},
             {k: tuple(v) for k, v in wondered.items() if k not in present},
+        )
+
+    def _affirmed(
+        self, doc: Doc, span: Span, cues: dict[str, list[tuple[int, int]]], past_counts: bool
+    ) -> bool:
+        """Said as the person's own, now: not denied, asked, wondered, over or long past."""
+        context = self.cues.context(doc, span, cues)
+        return not (
+            context.negated
+            or context.hypothetical
+            or context.asked_generally
+            or ((context.historical or context.resolved) and not past_counts)
         )
 
     def detect_doc(self, doc: Doc) -> Detection:

@@ -92,8 +92,8 @@ def conversation_findings(
         found += findings_of(turn, entities)
         if turn > 1 and says_it_happened(said[turn - 1]):
             found += asked_of(turn, messages[turn - 2])
-    said = {f.concept for f in found}
-    if screening and not (NO_HEADACHE in said and "headache" not in said):
+    concepts = {f.concept for f in found}
+    if screening and not (NO_HEADACHE in concepts and "headache" not in concepts):
         found.append(Finding(*SCREENING_FINDING, turn=0))
     return found
 

@@ -18,8 +18,9 @@ HAD_IT_RE = re.compile(
     # "is paracetamol ok for a headache?" then "I'm 16 weeks pregnant and it's been going on
     # since yesterday"
     r"|\b(?:it's|it has|it|that's|that has)\s+been\s+(?:going on|there|happening|on and off)\b"
-    # "is it normal to see rings round lights?" then "only asking because my eye's red"
-    r"|\b(?:only |just )?asking because\b"
+    # "is it normal to see rings round lights?" then "only asking because my eye's red" (not
+    # "asking because I'm writing an essay")
+    r"|\basking because\s+(?:my|her|his|our|she|he|she's|he's|we|it's|it is|i've|i have|i got)\b"
     r"|\b(he|she|they|i|we)\s*(?:'s|'ve|has|have|is|are)\s+(?:got\s+)?(?:that|this|those|all of"
     r" (?:that|those|them))\b(?!\s+(?:is|was|would|could|can|should|mean|means)\b)",
     re.I,

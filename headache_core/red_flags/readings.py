@@ -10,20 +10,87 @@ fever: 38 °C / 100.4 °F or more, NICE NG143).
 
 import re
 
-# a temperature: a number with a unit ("102.5 F", "38.9°C", "39 degrees"), or one right after a
-# word that names it ("temp 38.4", "running 102", "a 38.9 fever")
-_TEMP_UNIT = re.compile(
-    r"(?<![\d.£$€])(\d{2,3}(?:\.\d{1,2})?)\s*(?:°\s*|º\s*|deg(?:rees?)?\s*)?"
-    r"(c|f|celsius|fahrenheit|centigrade)?\b(?!\s*(?:weeks?|wks?|days?|years?|yrs?|hours?|hrs?|min|mins|minutes?|"
-    r"kg|lbs?|km|k|miles?|mph|bpm|am|pm|times|%|/|\+))",
+# a temperature: a number with a unit ("102.5 F", "38.9°C", "39 degrees"), one decimal in a
+# fever's range ("I'm 38.4": ages and counts are whole numbers, prices have two decimals), or a
+# number named by a word in its clause ("temp 38.4", "a 38.9 fever")
+_TEMP_NUMBER = re.compile(
+    r"(?<![\d./£$€])(\d{2,3}(?:\.\d{1,2})?)\s*(°\s*|º\s*|deg(?:rees?)?\s*)?"
+    r"(c|f|celsius|fahrenheit|centigrade)?\b(?!\s*(?:weeks?|wks?|days?|years?|yrs?|hours?|hrs?|"
+    r"min|mins|minutes?|kg|lbs?|km|k|miles?|mph|bpm|am|pm|times|pages|%|/|\+))",
     re.I,
 )
 _TEMP_WORDS = re.compile(
-    r"\b(temp|temps|temperature|temperatures|fever|feverish|thermometer|running|reading|read|"
-    r"spiked?|spiking|burning|boiling)\b",
+    r"\b(temp|temps|temperature|temperatures|fever|feverish|thermometer|running|spiked?|spiking)\b",
     re.I,
 )
-FEVER_C, FEVER_F = 38.0, 100.4
+# a number in the same clause as these is not the person's temperature ("40C outside", "BMI 39")
+_NOT_BODY = re.compile(
+    r"\b(outside|heatwave|weather|forecast|sun|oven|bath|water|room|car|pulse|heart\s+rate|bmi|"
+    r"weigh|weighs|weight|sats|oxygen|glucose|sugar|bp|blood\s+pressure)\b",
+    re.I,
+)
+# ... nor one dated in the past ("it was 38.5 last week")
+_PAST = re.compile(r"\b(last\s+(week|month|year)|(weeks|months|years)\s+ago)\b", re.I)
+_CLAUSE_END = re.compile(r"[,;:!?]|\.(?!\d)")
+NAMING_WINDOW = 25  # characters before the number in which a naming word counts
+
+
+def _temperature(value: float, unit: str) -> float | None:
+    """The reading in °C, or None when it cannot be a body temperature in that unit."""
+    unit = unit.lower()[:1]
+    if unit in ("c", "") and 34 <= value <= 43:
+        return value
+    if unit in ("f", "") and 93 <= value <= 110:
+        return round((value - 32) * 5 / 9, 1)
+    return None
+
+
+def _clause_around(text: str, start: int, end: int) -> tuple[int, int]:
+    """The characters of the clause a number sits in (between punctuation marks)."""
+    left = max((m.end() for m in _CLAUSE_END.finditer(text, 0, start)), default=0)
+    right = next((m.start() for m in _CLAUSE_END.finditer(text, end)), len(text))
+    return left, right
+
+
+def temperature_readings(text: str) -> list[tuple[int, int, float]]:
+    """The body temperatures a message gives: (start, end, °C) for each number with a unit or a
+    degree sign, one decimal in a fever's range, or a naming word in its clause."""
+    found: list[tuple[int, int, float]] = []
+    for match in _TEMP_NUMBER.finditer(text):
+        number, degree, unit = match.group(1), match.group(2), match.group(3) or ""
+        left, right = _clause_around(text, match.start(), match.end())
+        if _NOT_BODY.search(text, left, right) or _PAST.search(text, left, right):
+            continue
+        before = text[max(left, match.start() - NAMING_WINDOW) : match.start()]
+        after = text[match.end() : right]
+        named = _TEMP_WORDS.search(before) or re.match(r"\s*(fever|temp)", after, re.I)
+        if not (unit or degree or re.fullmatch(r"\d{2,3}\.\d", number) or named):
+            continue
+        celsius = _temperature(float(number), unit)
+        if celsius is not None:
+            found.append((match.start(), match.end(), celsius))
+    return found
+
+
+def temperatures(text: str) -> list[float]:
+    """The body temperatures a message gives, in °C."""
+    return [celsius for _, _, celsius in temperature_readings(text)]
+
+
+def high_temperatures(text: str) -> list[tuple[int, int]]:
+    """Where a message gives a fever as a number: 38 °C (100.4 °F) or more ("running 102.5 F",
+    "a 38.9 fever"); "normal at 36.8" is none. The detector checks each for a denial or a
+    what-if ("what if it hits 39?") as it does a phrase."""
+    return [
+        (start, end) for start, end, celsius in temperature_readings(text) if celsius >= FEVER_C
+    ]
+
+
+def temperature_high(text: str) -> bool:
+    return bool(high_temperatures(text))
+
+
+FEVER_C = 38.0
 
 # systolic/diastolic ("190/115", "200 over 120") named as blood pressure nearby; 2-3 digits each
 _READING = re.compile(r"(?<![\d/.])(\d{2,3})\s*(?:/|\bover\b)\s*(\d{2,3})(?!\d|[./]\d)", re.I)
@@ -47,46 +114,6 @@ def blood_pressure_high(text: str) -> bool:
     return False
 
 
-def _temperature(value: float, unit: str) -> float | None:
-    """The reading in °C, or None when it cannot be a body temperature in that unit."""
-    unit = (unit or "").lower()[:1]
-    if unit in ("c", "") and 34 <= value <= 43:
-        return value
-    if unit in ("f", "") and 93 <= value <= 110:
-        return round((value - 32) * 5 / 9, 1)
-    return None
-
-
-def temperatures(text: str) -> list[float]:
-    """The body temperatures a message gives, in °C: numbers with a unit or a degree sign, or
-    named by a word just before or after them ("temp 38.4", "a 38.9 fever")."""
-    found = []
-    for match in _TEMP_UNIT.finditer(text):
-        value, unit = float(match.group(1)), match.group(2)
-        # one decimal in a fever's range is a reading ("just checked and I'm 38.4"): ages and
-        # counts are whole numbers, prices have two decimals
-        marked = (
-            unit
-            or re.search(r"°|º|deg", match.group(0), re.I)
-            or re.fullmatch(r"\d{2,3}\.\d", match.group(1))
-        )
-        before = text[max(0, match.start() - 25) : match.start()]
-        after = text[match.end() : match.end() + 12]
-        named = _TEMP_WORDS.search(before) or re.match(r"\s*(fever|temp)", after, re.I)
-        if not (marked or named):
-            continue
-        celsius = _temperature(value, unit or "")
-        if celsius is not None:
-            found.append(celsius)
-    return found
-
-
-def temperature_high(text: str) -> bool:
-    """A fever given as a number: 38 °C (100.4 °F) or more ("running 102.5 F", "38.9 fever");
-    "normal at 36.8" is no fever."""
-    return any(t >= FEVER_C for t in temperatures(text))
-
-
 # "33 weeks, headache since this morning": a message that opens with a late pregnancy's weeks
 _OPENING_WEEKS = re.compile(
     r"^\W*(2\d|3\d|4[0-2])\s*(?:weeks?|wks?)\b(?!\s*(?:ago|of|since|into|off|out|later|after"
@@ -102,16 +129,18 @@ def gestation_written(text: str) -> bool:
 
 
 # after a first score, a bare number said as the next step counts too: "a 2/10, then 4, then 6"
+_NOT_A_SCORE = (
+    r"(?!\s*(?:/|out\b|weeks?|days?|months?|years?|hours?|times|sessions?|later|of\b|am\b|pm\b"
+    r"|[:.]\d))"
+)
 _NEXT_SCORE = re.compile(
-    r"\b(?:then|now|to|and now|now it's|now its|now it is)\s+(?:a\s+)?(\d{1,2})\b(?!\s*(?:/|out\b|"
-    r"weeks?|days?|months?|years?|hours?|times|am|pm|[:.]\d))",
+    r"\b(?:then|now|to|and now|now it's|now its|now it is)\s+(?:a\s+)?(\d{1,2})\b" + _NOT_A_SCORE,
     re.I,
 )
-
-
 # scores listed after the word: "headache scores by week: 2, 3, 5, 6, 8"
 _SCORE_LIST = re.compile(
-    r"\b(?:scores?|pain|rated?|ratings?)\b[^.\d]{0,30}((?:\d{1,2}\s*(?:,|and|then)\s*){2,}\d{1,2})\b",
+    r"\b(?:scores?|rated?|ratings?)\b[^.\d]{0,30}((?:\d{1,2}\s*(?:,|and|then)\s*){2,}\d{1,2})\b"
+    + _NOT_A_SCORE,
     re.I,
 )
 
@@ -120,15 +149,17 @@ def _scores(text: str) -> list[int]:
     """Pain scores in the order told: "7/10", "7 out of 10", a list after the word ("scores by
     week: 2, 3, 5"), and after the first such score, numbers said as the next step ("then 4",
     "now 8/10")."""
-    listed = _SCORE_LIST.search(text)
-    if listed:
-        return [int(n) for n in re.findall(r"\d{1,2}", listed.group(1)) if int(n) <= 10]
-    marked = [(m.start(), int(m.group(1))) for m in _SCORE.finditer(text)]
-    if not marked:
+    found = {m.start(): int(m.group(1)) for m in _SCORE.finditer(text)}
+    for listed in _SCORE_LIST.finditer(text):
+        for number in re.finditer(r"\d{1,2}", listed.group(1)):
+            found.setdefault(listed.start(1) + number.start(), int(number.group()))
+    if not found:
         return []
-    first = marked[0][0]
-    steps = [(m.start(1), int(m.group(1))) for m in _NEXT_SCORE.finditer(text) if m.start() > first]
-    return [n for _, n in sorted(marked + steps) if n <= 10]
+    first = min(found)
+    for m in _NEXT_SCORE.finditer(text):
+        if m.start() > first:
+            found.setdefault(m.start(1), int(m.group(1)))
+    return [n for _, n in sorted(found.items()) if n <= 10]
 
 
 def pain_scores_rising(text: str) -> bool:

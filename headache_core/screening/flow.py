@@ -12,6 +12,7 @@ import re
 from headache_core.age import find_age
 from headache_core.lexicon import alternatives
 from headache_core.red_flags.detector import Detection, detect
+from headache_core.red_flags.evidence import NO_HEADACHE
 from headache_core.red_flags.rules import LEVELS
 from headache_core.screening.answers import (
     NOT_SURE,
@@ -63,16 +64,24 @@ CHECK_REQUEST_RE = re.compile(
 )
 
 
+def _says_no_headache(answers: dict[str, str]) -> bool:
+    """ "22 weeks pregnant, no headaches at all": the check supplies no headache, as the
+    conversation's evidence does not (red_flags/evidence.py)."""
+    said = detect(" ".join(str(t) for t in answers.values())).concepts
+    return NO_HEADACHE in said and "headache" not in said
+
+
 def context_text(answers: dict[str, str]) -> str:
     """All free-text answers so far as one text for the red-flag detector."""
-    parts = [CONTEXT_PREFIX]
+    parts = [] if _says_no_headache(answers) else [CONTEXT_PREFIX]
     for slot, text in answers.items():
         text = " ".join(str(text).split())
         if not text:
             continue
         age = read_age(text) if slot == "age" else None
         if isinstance(age, int):  # "fifty-seven", "55 next month" answer "How old are you?"
-            rest = re.sub(r"^\W*\d+\W*(?:and\b)?", "", text).strip()
+            rest = re.sub(r"^\W*\d+\W*(?:(?:years?|yrs?)(?:\s+old)?|y/?o)?\W*(?:and\b)?", "", text)
+            rest = rest.strip()
             # what else the answer says is kept: "31, and I'm 33 weeks pregnant"
             text = f"I am {age}." + (f" {rest}" if re.search(r"[a-z]{3}", rest, re.I) else "")
         parts.append(text if text[-1] in ".!?" else text + ".")

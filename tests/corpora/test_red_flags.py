@@ -206,6 +206,47 @@ def test_dashes_and_resolved_signs(text, flag_id):
     assert flag_id in detect(text).flag_ids
 
 
+# found in review of the fourth and fifth rounds: words near the new phrases and readings
+@pytest.mark.parametrize(
+    "text",
+    [
+        "temp normal, I'm 39 with a stiff neck and a headache",  # an age, not a temperature
+        "it's 40C outside in this heatwave, headache and stiff neck",
+        "my BMI is 39.1 and my neck is stiff",
+        "what if my temperature hits 39? I already have a stiff neck",
+        "no fever now, it was 38.5 last week, stiff neck from the desk",
+        "my mum gets the same migraines as me",
+        "I can't see to the left when reversing because my neck won't turn",
+        "when I turn my head really quick I get a bit dizzy",
+        "my eyelids feel heavy by the end of the day, neck sore",
+        "my eye has been twitching for 10 minutes, bit of a headache",
+        "my thesis is due in two weeks and I have a headache",
+        "I bought a new type of pillow, headache at the back",
+        "my headache varies from week to week",
+        "fever, stiff neck - none of those, just a headache",
+    ],
+)
+def test_everyday_words_near_the_fifth_rounds_phrases_stay_quiet(text):
+    assert not detect(text).flags
+
+
+@pytest.mark.parametrize(
+    ("text", "flag_id"),
+    [
+        ("this is my first pregnancy and I've got a terrible headache and flashing lights",
+         "pre_eclampsia"),
+        ("my neck cracked when the physio twisted it, now my neck hurts and I'm dizzy",
+         "cervical_artery_dissection"),
+        ("it came on in seconds and the pain is making my head explode", "thunderclap_onset"),
+        ("a high temperature that won't go down and a stiff neck and headache",
+         "fever_neck_stiffness"),
+        ("stiff neck and a fever and I'm not fully recovered yet", "fever_neck_stiffness"),
+    ],
+)  # fmt: skip
+def test_the_new_exceptions_leave_the_flag_senses_alone(text, flag_id):
+    assert flag_id in detect(text).flag_ids
+
+
 def test_a_hyphenated_word_stays_inside_a_denial():
     assert not detect("I have a headache but no blood-thinners and no fever").flags
 

@@ -60,6 +60,9 @@ def test_the_numbers_alone_make_the_flag_the_words_would():
         ("the jacket was 39.99", False),  # a price has two
         ("I'm 37.5 weeks along", False),
         ("BP 150/95", False),
+        ("temp normal, pulse 104", False),  # the naming word is in another clause
+        ("I was reading 40 pages a night", False),
+        ("the pain came back 3, 5 and 8 weeks after", False),
     ],
 )
 def test_a_temperature_is_read_with_its_unit_or_its_word(text, fever):
@@ -74,6 +77,9 @@ def test_a_temperature_is_read_with_its_unit_or_its_word(text, fever):
         ("it was 8/10, then 4, now 2", False),
         ("headache scores by week: 2, 3, 5, 6, 8", True),  # a list after the word
         ("pain 2, 2, 3", False),
+        ("headache pain on days 1, 4 and 9 of my cycle", False),  # days, not scores
+        ("pain 2, 2 and 2 at first, now 4/10, 6/10, 9/10", True),
+        ("it was a 2/10, then 4 sessions later a 6", False),
         ("pain 3/10, then 5 weeks later the same", False),  # weeks, not a score
     ],
 )
