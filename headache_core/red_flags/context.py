@@ -35,7 +35,7 @@ CLAUSE_MARKS = {":", ";"}
 # a hyphen inside a word ("blood-thinners", which the tokenizer splits too) does not
 DASHES = {"-", "–", "—"}
 # "not fully recovered" is no recovery
-NOT_WORDS = {"not", "n't", "never", "nowhere", "hardly"}
+NOT_WORDS = frozenset({"not", "n't", "never", "nowhere", "hardly"})
 
 
 # "if a chiropractor cracks your neck and you feel dizzy, is that bad?" is a what-if, not a
@@ -148,9 +148,11 @@ class ContextCues:
             lower = left if window is None else max(left, span.start - window)
             return any(s >= lower and e <= span.start for s, e in cues.get(kind, []))
 
-        def after(kind: str, window: int) -> bool:
-            # a cue that starts in the clause counts ("fever? no." ends the sentence with "?")
+        def after(kind: str, window: int, unless_after: frozenset[str] = frozenset()) -> bool:
+            # a cue that starts in the clause counts ("fever? no." ends the sentence with "?");
+            # not one right after a word of `unless_after` ("not fully recovered")
             return any(s >= span.end and s <= span.end + window and s < right
+                       and doc[s - 1].lower_ not in unless_after
                        for s, e in cues.get(kind, []))  # fmt: skip
 
         def within(kind: str) -> bool:
@@ -160,13 +162,7 @@ class ContextCues:
         return ConceptContext(
             negated=before("negation_before", NEGATION_WINDOW_BEFORE)
             or after("negation_after", NEGATION_WINDOW_AFTER),
-            resolved=any(
-                s >= span.end
-                and s <= span.end + NEGATION_WINDOW_AFTER
-                and s < right
-                and doc[s - 1].lower_ not in NOT_WORDS
-                for s, e in cues.get("resolved_after", [])
-            ),  # fmt: skip
+            resolved=after("resolved_after", NEGATION_WINDOW_AFTER, NOT_WORDS),
             historical=within("history"),
             hypothetical=before("hypothetical"),
             asked_generally=self._asks_about_nobody(span, cues),

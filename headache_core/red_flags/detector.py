@@ -13,12 +13,12 @@ from functools import lru_cache
 
 from spacy.language import Language
 from spacy.matcher import Matcher
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
 from headache_core.age import find_age
 from headache_core.nlp.pipeline import load_pipeline
 from headache_core.nlp.safe import spacy_safe
-from headache_core.red_flags.context import ContextCues
+from headache_core.red_flags.context import ConceptContext, ContextCues
 from headache_core.red_flags.encoder import EncoderDetector, default_encoder_detector
 from headache_core.red_flags.evaluation import Detection, FlagHit, Hint, evaluate
 from headache_core.red_flags.phrases import compile_phrase
@@ -39,6 +39,21 @@ COMPUTED_CHECKS = {
 # readings found where they are said, so a denial or a what-if holds for them as for a phrase:
 # "what if my temperature hits 39?" is no fever
 COMPUTED_SPANS = {"temperature_high": high_temperatures}
+
+
+def _reading(context: ConceptContext, past_counts: bool) -> str | None:
+    """How a matched concept counts in its context: "present" (the person's own, now),
+    "wondered" (a what-if), "asked" (a question that names nobody), or None (denied, over, or
+    long past for a concept whose past does not count)."""
+    if context.negated:
+        return None
+    if context.hypothetical:
+        return "wondered"
+    if context.asked_generally:
+        return "asked"
+    if (context.historical or context.resolved) and not past_counts:
+        return None
+    return "present"
 
 
 class RedFlagDetector:
@@ -77,31 +92,24 @@ class RedFlagDetector:
         excluded: dict[str, list[tuple[int, int]]] = {}
         for match_id, start, end in self.excluded(doc):
             excluded.setdefault(self.nlp.vocab.strings[match_id], []).append((start, end))
-        present: dict[str, list[str]] = {}
-        asked: dict[str, list[str]] = {}
-        wondered: dict[str, list[str]] = {}
+        found: dict[str, dict[str, list[str]]] = {"present": {}, "asked": {}, "wondered": {}}
+        present, asked, wondered = found["present"], found["asked"], found["wondered"]
         for match_id, start, end in self.matcher(doc):
             concept = self.rules.concepts[self.nlp.vocab.strings[match_id]]
             if any(s < end and start < e for s, e in excluded.get(concept.id, [])):
                 continue  # "confused about heat or ice" is not confusion
             span = doc[start:end]
-            context = self.cues.context(doc, span, cues)
-            if context.negated:
-                continue
-            if context.hypothetical:
-                wondered.setdefault(concept.id, []).append(span.text)
-                continue
-            if context.asked_generally:
-                asked.setdefault(concept.id, []).append(span.text)
-                continue
-            if (context.historical or context.resolved) and not concept.past_counts:
-                continue
-            present.setdefault(concept.id, []).append(span.text)
+            reading = _reading(self.cues.context(doc, span, cues), concept.past_counts)
+            if reading is not None:
+                found[reading].setdefault(concept.id, []).append(span.text)
         for concept in self.rules.concepts.values():
             if concept.computed in COMPUTED_SPANS:
                 for start, end in COMPUTED_SPANS[concept.computed](doc.text):
                     span = doc.char_span(start, end, alignment_mode="expand")
-                    if span is not None and self._affirmed(doc, span, cues, concept.past_counts):
+                    if span is None:
+                        continue
+                    context = self.cues.context(doc, span, cues)
+                    if _reading(context, concept.past_counts) == "present":
                         present.setdefault(concept.id, []).append(span.text)
             elif concept.computed and COMPUTED_CHECKS[concept.computed](doc):
                 present.setdefault(concept.id, []).append(concept.computed)
@@ -115,18 +123,6 @@ class RedFlagDetector:
             {k: tuple(dict.fromkeys(v)) for k, v in present.items()},
             {k: tuple(v) for k, v in asked.items()},
             {k: tuple(v) for k, v in wondered.items() if k not in present},
-        )
-
-    def _affirmed(
-        self, doc: Doc, span: Span, cues: dict[str, list[tuple[int, int]]], past_counts: bool
-    ) -> bool:
-        """Said as the person's own, now: not denied, asked, wondered, over or long past."""
-        context = self.cues.context(doc, span, cues)
-        return not (
-            context.negated
-            or context.hypothetical
-            or context.asked_generally
-            or ((context.historical or context.resolved) and not past_counts)
         )
 
     def detect_doc(self, doc: Doc) -> Detection:

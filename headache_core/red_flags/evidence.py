@@ -92,10 +92,17 @@ def conversation_findings(
         found += findings_of(turn, entities)
         if turn > 1 and says_it_happened(said[turn - 1]):
             found += asked_of(turn, messages[turn - 2])
-    concepts = {f.concept for f in found}
-    if screening and not (NO_HEADACHE in concepts and "headache" not in concepts):
+    if screening and check_supplies_headache({f.concept for f in found}):
         found.append(Finding(*SCREENING_FINDING, turn=0))
     return found
+
+
+def check_supplies_headache(concepts: Iterable[str]) -> bool:
+    """Whether the neck check gives a headache to what was said: not to someone who says they
+    have none and names none ("22 weeks pregnant, no headaches at all"). The conversation's
+    evidence and the check's own reading of its answers (screening/flow.py) both ask this."""
+    said = set(concepts)
+    return not (NO_HEADACHE in said and "headache" not in said)
 
 
 SCREENING_FORM = "screening_form"

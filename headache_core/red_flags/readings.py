@@ -33,6 +33,7 @@ _NOT_BODY = re.compile(
 _PAST = re.compile(r"\b(last\s+(week|month|year)|(weeks|months|years)\s+ago)\b", re.I)
 _CLAUSE_END = re.compile(r"[,;:!?]|\.(?!\d)")
 NAMING_WINDOW = 25  # characters before the number in which a naming word counts
+FEVER_C = 38.0
 
 
 def _temperature(value: float, unit: str) -> float | None:
@@ -72,11 +73,6 @@ def temperature_readings(text: str) -> list[tuple[int, int, float]]:
     return found
 
 
-def temperatures(text: str) -> list[float]:
-    """The body temperatures a message gives, in °C."""
-    return [celsius for _, _, celsius in temperature_readings(text)]
-
-
 def high_temperatures(text: str) -> list[tuple[int, int]]:
     """Where a message gives a fever as a number: 38 °C (100.4 °F) or more ("running 102.5 F",
     "a 38.9 fever"); "normal at 36.8" is none. The detector checks each for a denial or a
@@ -87,10 +83,9 @@ def high_temperatures(text: str) -> list[tuple[int, int]]:
 
 
 def temperature_high(text: str) -> bool:
+    """Whether a message gives a fever as a number (the detector reads `high_temperatures`)."""
     return bool(high_temperatures(text))
 
-
-FEVER_C = 38.0
 
 # systolic/diastolic ("190/115", "200 over 120") named as blood pressure nearby; 2-3 digits each
 _READING = re.compile(r"(?<![\d/.])(\d{2,3})\s*(?:/|\bover\b)\s*(\d{2,3})(?!\d|[./]\d)", re.I)

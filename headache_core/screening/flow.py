@@ -12,7 +12,7 @@ import re
 from headache_core.age import find_age
 from headache_core.lexicon import alternatives
 from headache_core.red_flags.detector import Detection, detect
-from headache_core.red_flags.evidence import NO_HEADACHE
+from headache_core.red_flags.evidence import NO_HEADACHE, check_supplies_headache
 from headache_core.red_flags.rules import LEVELS
 from headache_core.screening.answers import (
     NOT_SURE,
@@ -64,16 +64,10 @@ CHECK_REQUEST_RE = re.compile(
 )
 
 
-def _says_no_headache(answers: dict[str, str]) -> bool:
-    """ "22 weeks pregnant, no headaches at all": the check supplies no headache, as the
-    conversation's evidence does not (red_flags/evidence.py)."""
-    said = detect(" ".join(str(t) for t in answers.values())).concepts
-    return NO_HEADACHE in said and "headache" not in said
-
-
-def context_text(answers: dict[str, str]) -> str:
-    """All free-text answers so far as one text for the red-flag detector."""
-    parts = [] if _says_no_headache(answers) else [CONTEXT_PREFIX]
+def context_text(answers: dict[str, str], headache: bool = True) -> str:
+    """All free-text answers so far as one text for the red-flag detector; `headache`: the
+    check's own headache comes first (CONTEXT_PREFIX)."""
+    parts = [CONTEXT_PREFIX] if headache else []
     for slot, text in answers.items():
         text = " ".join(str(text).split())
         if not text:
@@ -93,6 +87,10 @@ def red_flags_in_answers(answers: dict[str, str], latest: str | None = None) -> 
     (as the NLU component reads every message: an answer may state an age the way a first
     message does, "fifty-six and ...")."""
     together = detect(context_text(answers))
+    if NO_HEADACHE in together.concepts:  # "no headaches at all": read without the check's one
+        plain = detect(context_text(answers, headache=False))
+        if not check_supplies_headache(plain.concepts):
+            together = plain
     alone = detect(latest) if latest else None
     if alone and alone.flags and not together.flags:
         return alone
