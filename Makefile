@@ -113,6 +113,7 @@ lock: $(INSTALLED)
 spacy: install
 	$(PY) -m headache_core.nlp.pipeline
 	$(PY) -m headache_core.proper_nouns
+	$(PY) -m headache_core.red_flags.reports
 
 train: install
 	$(PY) -m tooling.train $(if $(FORCE),--force)

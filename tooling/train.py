@@ -61,6 +61,7 @@ def ensure_model(force: bool = False, log: Path | None = None) -> Path:
     (log lines, progress bars) goes to `log` when given (`make run`: only a line on screen),
     else to this process's output; a failed training raises CalledProcessError."""
     prepare_model_inputs()
+    _learn_red_flag_reports()
     target = model_path()
     if target.exists() and not force:
         print(f"model is up to date: {target.relative_to(ROOT)}")
@@ -79,6 +80,17 @@ def ensure_model(force: bool = False, log: Path | None = None) -> Path:
             subprocess.run(command, cwd=ROOT, check=True, stdout=output, stderr=subprocess.STDOUT)
     _prune(target)
     return target
+
+
+def _learn_red_flag_reports() -> None:
+    """The red-flag reading of whole messages, learnt here once per change of its data rather
+    than by each server as it starts (headache_core/red_flags/reports.py)."""
+    from headache_core.red_flags import reports
+    from headache_core.red_flags.encoder import default_encoder_detector
+
+    if reports.needs_learning(default_encoder_detector()):
+        print("learning the red-flag reading of whole messages (about 5 minutes) ...", flush=True)
+        reports.default_report_reader()
 
 
 def shown(path: Path) -> str:

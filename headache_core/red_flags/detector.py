@@ -28,6 +28,7 @@ from headache_core.red_flags.readings import (
     high_temperatures,
     pain_scores_rising,
 )
+from headache_core.red_flags.reports import ReportReader, default_report_reader
 from headache_core.red_flags.rules import RuleSet, load_rules
 
 COMPUTED_CHECKS = {
@@ -39,6 +40,8 @@ COMPUTED_CHECKS = {
 # readings found where they are said, so a denial or a what-if holds for them as for a phrase:
 # "what if my temperature hits 39?" is no fever
 COMPUTED_SPANS = {"temperature_high": high_temperatures}
+# the level the whole message reads as (reports.py): it sees what the person affirms itself
+COMPUTED_READINGS = {"reads_as_emergency": "emergency", "reads_as_urgent": "urgent"}
 
 
 def _reading(context: ConceptContext, past_counts: bool) -> str | None:
@@ -58,11 +61,16 @@ def _reading(context: ConceptContext, past_counts: bool) -> str | None:
 
 class RedFlagDetector:
     def __init__(
-        self, nlp: Language, rules: RuleSet, encoder: "EncoderDetector | None" = None
+        self,
+        nlp: Language,
+        rules: RuleSet,
+        encoder: "EncoderDetector | None" = None,
+        reports: "ReportReader | None" = None,
     ) -> None:
         self.nlp = nlp
         self.rules = rules
         self.encoder = encoder
+        self.reports = reports
         self.cues = ContextCues(nlp, rules.cues)
         self.matcher = Matcher(nlp.vocab)
         lemmatizer = nlp.get_pipe("lowercase_lemmatizer")
@@ -111,6 +119,10 @@ class RedFlagDetector:
                     context = self.cues.context(doc, span, cues)
                     if _reading(context, concept.past_counts) == "present":
                         present.setdefault(concept.id, []).append(span.text)
+            elif concept.computed in COMPUTED_READINGS:
+                reading = self.reports.read(doc.text) if self.reports else None
+                if reading and reading.level == COMPUTED_READINGS[concept.computed]:
+                    present.setdefault(concept.id, []).append(reading.evidence)
             elif concept.computed and COMPUTED_CHECKS[concept.computed](doc):
                 present.setdefault(concept.id, []).append(concept.computed)
         if self.encoder is not None:  # what the rules' phrases missed, by meaning
@@ -137,7 +149,9 @@ class RedFlagDetector:
 
 @lru_cache(maxsize=1)
 def default_detector() -> RedFlagDetector:
-    return RedFlagDetector(load_pipeline(), load_rules(), default_encoder_detector())
+    return RedFlagDetector(
+        load_pipeline(), load_rules(), default_encoder_detector(), default_report_reader()
+    )
 
 
 def detect(text_or_doc: str | Doc) -> Detection:

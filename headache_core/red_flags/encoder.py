@@ -15,6 +15,7 @@ the cue words are the rules' own (`context` in red_flags.yml).
 """
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -98,22 +99,34 @@ def _cue_pattern(rules: RuleSet) -> re.Pattern:
     return re.compile(r"(?<![\w'])(" + "|".join(re.escape(w) for w in words) + r")(?![\w'])", re.I)
 
 
-def units(text: str) -> list[tuple[str, bool]]:
-    """The sentences of a message and their clauses (each of at least MIN_WORDS words), with
-    whether each is a question: one that opens like a question, or the last clause of a
-    sentence that ends with a question mark ("my neck is stiff, is that meningitis?")."""
-    found: dict[str, bool] = {}
+def _clauses(text: str) -> Iterator[tuple[str, bool, list[tuple[str, bool]]]]:
+    """Each sentence of a message, whether it is a question, and its clauses with whether each
+    is one: a clause that opens like a question, or the last clause of a sentence that ends
+    with a question mark ("my neck is stiff, is that meningitis?")."""
     for sentence in SENTENCE_END.split(text or ""):
         sentence = sentence.strip()
         asked = sentence.endswith("?")
         what_if = asked and bool(CONDITIONAL_QUESTION.match(sentence))
-        if len(sentence.split()) >= MIN_WORDS:
-            found.setdefault(sentence, what_if or opens_like_question(sentence))
         clauses = [c.strip() for c in CLAUSE_BREAK.split(sentence) if c and c.strip()]
-        for i, clause in enumerate(clauses):
+        last = len(clauses) - 1
+        yield (
+            sentence,
+            what_if or opens_like_question(sentence),
+            [(c, what_if or opens_like_question(c) or (asked and i == last))
+             for i, c in enumerate(clauses)],
+        )  # fmt: skip
+
+
+def units(text: str) -> list[tuple[str, bool]]:
+    """The sentences of a message and their clauses (each of at least MIN_WORDS words), with
+    whether each is a question."""
+    found: dict[str, bool] = {}
+    for sentence, question, clauses in _clauses(text):
+        if len(sentence.split()) >= MIN_WORDS:
+            found.setdefault(sentence, question)
+        for clause, asked in clauses:
             if len(clause.split()) >= MIN_WORDS and clause != sentence:
-                last = i == len(clauses) - 1
-                found.setdefault(clause, what_if or opens_like_question(clause) or (asked and last))
+                found.setdefault(clause, asked)
     return list(found.items())
 
 
@@ -136,6 +149,16 @@ class EncoderDetector:
     def counts(self, unit: str, question: bool) -> bool:
         """A clause the person affirms: not a question, not denied, past or a what-if."""
         return not question and not self.cues.search(unit)
+
+    def affirmed(self, text: str) -> str:
+        """Only the clauses of `text` the person affirms, joined: "no fever, no stiff neck, just
+        my usual desk headache" is "just my usual desk headache" (what reports.py reads)."""
+        return ", ".join(
+            clause
+            for _sentence, _question, clauses in _clauses(text)
+            for clause, asked in clauses
+            if self.counts(clause, asked)
+        )
 
     def concepts(self, text: str) -> dict[str, tuple[str, ...]]:
         """{concept: evidence} for the clauses of `text` that mean a concept."""

@@ -71,7 +71,8 @@ def evaluate(
     asked: dict[str, tuple[str, ...]] | None = None,
 ) -> Detection:
     """The flags whose `when` lines the present concepts meet (every concept of one line) and
-    none of whose `unless` concepts is present, most serious first; with none, the hints whose
+    none of whose `unless` concepts is present, most serious first (a `fallback` flag only when
+    no other flag of its level or a more serious one fired); with none, the hints whose
     concepts are all present or `asked` about ("is neck manipulation safe?" asks the flag's
     clarifying question, it raises no flag)."""
     said = present  # hints read what was said; only the flags' `when` lines read implications
@@ -101,7 +102,16 @@ def evaluate(
             and not rules.takes_back(f, said)
         )
     order = {f.id: i for i, f in enumerate(rules.flags)}
-    flags = sorted(fired.values(), key=lambda h: (LEVELS.index(h.level), order[h.id]))
+    fallback = {f.id for f in rules.flags if f.fallback}
+    named = [LEVELS.index(h.level) for h in fired.values() if h.id not in fallback]
+    flags = sorted(
+        (
+            h
+            for h in fired.values()
+            if h.id not in fallback or LEVELS.index(h.level) < min(named, default=len(LEVELS))
+        ),
+        key=lambda h: (LEVELS.index(h.level), order[h.id]),
+    )
     return Detection(tuple(flags), hints, dict(said), dict(asked or {}))
 
 

@@ -18,7 +18,7 @@ CUE_KINDS = (
     "termination", "personal",
 )  # fmt: skip
 COMPUTED = ("age_at_least_50", "blood_pressure_high", "gestation_written", "pain_scores_rising",
-            "temperature_high")  # fmt: skip
+            "temperature_high", "reads_as_emergency", "reads_as_urgent")  # fmt: skip
 FLAG_PREFIX = "flag:"
 
 
@@ -53,6 +53,9 @@ class Flag:
     unless: tuple[str, ...] = ()  # concepts that take the flag back ("the same for years")
     meanwhile: str = ""  # what to do until help comes ("leave the house"), after the reason
     label: str = ""  # the flag in a few words for the front desk ("Fever with a stiff neck")
+    # fires only when no other flag of its level or a more serious one did: a reading of the
+    # whole message (reports.py) that names no sign stands aside for one that does
+    fallback: bool = False
 
 
 @dataclass(frozen=True)
@@ -140,6 +143,7 @@ def _flag(raw: dict, concepts: dict[str, Concept], flag_ids: set[str]) -> Flag:
         unless=tuple(raw.get("unless") or ()),
         meanwhile=" ".join(str(raw.get("meanwhile") or "").split()),
         label=" ".join(str(raw["label"]).split()),
+        fallback=bool(raw.get("fallback", False)),
     )
 
 

@@ -582,11 +582,11 @@ async def test_a_hinted_red_flag_in_an_answer_gets_one_clarifying_question(dispa
     slots = await validate(
         dispatcher,
         "handoff_note",
-        "the headache came on really suddenly this time",
+        "it started quite suddenly",
         slots={k: FILLED[k] for k in ("contact_name", "contact_details", "preferred_times")},
     )
     assert slots["red_flag_pending"] == "thunderclap_onset"
-    assert slots["handoff_note"] == "the headache came on really suddenly this time"
+    assert slots["handoff_note"] == "it started quite suddenly"
     assert slots["requested_slot"] == "red_flag_clarify"
 
 
