@@ -95,7 +95,7 @@ def load_exemplars(path: Path = EXEMPLARS_FILE, rules: RuleSet | None = None) ->
 def _cue_pattern(rules: RuleSet) -> re.Pattern:
     """Any negation, history or question cue of the rules, as whole words."""
     cues = [*rules.cues["negation_before"], *rules.cues["history"], *rules.cues["hypothetical"]]
-    words = sorted({c.lower() for c in cues}, key=len, reverse=True)
+    words = sorted({c.lower() for c in cues}, key=lambda w: (-len(w), w))  # the same every run
     return re.compile(r"(?<![\w'])(" + "|".join(re.escape(w) for w in words) + r")(?![\w'])", re.I)
 
 

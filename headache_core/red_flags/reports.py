@@ -242,6 +242,9 @@ def learn(
         partial = cached.with_suffix(".partial.npz")
         np.savez(partial, weights=weights, bias=bias, vectors=vectors)
         partial.replace(cached)
+        for stale in cache_dir.glob("*.npz"):  # what earlier data learnt: never read again
+            if stale != cached:
+                stale.unlink(missing_ok=True)
     return ReportReader(detector, weights, bias, threshold, reports, levels[is_report], vectors)
 
 

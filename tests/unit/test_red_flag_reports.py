@@ -1,6 +1,9 @@
 """The whole-message reading (headache_core/red_flags/reports.py): what it learns from, how it
 reads, and how its flags stand aside for a flag a rule names."""
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -115,6 +118,9 @@ def test_it_learns_once_and_reads_what_the_person_affirms(tmp_path):
     assert reader.read("how do I book a session for my neck?").level is None
     again = learn(default_encoder_detector(), config, cache)  # from the cache
     assert (again.weights == reader.weights).all()
+    # new data is learnt again, and what the old data learnt is not kept
+    learn(default_encoder_detector(), _write(tmp_path, negatives=NOT_REPORTS[:-1]), cache)
+    assert len(list(cache.glob("*.npz"))) == 1
 
 
 RULES = load_rules()
@@ -134,3 +140,24 @@ def test_a_reading_more_serious_than_the_named_flag_still_counts():
     urgent = {"reads_like_urgent": ("≈ ...",), "anticoagulant": ("warfarin",),
               "headache": ("headache",)}  # fmt: skip
     assert evaluate(RULES, urgent).flag_ids == ["anticoagulant_new_headache"]
+
+
+def test_what_it_was_learnt_from_reads_the_same_in_every_process():
+    # the digest holds the cue pattern; a set's order would change with Python's hash seed, and
+    # every start would learn again for minutes
+    script = (
+        "from headache_core.red_flags.encoder import _cue_pattern;"
+        "from headache_core.red_flags.rules import load_rules;"
+        "print(_cue_pattern(load_rules()).pattern)"
+    )
+    patterns = {
+        subprocess.run(
+            [sys.executable, "-c", script],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(patterns) == 1
