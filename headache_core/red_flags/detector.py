@@ -92,10 +92,12 @@ class RedFlagDetector:
         return self.concepts(doc)[0]
 
     def concepts(
-        self, doc: Doc
+        self, doc: Doc, one_message: bool = True
     ) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
         """(present concepts, concepts asked about in a question that names nobody, concepts
-        only wondered about: "can a chiropractor cause dizziness?")."""
+        only wondered about: "can a chiropractor cause dizziness?"). `one_message`: the text is
+        something a person wrote, which the whole-message reading (reports.py) may read; the
+        neck check's answers joined together are not (each is read as its own message)."""
         cues = self.cues.find(doc)
         excluded: dict[str, list[tuple[int, int]]] = {}
         for match_id, start, end in self.excluded(doc):
@@ -120,7 +122,7 @@ class RedFlagDetector:
                     if _reading(context, concept.past_counts) == "present":
                         present.setdefault(concept.id, []).append(span.text)
             elif concept.computed in COMPUTED_READINGS:
-                reading = self.reports.read(doc.text) if self.reports else None
+                reading = self.reports.read(doc.text) if self.reports and one_message else None
                 if reading and reading.level == COMPUTED_READINGS[concept.computed]:
                     present.setdefault(concept.id, []).append(reading.evidence)
             elif concept.computed and COMPUTED_CHECKS[concept.computed](doc):
@@ -137,14 +139,14 @@ class RedFlagDetector:
             {k: tuple(v) for k, v in wondered.items() if k not in present},
         )
 
-    def detect_doc(self, doc: Doc) -> Detection:
-        present, asked, wondered = self.concepts(doc)
+    def detect_doc(self, doc: Doc, one_message: bool = True) -> Detection:
+        present, asked, wondered = self.concepts(doc, one_message)
         detection = evaluate(self.rules, present, asked)
         # kept for the next message: "it's my dad, it's happening now" (evidence.py)
         return replace(detection, asked={**wondered, **detection.asked})
 
-    def detect(self, text: str) -> Detection:
-        return self.detect_doc(self.nlp(spacy_safe(text)))
+    def detect(self, text: str, one_message: bool = True) -> Detection:
+        return self.detect_doc(self.nlp(spacy_safe(text)), one_message)
 
 
 @lru_cache(maxsize=1)
@@ -154,9 +156,10 @@ def default_detector() -> RedFlagDetector:
     )
 
 
-def detect(text_or_doc: str | Doc) -> Detection:
-    """Red flags in a message (text, or a doc from the project's pipeline)."""
+def detect(text_or_doc: str | Doc, one_message: bool = True) -> Detection:
+    """Red flags in a message (text, or a doc from the project's pipeline); `one_message`:
+    False for texts no one wrote as one message (the neck check's answers joined)."""
     detector = default_detector()
     if isinstance(text_or_doc, Doc):
-        return detector.detect_doc(text_or_doc)
-    return detector.detect(text_or_doc)
+        return detector.detect_doc(text_or_doc, one_message)
+    return detector.detect(text_or_doc, one_message)

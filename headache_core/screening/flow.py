@@ -85,10 +85,11 @@ def context_text(answers: dict[str, str], headache: bool = True) -> str:
 def red_flags_in_answers(answers: dict[str, str], latest: str | None = None) -> Detection:
     """Red flags (or hints) in the answers read together, and in the latest answer on its own
     (as the NLU component reads every message: an answer may state an age the way a first
-    message does, "fifty-six and ...")."""
-    together = detect(context_text(answers))
+    message does, "fifty-six and ..."). The answers together are no one message: the
+    whole-message reading (red_flags/reports.py) reads each answer alone, not the collage."""
+    together = detect(context_text(answers), one_message=False)
     if NO_HEADACHE in together.concepts:  # "no headaches at all": read without the check's one
-        plain = detect(context_text(answers, headache=False))
+        plain = detect(context_text(answers, headache=False), one_message=False)
         if not check_supplies_headache(plain.concepts):
             together = plain
     alone = detect(latest) if latest else None
