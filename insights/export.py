@@ -20,6 +20,8 @@ from typing import Any
 
 import yaml
 
+from headache_core.nlu_files import intent_examples
+
 NEW_TOPIC = "new_topic"
 IGNORE = "ignore"
 SPECIAL_LABELS = (NEW_TOPIC, IGNORE)
@@ -28,8 +30,6 @@ SPACES = re.compile(r"\s+")
 MAX_EXAMPLE = 500
 FILENAME = "review-examples.yml"
 NLU_FOLDER = Path(__file__).resolve().parents[1] / "data" / "nlu"
-# Rasa's entity annotations: [text](entity), [text](entity:value), [text]{...}, [text][...]
-ENTITY = re.compile(r"\[(?P<text>[^\]]+?)\](?:\([^)]+?\)|\{[^}]+?\}|\[.*?\])")
 
 
 def example_line(text: str) -> str:
@@ -45,14 +45,8 @@ def known_examples(folder: Path = NLU_FOLDER) -> dict[str, set[str]]:
     known: dict[str, set[str]] = {}
     for path in sorted(folder.glob("**/*.yml")):
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        for block in data.get("nlu") or []:
-            if not isinstance(block, dict) or not block.get("intent"):
-                continue
-            for line in str(block.get("examples") or "").splitlines():
-                line = line.strip()
-                if line.startswith("- "):
-                    text = ENTITY.sub(lambda m: m["text"], line[2:]).strip()
-                    known.setdefault(text, set()).add(str(block["intent"]))
+        for intent, text in intent_examples(data):
+            known.setdefault(text, set()).add(intent)
     return known
 
 

@@ -22,7 +22,6 @@ ahead of time.
 
 import hashlib
 import logging
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -32,6 +31,7 @@ import yaml
 
 from headache_core import KNOWLEDGE_DIR
 from headache_core.nlp.sentence_encoder import REPO_ROOT, SentenceEncoder
+from headache_core.nlu_files import intent_examples
 from headache_core.red_flags.encoder import EncoderDetector, default_encoder_detector
 from headache_core.red_flags.evaluation import ENCODER_MARK
 
@@ -43,7 +43,6 @@ LEVELS = ("none", "urgent", "emergency")  # the classes, least serious first
 # how much the regression may bend to its training messages (sklearn's C); chosen with the
 # threshold on the tuning sets (docs/red-flag-detection.md, "Reading whole messages")
 FLEXIBILITY = 30.0
-_ANNOTATION = re.compile(r"\[([^\]]*)\](?:\([^)]*\)|\{[^}]*\})")
 
 
 class ReportFileError(ValueError):
@@ -68,16 +67,6 @@ class Reading:
     def evidence(self) -> str:
         reading = f"reads as {self.level} ({self.sureness:.2f}"
         return f"{ENCODER_MARK} the whole message {reading}, like '{self.like}')"
-
-
-def _nlu_examples(data: dict) -> list[str]:
-    out = []
-    for item in data.get("nlu") or []:
-        for line in str(item.get("examples") or "").splitlines():
-            line = line.strip()
-            if line.startswith("- "):
-                out.append(_ANNOTATION.sub(r"\1", line[2:].strip()))
-    return [t for t in out if t]
 
 
 def load_examples(path: Path = REPORTS_FILE) -> tuple[dict, Examples]:
@@ -108,7 +97,7 @@ def load_examples(path: Path = REPORTS_FILE) -> tuple[dict, Examples]:
             if "text" in case:
                 add(case["text"], "none", entry)
     for entry in config.get("not_reports") or []:
-        for text in _nlu_examples(_read(entry)):
+        for _, text in intent_examples(_read(entry)):
             add(text, "none", entry)
     if not any(levels) or all(levels):
         raise ReportFileError(f"{path}: needs both reports and messages that are not")
