@@ -15,33 +15,15 @@ from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc
 
-from headache_core.age import find_age
 from headache_core.nlp.pipeline import load_pipeline
 from headache_core.nlp.safe import spacy_safe
+from headache_core.red_flags import computed
 from headache_core.red_flags.context import ConceptContext, ContextCues
 from headache_core.red_flags.encoder import EncoderDetector, default_encoder_detector
 from headache_core.red_flags.evaluation import Detection, FlagHit, Hint, evaluate
 from headache_core.red_flags.phrases import compile_phrase
-from headache_core.red_flags.readings import (
-    blood_pressure_high,
-    gestation_written,
-    high_temperatures,
-    pain_scores_rising,
-)
 from headache_core.red_flags.reports import ReportReader, default_report_reader
 from headache_core.red_flags.rules import RuleSet, load_rules
-
-COMPUTED_CHECKS = {
-    "age_at_least_50": lambda doc: (find_age(doc.text) or 0) >= 50,
-    "blood_pressure_high": lambda doc: blood_pressure_high(doc.text),
-    "gestation_written": lambda doc: gestation_written(doc.text),
-    "pain_scores_rising": lambda doc: pain_scores_rising(doc.text),
-}
-# readings found where they are said, so a denial or a what-if holds for them as for a phrase:
-# "what if my temperature hits 39?" is no fever
-COMPUTED_SPANS = {"temperature_high": high_temperatures}
-# the level the whole message reads as (reports.py): it sees what the person affirms itself
-COMPUTED_READINGS = {"reads_as_emergency": "emergency", "reads_as_urgent": "urgent"}
 
 
 def _reading(context: ConceptContext, past_counts: bool) -> str | None:
@@ -113,19 +95,19 @@ class RedFlagDetector:
             if reading is not None:
                 found[reading].setdefault(concept.id, []).append(span.text)
         for concept in self.rules.concepts.values():
-            if concept.computed in COMPUTED_SPANS:
-                for start, end in COMPUTED_SPANS[concept.computed](doc.text):
+            if concept.computed in computed.SPANS:
+                for start, end in computed.SPANS[concept.computed](doc.text):
                     span = doc.char_span(start, end, alignment_mode="expand")
                     if span is None:
                         continue
                     context = self.cues.context(doc, span, cues)
                     if _reading(context, concept.past_counts) == "present":
                         present.setdefault(concept.id, []).append(span.text)
-            elif concept.computed in COMPUTED_READINGS:
+            elif concept.computed in computed.READINGS:
                 reading = self.reports.read(doc.text) if self.reports and one_message else None
-                if reading and reading.level == COMPUTED_READINGS[concept.computed]:
+                if reading and reading.level == computed.READINGS[concept.computed]:
                     present.setdefault(concept.id, []).append(reading.evidence)
-            elif concept.computed and COMPUTED_CHECKS[concept.computed](doc):
+            elif concept.computed and computed.CHECKS[concept.computed](doc.text):
                 present.setdefault(concept.id, []).append(concept.computed)
         if self.encoder is not None:  # what the rules' phrases missed, by meaning
             for concept, clause, words in self.encoder.hits(doc.text):

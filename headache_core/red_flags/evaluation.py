@@ -102,17 +102,19 @@ def evaluate(
             and not rules.takes_back(f, said)
         )
     order = {f.id: i for i, f in enumerate(rules.flags)}
-    fallback = {f.id for f in rules.flags if f.fallback}
-    named = [LEVELS.index(h.level) for h in fired.values() if h.id not in fallback]
     flags = sorted(
-        (
-            h
-            for h in fired.values()
-            if h.id not in fallback or LEVELS.index(h.level) < min(named, default=len(LEVELS))
-        ),
+        _without_outranked_fallbacks(rules, list(fired.values())),
         key=lambda h: (LEVELS.index(h.level), order[h.id]),
     )
     return Detection(tuple(flags), hints, dict(said), dict(asked or {}))
+
+
+def _without_outranked_fallbacks(rules: RuleSet, fired: list[FlagHit]) -> list[FlagHit]:
+    """A `fallback` flag (a reading of the whole message) only where no named flag of its level
+    or a more serious one fired: the named flag's reason and advice are the more specific."""
+    fallback = {f.id for f in rules.flags if f.fallback}
+    named = min((LEVELS.index(h.level) for h in fired if h.id not in fallback), default=len(LEVELS))
+    return [h for h in fired if h.id not in fallback or LEVELS.index(h.level) < named]
 
 
 # Escalate first (issue 25): a clarifying question only for one genuinely ambiguous cue with

@@ -135,6 +135,8 @@ class ReportReader:
     ) -> None:
         self.detector = detector
         self.encoder: SentenceEncoder = detector.encoder
+        # two concepts (emergency, urgent) ask about the same message; per reader, not global
+        self._recent = lru_cache(maxsize=256)(self._read)
         self.weights, self.bias, self.threshold = weights, bias, threshold
         self.reports, self.report_levels, self.report_vectors = (
             reports,
@@ -164,7 +166,7 @@ class ReportReader:
 
     def read(self, text: str) -> Reading:
         """The level the whole message reads as, if the reading is sure enough."""
-        return _cached_read(self, text)
+        return self._recent(text)
 
     def _read(self, text: str) -> Reading:
         p = self.chances([text])[0]
@@ -196,12 +198,6 @@ def _softmax_rows(model, width: int) -> tuple[np.ndarray, np.ndarray]:
         for row, level in enumerate(classes):
             weights[level], bias[level] = model.coef_[row], model.intercept_[row]
     return weights, bias
-
-
-@lru_cache(maxsize=256)
-def _cached_read(reader: ReportReader, text: str) -> Reading:
-    # two concepts (emergency, urgent) ask about the same message
-    return reader._read(text)
 
 
 def learn(

@@ -10,6 +10,7 @@ import yaml
 
 from headache_core import KNOWLEDGE_DIR
 from headache_core.lexicon import LEXICON_FILE, LexiconFileError, phrases, texts
+from headache_core.red_flags.computed import NAMES as COMPUTED_NAMES
 
 RED_FLAGS_FILE = KNOWLEDGE_DIR / "red_flags.yml"
 LEVELS = ("emergency", "urgent")  # most serious first
@@ -17,8 +18,6 @@ CUE_KINDS = (
     "negation_before", "negation_after", "resolved_after", "history", "hypothetical",
     "termination", "personal",
 )  # fmt: skip
-COMPUTED = ("age_at_least_50", "blood_pressure_high", "gestation_written", "pain_scores_rising",
-            "temperature_high", "reads_as_emergency", "reads_as_urgent")  # fmt: skip
 FLAG_PREFIX = "flag:"
 
 
@@ -94,7 +93,7 @@ class RuleSet:
 
 def _concept(concept_id: str, raw: dict) -> Concept:
     computed = raw.get("computed")
-    if computed and computed not in COMPUTED:
+    if computed and computed not in COMPUTED_NAMES:
         raise RedFlagFileError(f"concept {concept_id}: unknown computed value {computed!r}")
     phrases = _texts(f"concept {concept_id}", raw.get("phrases") or [])
     excluded = _texts(f"concept {concept_id} except", raw.get("except") or [])
