@@ -118,8 +118,10 @@ async def test_a_flags_meanwhile_advice_follows_its_reason(dispatcher):
     assert "out into fresh air" in said(dispatcher) and "call 999" in said(dispatcher).lower()
     send_advice(dispatcher, "urgent", ["giant_cell_arteritis"])
     # the emergency twin's sign said now, not only later: "double vision on and off" at 68
-    assert "If your eyesight is affected in any way, now or later" in said(dispatcher)
-    assert "call 999 at once" in said(dispatcher)
+    assert (
+        "If your eyesight is affected in any way, now or later (blurred, double or lost sight,"
+        " even for a moment), call 999 at once: that makes it an emergency."
+    ) in said(dispatcher)
 
 
 async def test_waiting_is_now_for_an_emergency_and_today_for_urgent(dispatcher):
