@@ -299,6 +299,23 @@ async def test_one_answer_fills_every_question_it_answers(dispatcher):
     assert slots["requested_slot"] == "neck_provoked"
 
 
+@pytest.mark.parametrize("text", ["four days ago", "since Monday", "for about 3 weeks now"])
+async def test_when_it_began_alone_leaves_the_pattern_question_to_be_asked(dispatcher, text):
+    """A time given where the question was "where does it start?" notes no pattern: the pattern
+    question (how often, how long, since when) is where a changing headache shows."""
+    slots = await validate(dispatcher, "pain_start", text, slots={"age": 42, "pain_side": "left"})
+    assert slots.get("headache_pattern") is None
+    assert slots["requested_slot"] == "pain_start"
+
+
+async def test_how_often_said_in_passing_answers_the_pattern_question(dispatcher):
+    slots = await validate(
+        dispatcher, "pain_start", "base of my skull, a few times a week for a year",
+        slots={"age": 42, "pain_side": "left"},
+    )  # fmt: skip
+    assert slots["pain_start"] == "neck" and slots["headache_pattern"]
+
+
 async def test_a_bare_yes_answers_only_the_question_asked(dispatcher):
     slots = await validate(dispatcher, "neck_provoked", "yes it does", slots={"age": 42})
     assert slots["neck_provoked"] == "yes"
