@@ -301,13 +301,12 @@ SSN_SHAPE_RE = re.compile(r"(?<![\d-])\b\d{3}-\d{2}-\d{4}\b(?!-?\d)")
 PHONE_CUED_RE = re.compile(
     rf"\b{_cue('phone_cues')}(?:\W{{1,3}}\w+){{0,3}}?\W{{1,3}}(?P<detail>{_DIGIT_RUN})", re.I
 )
-EXTENSION_RE = re.compile(r"[ ,]*(?:ext(?:ension)?\.?|x|#)[ ]*\d{1,6}$", re.I)
-# An extension of three digits or more after a number is a person's direct line, part of the
-# phone: "[PHONE] ext. 214", "[PHONE] x305", "[PHONE] (extension 2210)". One or two digits
-# ("ext 3") pick a desk at the switchboard and stay.
+# An extension after a number is part of the phone: "[PHONE] ext. 214", "[PHONE] x305",
+# "[PHONE] (extension 2210)", and "ext 3" too: a short one can still lead to a person's desk,
+# and staff learn nothing from it (sets D and E count it in the number; set B kept it).
 PHONE_EXTENSION_RE = re.compile(
     rf"\[PHONE\](?P<detail>[ ,]*(?P<open>\()?[ ]*{_cue('phone_extensions')}[ .:#-]*"
-    r"\d{3,6}(?(open)[ ]*\)))(?![\w-])",
+    r"\d{1,6}(?(open)[ ]*\)))(?![\w-])",
     re.I,
 )
 PHONE_SHAPE_RE = re.compile(rf"(?<![\w+])(?:\+|(?=\(?0)){_DIGITS}")
@@ -352,12 +351,7 @@ def _phones(text: str, region: str | None) -> str:
     for code in regions:
         for match in phonenumbers.PhoneNumberMatcher(text, code, leniency=Leniency.POSSIBLE):
             if is_usable_number(match.number) and not NUMERIC_DATE_RE.fullmatch(match.raw_string):
-                # An extension ("ext 3") is the switchboard's, not the person's: it stays.
-                extension = (
-                    EXTENSION_RE.search(match.raw_string) if match.number.extension else None
-                )
-                end = match.start + extension.start() if extension else match.end
-                spans.append((match.start, end, PHONE))
+                spans.append((match.start, match.end, PHONE))  # with its extension
     text = _replace(text, spans)
 
     # What the library will not take (too short, a mistyped digit) is still someone's number
@@ -613,8 +607,27 @@ def _a_town(word: str) -> bool:
     return a_place(plain) or verdict is True or (verdict is None and not _english(plain))
 
 
+# After an address, its unit ("[ADDRESS] #1104", "[ADDRESS], apt 3B"); before it, a capitalised
+# house or farm name ("Lower [ADDRESS]", "Rosedene, [ADDRESS]")
+UNIT_AFTER_RE = re.compile(
+    r"(?<=\[ADDRESS\])(?P<detail>[ ,]*(?:#|(?:apt|apartment|unit|suite|ste|flat)\.?[ ]*#?)[ ]*"
+    r"\d{1,5}[A-Za-z]?)(?![\w-])",
+    re.I,
+)
+NAMED_BEFORE_ADDRESS_RE = re.compile(
+    r"(?<![\w'’\[\]./@#&+-])(?P<word>(?-i:[A-Z])[^\W\d_]+(?:['’-][^\W\d_]+)*),?[ ](?=\[ADDRESS\])"
+)
+
+
 def _addresses(text: str) -> str:
-    return _joined_addresses(_found_addresses(text))
+    text = _joined_addresses(_found_addresses(text))
+    text = _sub(UNIT_AFTER_RE, "", text)
+    spans = [
+        (m.start("word"), m.end(), ADDRESS)
+        for m in NAMED_BEFORE_ADDRESS_RE.finditer(text)
+        if _beside_a_name(m["word"], english=True)
+    ]
+    return _replace(text, spans)
 
 
 def _found_addresses(text: str) -> str:
@@ -679,7 +692,12 @@ def _long_numbers(text: str) -> str:
             return None
         return NUMBER
 
-    return _sub(LONG_NUMBER_RE, one, text)
+    text = _sub(LONG_NUMBER_RE, one, text)
+    return _sub(LETTERED_NUMBER_RE, lambda m: m.group(0).replace(m["digits"], NUMBER), text)
+
+
+# A reference with its letters: "PT/2231874", "REF-4410928" (the letters stay, as a kind).
+LETTERED_NUMBER_RE = re.compile(r"(?<![\w/])[A-Za-z]{1,4}[/-](?P<digits>\d{6,})(?![\w/])")
 
 
 # --- names -----------------------------------------------------------------------------------
@@ -912,7 +930,89 @@ def _names(text: str) -> str:
         if len(lowered) == len(text):
             spans += _name_spans(lowered)
     spans += _capitals_names(text)
+    spans += _beside_names(text)
     return _replace(text, spans)
+
+
+# --- words beside a name already found (the passes repeat, so "[NAME]" is in the text) -------
+_CAPITALISED = r"(?-i:[A-Z])[^\W\d_]+(?:['’-][^\W\d_]+)*"
+BEFORE_NAME_RE = re.compile(rf"(?<![\w'’\[\]./@#&+-])(?P<word>{_CAPITALISED})[ ](?=\[NAME\])")
+AND_NAME_RE = re.compile(
+    rf"(?<![\w'’\[\]./@#&+-])(?P<word>{_CAPITALISED})[ ]+(?:and|&)[ ]+"
+    rf"(?i:{alternatives('name_titles')})?\.?[ ]*(?=\[NAME\])"
+    rf"|(?<=\[NAME\])[ ]+(?:and|&)[ ]+(?P<after>{_CAPITALISED})(?![\w'’-])"
+)
+# "siobhan o'leary", "mr c. o'brien": a surname's own prefix says it is one, in lower case too
+PREFIXED_SURNAME_RE = re.compile(
+    rf"(?<![\w'’-])(?P<word>(?:{alternatives('surname_prefixes')})[^\W\d_]{{2,}})(?![\w'’-])",
+    re.I,
+)
+APOSTROPHE_WORDS = frozenset({"o'clock", "o’clock"})  # English, though "o'" starts them
+# "and I (Parisa)": a capitalised word alone in brackets, no English one
+BRACKETED_NAME_RE = re.compile(rf"\((?P<word>{_CAPITALISED})\)")
+# A sign-off after the last sentence: "... or [PHONE]. Mei Ling"
+SIGNED_RE = re.compile(
+    rf"(?<=[.!?\n])\s*(?P<word>{_CAPITALISED}(?:[ ]{_CAPITALISED}){{0,2}})[.!]?\s*$"
+)
+# Initials signing a message off, or saying who writes: "speak soon. R.M.", "JB here", "Mark T"
+INITIALS_RE = re.compile(
+    r"(?:^|(?<=[.!?\n])\s*)(?P<word>(?-i:[A-Z])\.(?:[ ]?(?-i:[A-Z])\.){1,2})\s*$"
+    r"|(?:^|(?<=[.!?\n]\s))(?P<caps>(?-i:[A-Z]{2,3}))[ ]+(?=here\b|speaking\b)"
+    r"|(?<=[.!?\n]\s)(?P<short>(?-i:[A-Z])[^\W\d_]+[ ](?-i:[A-Z])\.?)\s*$"
+)
+
+
+def _beside_names(text: str) -> list[Span]:
+    """Words beside a name found that belong to it: a capitalised word right before it ("Rose
+    [NAME]", "(Olumide [NAME])"), a name joined to it by "and" ("Sunita and [NAME]"), a
+    prefixed surname after it ("[NAME] o'leary"); and initials signing off ("R.M.")."""
+    spans: list[Span] = []
+    for match in BEFORE_NAME_RE.finditer(text):
+        if _beside_a_name(match["word"], english=True):
+            spans.append((match.start("word"), match.end("word"), NAME))
+    for match in AND_NAME_RE.finditer(text):
+        group = "word" if match["word"] else "after"
+        word = match[group]
+        if _beside_a_name(word, english=False) or proper_noun(word):
+            spans.append((match.start(group), match.end(group), NAME))
+    for match in PREFIXED_SURNAME_RE.finditer(text):
+        word = match["word"]
+        english = word.lower() in APOSTROPHE_WORDS or (
+            "'" not in word and "’" not in word and _english(word)
+        )
+        if not english and not _ordinary(word) and word.lower() not in _proper_kept():
+            spans.append((match.start("word"), match.end("word"), NAME))
+    for match in BRACKETED_NAME_RE.finditer(text):
+        if _beside_a_name(match["word"], english=False):
+            spans.append((match.start("word"), match.end("word"), NAME))
+    signed = SIGNED_RE.search(text)
+    if signed:
+        words = signed["word"].split()
+        # a role signs off too ("Consultant Rheumatologist"): one word must be no English
+        if all(_beside_a_name(w, english=True) for w in words) and not all(map(_english, words)):
+            spans.append((signed.start("word"), signed.end("word"), NAME))
+    for match in INITIALS_RE.finditer(text):
+        group = next(g for g in ("word", "caps", "short") if match[g])
+        if group == "caps" and match[group].lower() in _ordinary_words():
+            continue
+        spans.append((match.start(group), match.end(group), NAME))
+    return spans
+
+
+def _beside_a_name(word: str, *, english: bool) -> bool:
+    """Whether a capitalised word beside a name is part of it: no cue, kept, clinical or place
+    word; an English word only where `english` (right before a surname: "Rose [NAME]")."""
+    return (
+        len(word) > 1
+        and not word.isupper()
+        and not _ordinary(word)
+        and not _greeting_or_thanks(word)
+        and word.lower() not in _proper_kept()
+        and not a_place(word)
+        # a drug's shape ("-ide", "-ol") says little right before a surname ("Olumide [NAME]")
+        and (english or not CLINICAL_SHAPE_RE.fullmatch(word))
+        and (english or not _english(word))
+    )
 
 
 CAPITALS_WORD_RE = re.compile(r"(?<![\w\[])[^\W\d_]{2,}(?:['’-][^\W\d_]+)*(?![\w\]])")
@@ -1281,6 +1381,7 @@ AFTER_OPENING_NAME_RE = re.compile(rf"[ ]*(?:[,)]|$|(?:{alternatives('name_then_
 PLACE_OPENER_RE = re.compile(
     rf"(?<![\w'’-])(?=(?-i:[A-Z]))(?:{alternatives('place_openers')})\.?$", re.I
 )
+NOT_BEFORE_NAME_RE = re.compile(rf"[ ]+(?:{alternatives('name_not_before')})\b", re.I)
 MISSPELLING_CUTOFF = 0.8  # difflib's ratio: "Hedache" is "headache" misspelt, no name
 
 
@@ -1295,8 +1396,8 @@ def _shaped_names(text: str) -> list[Span]:
         before = text[max(0, start - 40) : start].rstrip(OPENING_MARKS)
         if PLACE_OPENER_RE.search(before) or PLACE_PREPOSITION_RE.search(before):
             continue  # "St Thomas' hospital", "San Diego", "work in Swindon"
-        if POSSESSIVE_RE.search(word) and _eponym_follows(text, match.end()):
-            continue  # "Ménière's disease", "Tietze's syndrome"
+        if _eponym_follows(text, match.end(), possessive=bool(POSSESSIVE_RE.search(word))):
+            continue  # "Ménière's disease", "Tietze's syndrome", "Sjaastad criteria"
         if ORGANISATION_AFTER_RE.match(text, match.end()):
             continue  # "Westfield plan ref ...": an insurer
         opening = not before or before[-1] in SENTENCE_END_CHARS
@@ -1311,9 +1412,12 @@ def _shaped_names(text: str) -> list[Span]:
     return spans
 
 
-def _eponym_follows(text: str, pos: int) -> bool:
+def _eponym_follows(text: str, pos: int, *, possessive: bool = True) -> bool:
+    """Whether a condition's or test's noun follows ("Bell's palsy"; without the apostrophe,
+    only the plain heads: "Sjaastad criteria")."""
     following = re.match(r"[ ]+([^\W\d_]+)", text[pos : pos + 40])
-    return bool(following and following.group(1).lower() in _eponym_heads())
+    heads = _eponym_heads() if possessive else word_set("eponym_heads_plain")
+    return bool(following and following.group(1).lower() in heads)
 
 
 def _opening_name(text: str, match: re.Match) -> bool:
@@ -1321,8 +1425,8 @@ def _opening_name(text: str, match: re.Match) -> bool:
     said ..."), or a name-shaped word before a comma, "here", a bracket or the end ("Jean-Luc"),
     or before another name-shaped word ("Harriet Quinn went ...")."""
     word = match.group(0)
-    if _greeting_or_thanks(word):
-        return False
+    if _greeting_or_thanks(word) or NOT_BEFORE_NAME_RE.match(text, match.end()):
+        return False  # "Will you be open?", "Mark my words"
     if _name_shaped(word, clear=True):
         return True
     if not _name_shaped(word):
@@ -1458,7 +1562,8 @@ def _said_again(text: str, spans: list[Span]) -> list[Span]:
     found: list[Span] = []
     for word in said:
         for match in re.finditer(rf"(?<![\w\[]){re.escape(word)}(?![\w\]])", text):
-            found.append((match.start(), match.end(), NAME))
+            if not NOT_BEFORE_NAME_RE.match(text, match.end()):  # "Will you be open?"
+                found.append((match.start(), match.end(), NAME))
     return found
 
 
