@@ -42,7 +42,8 @@ class ValidateHumanHandoffForm(FormValidationAction):
     ) -> dict[str, Any]:
         detection = detect(one_line(value))
         if detection.flags:
-            events = escalate(dispatcher, tracker, detection.flag_ids)
+            # staff are answering: no question of ours in between
+            events = escalate(dispatcher, tracker, detection.flag_ids, ask_next=False)
             return {e["name"]: e["value"] for e in events} | {SLOT: None}
         return {SLOT: None}
 

@@ -32,6 +32,7 @@ from headache_core.red_flags.after_advice import BY_LEVEL, reply_kind
 from headache_core.red_flags.evaluation import Detection
 from headache_core.red_flags.evidence import describe, evaluate_findings, findings_in_events
 from headache_core.red_flags.rules import LEVELS, load_rules
+from headache_core.screening.answers import NOT_SURE, read_red_flag_check
 
 # The intent classifier alone read a red flag the detector cannot name: ask, don't alarm.
 UNNAMED = "unnamed"
@@ -145,11 +146,14 @@ def escalate(
     flags: list[str],
     new_level: str | None = None,
     lead: str | None = None,
+    ask_next: bool = True,
 ) -> list[EventType]:
     """Send the advice of the highest level seen (flags' levels, `new_level`, earlier ones) and
     set the contract slots; the front desk gets a record (issue 3) that says which detector
     found each flag on which words. `lead` is a message key sent first (e.g. why an unsure
-    answer escalates). Every form and the escalation action share this."""
+    answer escalates). After urgent advice, the flag's emergency twin is asked about
+    (`next_question`), unless `ask_next` is off (while staff are answering). Every form and the
+    escalation action share this."""
     rules = load_rules()
     known = {f.id for f in rules.flags}
     flags = [f for f in flags if f in known]
@@ -161,11 +165,43 @@ def escalate(
     send_advice(dispatcher, level, flags if new_level == level else all_flags)
     found = [line for line in describe(conversation_evidence(tracker)) if line.split()[0] in flags]
     record_red_flag(tracker, OUTCOME[level], all_flags, found)
+    twin = next_question(tracker, flags, level) if ask_next else None
+    if twin:
+        send(dispatcher, "red_flag_ask_next", question=rules.flag(twin).clarify)
     return [
         SlotSet("triage_outcome", OUTCOME[level]),
         SlotSet("red_flags", all_flags),
-        SlotSet("red_flag_pending", None),
+        SlotSet("red_flag_pending", twin),
     ]
+
+
+def next_question(tracker: Tracker, flags: list[str], level: str) -> str | None:
+    """The emergency flag to ask about right after urgent advice (a flag's `ask_next`): asked
+    once, for a flag advised on now, when the twin is not advised on already."""
+    if level != "urgent":
+        return None
+    rules = load_rules()
+    advised = set(tracker.get_slot("red_flags") or [])
+    twins = (rules.flag(f).ask_next for f in flags if f not in advised)
+    return next((t for t in twins if t and t not in advised), None)
+
+
+def answer_next_question(
+    dispatcher: CollectingDispatcher, tracker: Tracker, pending: str
+) -> list[EventType]:
+    """The reply to the question asked after urgent advice: a yes gets the emergency advice; a
+    no keeps the urgent advice; anything else is a reply to the advice (keep_advice)."""
+    answer = read_red_flag_check(str(tracker.latest_message.get("text") or ""))
+    if answer == "yes":
+        return escalate(dispatcher, tracker, [pending]) + end_form(tracker)
+    if answer == "no":
+        send(dispatcher, "red_flag_ask_next_no", kind="urgent")
+        send_advice(dispatcher, "urgent", tracker.get_slot("red_flags") or [], brief=True)
+        return [SlotSet("red_flag_pending", None)]
+    if answer == NOT_SURE:  # the advice's `meanwhile` says what to do if the sign comes
+        send_advice(dispatcher, "urgent", tracker.get_slot("red_flags") or [], brief=True)
+        return [SlotSet("red_flag_pending", None)]
+    return [*keep_advice(dispatcher, tracker), SlotSet("red_flag_pending", None)]
 
 
 class ActionEscalateRedFlag(Action):
@@ -184,6 +220,8 @@ class ActionEscalateRedFlag(Action):
         if together:  # what this message adds to what was said before makes a red flag
             flags = list(dict.fromkeys(flags + together))
             return escalate(dispatcher, tracker, flags) + end_form(tracker)
+        if pending and pending != UNNAMED and red_flag_level(tracker) == "urgent" and not flags:
+            return answer_next_question(dispatcher, tracker, pending)
         if asks_nothing_new(tracker, flags, hints):
             return keep_advice(dispatcher, tracker)
 

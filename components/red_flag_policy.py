@@ -5,11 +5,12 @@
 next, a pregnancy mentioned before the neck check and blurred sight in one of its answers. When
 the findings of the whole conversation meet a flag that has not been advised yet (not in the
 `red_flags` slot), it predicts `action_escalate_red_flag`, which gives the advice and ends any
-form. After the advice, each reply to it (what number, "I'll wait", a painkiller, booking a
-physio, another question) gets `action_keep_red_flag_advice`: the advice stays until the person
-has what they need. It outranks the rules (priority 7 > RulePolicy's 6) and, inside a form,
-the form's own continuation (a "no user" prediction, which Rasa's ensemble prefers), because
-the advice must not wait for the next question.
+form; it does so too for the answer to the question asked right after urgent advice ("has your
+eyesight changed at all?"). After the advice, each reply to it (what number, "I'll wait", a
+painkiller, booking a physio, another question) gets `action_keep_red_flag_advice`: the advice
+stays until the person has what they need. It outranks the rules (priority 7 > RulePolicy's 6)
+and, inside a form, the form's own continuation (a "no user" prediction, which Rasa's ensemble
+prefers), because the advice must not wait for the next question.
 """
 
 from typing import Any
@@ -24,13 +25,14 @@ from rasa.shared.core.events import (
     ActiveLoop,
     Restarted,
     SessionStarted,
+    SlotSet,
     UserUtteranceReverted,
     UserUttered,
 )
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from headache_core.red_flags.evidence import evaluate_findings, findings_in_events
+from headache_core.red_flags.evidence import AGE_SLOT, evaluate_findings, findings_in_events
 
 ESCALATE = "action_escalate_red_flag"
 KEEP_ADVICE = "action_keep_red_flag_advice"
@@ -42,8 +44,9 @@ FORGET_CONFIRMATION = "action_confirm_forget_me"
 
 
 def _event_dicts(tracker: DialogueStateTracker) -> list[dict[str, Any]]:
-    """The events the evidence reads, as the action server sees them (the rest are skipped:
-    converting every event of a long conversation at each message would cost for nothing).
+    """The events the evidence reads (messages, forms, the age slot), as the action server sees
+    them (the rest are skipped: converting every event of a long conversation at each message
+    would cost for nothing).
 
     From `tracker.events`, not `applied_events()`: for featurization Rasa folds a form's happy
     path, dropping the person's answers to it, and every answer is evidence. A message the
@@ -51,13 +54,15 @@ def _event_dicts(tracker: DialogueStateTracker) -> list[dict[str, Any]]:
     wanted = (UserUttered, ActiveLoop, SessionStarted, Restarted)
     kept: list[Any] = []
     for event in tracker.events:
+        if isinstance(event, SlotSet) and event.key != AGE_SLOT:
+            continue
         if isinstance(event, UserUtteranceReverted):
             last_user = next(
                 (i for i in range(len(kept) - 1, -1, -1) if isinstance(kept[i], UserUttered)), None
             )
             if last_user is not None:
                 del kept[last_user]
-        elif isinstance(event, wanted):
+        elif isinstance(event, (*wanted, SlotSet)):
             kept.append(event)
     return [e.as_dict() for e in kept]
 
@@ -98,6 +103,16 @@ def stays_with_the_advice(tracker: DialogueStateTracker) -> bool:
     return _action_before_the_message(tracker) != FORGET_CONFIRMATION
 
 
+def asked_after_the_advice(tracker: DialogueStateTracker) -> bool:
+    """Urgent advice ended with a question about its emergency twin ("is your eyesight affected
+    at all?"): the reply is its answer, whatever form was running before."""
+    return (
+        tracker.get_slot("triage_outcome") in RED_OUTCOMES
+        and bool(tracker.get_slot("red_flag_pending"))
+        and (tracker.latest_message.intent or {}).get("name") not in OWN_RULES_INTENTS
+    )
+
+
 @DefaultV1Recipe.register(
     [DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT], is_trainable=True
 )
@@ -130,7 +145,7 @@ class RedFlagEvidencePolicy(Policy):
             return self._prediction(probabilities)
         if tracker.latest_action_name != ACTION_LISTEN_NAME:
             return self._prediction(probabilities)
-        if unadvised_flags(tracker):
+        if unadvised_flags(tracker) or asked_after_the_advice(tracker):
             chosen = ESCALATE
         elif stays_with_the_advice(tracker):
             chosen = KEEP_ADVICE

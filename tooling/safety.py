@@ -102,7 +102,10 @@ def _sender(tag: str) -> str:
 
 
 def play_screening(bot: Bot, sender: str, answers: dict[str, str], said: list[str]) -> Played:
-    """Starts the check and answers each question from `answers` (else harmlessly)."""
+    """Starts the check and answers each question from `answers` (else harmlessly). When the
+    check ends in red-flag advice that closes with one more question (`red_flag_pending`), the
+    person answers it by saying what they have not been asked about yet, if anything: as a
+    person asked "is your eyesight affected?" says that it went misty this morning."""
     said.append(bot.say(sender, START_SCREENING))
     asked: Counter = Counter()
     for _ in range(30):
@@ -117,6 +120,10 @@ def play_screening(bot: Bot, sender: str, answers: dict[str, str], said: list[st
             return Played(None, False, " ".join(said), f"asked {question} more than 3 times")
         said.append(bot.say(sender, str(answers.get(question, BENIGN.get(question, "not sure")))))
     slots = bot.slots(sender)
+    unsaid = [str(v) for k, v in answers.items() if k not in asked]
+    if slots.get("triage_outcome") in RED and slots.get("red_flag_pending"):
+        said.append(bot.say(sender, ". ".join(unsaid) if unsaid else "no"))
+        slots = bot.slots(sender)
     return Played(slots.get("triage_outcome"), bool(slots.get("red_flag_pending")), " ".join(said))
 
 

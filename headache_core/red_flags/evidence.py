@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from headache_core.red_flags.computed import CHECKS
 from headache_core.red_flags.evaluation import Detection, evaluate
 from headache_core.red_flags.happening import says_it_happened
 from headache_core.red_flags.rules import RuleSet, load_rules
@@ -107,6 +108,21 @@ def check_supplies_headache(concepts: Iterable[str]) -> bool:
 
 SCREENING_FORM = "screening_form"
 RESETS = ("session_started", "restart")
+# The check's "How old are you?": a bare "65" there is an age, which the message alone does
+# not show; the slot's value counts as the person saying "I am 65."
+AGE_SLOT = "age"
+
+
+def age_findings(age: object, turn: int) -> list[Finding]:
+    """The computed concepts (age_50_plus) an age the check was told makes."""
+    if not isinstance(age, int | float) or isinstance(age, bool):
+        return []
+    said = f"I am {int(age)}."
+    return [
+        Finding(concept.id, f"{int(age)} (the check's age question)", turn)
+        for concept in load_rules().concepts.values()
+        if concept.computed in CHECKS and CHECKS[concept.computed](said)
+    ]
 
 
 def findings_in_events(events: Iterable[Mapping[str, Any]]) -> list[Finding]:
@@ -115,16 +131,19 @@ def findings_in_events(events: Iterable[Mapping[str, Any]]) -> list[Finding]:
     messages: list[list[Mapping[str, Any]]] = []
     texts: list[str] = []
     screening = False
+    age: list[Finding] = []
     for event in events:
         kind = event.get("event")
         if kind in RESETS:
-            messages, texts, screening = [], [], False
+            messages, texts, screening, age = [], [], False, []
         elif kind == "user":
             messages.append((event.get("parse_data") or {}).get("entities") or [])
             texts.append(event.get("text") or "")
         elif kind == "active_loop" and event.get("name") == SCREENING_FORM:
             screening = True
-    return conversation_findings(messages, screening, texts)
+        elif kind == "slot" and event.get("name") == AGE_SLOT:
+            age = age_findings(event.get("value"), len(messages))  # the latest answer stands
+    return conversation_findings(messages, screening, texts) + age
 
 
 def evaluate_findings(findings: Iterable[Finding], rules: RuleSet | None = None) -> Detection:

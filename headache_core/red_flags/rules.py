@@ -55,6 +55,9 @@ class Flag:
     # fires only when no other flag of its level or a more serious one did: a reading of the
     # whole message (reports.py) that names no sign stands aside for one that does
     fallback: bool = False
+    # an urgent flag's emergency twin (giant cell arteritis -> with a change in sight): asked
+    # about once, with the twin's `clarify`, right after the urgent advice
+    ask_next: str = ""
 
 
 @dataclass(frozen=True)
@@ -143,7 +146,23 @@ def _flag(raw: dict, concepts: dict[str, Concept], flag_ids: set[str]) -> Flag:
         meanwhile=" ".join(str(raw.get("meanwhile") or "").split()),
         label=" ".join(str(raw["label"]).split()),
         fallback=bool(raw.get("fallback", False)),
+        ask_next=str(raw.get("ask_next") or ""),
     )
+
+
+def _check_ask_next(flags: tuple[Flag, ...]) -> None:
+    """`ask_next` names a more serious flag that has a question to ask."""
+    by_id = {f.id: f for f in flags}
+    for flag in flags:
+        if not flag.ask_next:
+            continue
+        twin = by_id.get(flag.ask_next)
+        if twin is None:
+            raise RedFlagFileError(f"flag {flag.id}: ask_next names no flag {flag.ask_next!r}")
+        if LEVELS.index(twin.level) >= LEVELS.index(flag.level):
+            raise RedFlagFileError(f"flag {flag.id}: ask_next must name a more serious flag")
+        if not twin.clarify:
+            raise RedFlagFileError(f"flag {flag.id}: ask_next {twin.id} needs a clarify question")
 
 
 def _texts(where: str, values: list) -> tuple[str, ...]:
@@ -177,4 +196,5 @@ def load_rules(path: Path = RED_FLAGS_FILE, lexicon_path: Path = LEXICON_FILE) -
             if unknown:
                 raise RedFlagFileError(f"concept {concept.id}: {key} unknown {unknown}")
     flags = tuple(_flag(raw, concepts, set(flag_ids)) for raw in data["flags"])
+    _check_ask_next(flags)
     return RuleSet(str(data["rules_version"]), cues, concepts, flags)

@@ -357,6 +357,17 @@ def test_a_flag_naming_an_unknown_concept_is_an_error(tmp_path):
         load_rules(bad)
 
 
+def test_ask_next_must_name_a_more_serious_flag_with_a_question(tmp_path):
+    text = RED_FLAGS_FILE.read_text()
+    bad = tmp_path / "red_flags.yml"
+    bad.write_text(text.replace("ask_next: pre_eclampsia", "ask_next: raised_icp_features"))
+    with pytest.raises(RedFlagFileError, match="more serious"):
+        load_rules(bad)
+    bad.write_text(text.replace("ask_next: pre_eclampsia", "ask_next: non_blanching_rash"))
+    with pytest.raises(RedFlagFileError, match="needs a clarify question"):
+        load_rules(bad)
+
+
 def lemmas(text: str) -> list[str]:
     return text.lower().split()
 

@@ -203,6 +203,59 @@ async def test_emergency_flag_gives_the_number_now_and_the_reason(dispatcher):
     assert "call 999 now" in texts(dispatcher) and "meningitis" in texts(dispatcher)
 
 
+async def test_urgent_advice_ends_with_a_question_about_its_emergency_twin(dispatcher):
+    tracker = make_tracker(
+        "report_emergency_symptoms", flag_entities("giant_cell_arteritis", level="urgent")
+    )
+    events = await ActionEscalateRedFlag().run(dispatcher, tracker, DOMAIN)
+    assert SlotSet("triage_outcome", "red_flag_urgent") in events
+    assert SlotSet("red_flag_pending", "giant_cell_arteritis_visual") in events
+    reply = dispatcher.messages[-1]["text"]
+    assert "changes how fast" in reply and "eyesight" in reply
+
+
+async def test_no_twin_question_when_its_flag_was_advised_already(dispatcher):
+    tracker = make_tracker(
+        "report_emergency_symptoms",
+        flag_entities("pregnancy_postpartum", level="urgent"),
+        slots={"triage_outcome": "red_flag_urgent", "red_flags": ["pregnancy_postpartum"]},
+    )
+    events = await ActionEscalateRedFlag().run(dispatcher, tracker, DOMAIN)
+    assert SlotSet("red_flag_pending", "pre_eclampsia") not in events
+
+
+ADVISED_GCA = {
+    "triage_outcome": "red_flag_urgent",
+    "red_flags": ["giant_cell_arteritis"],
+    "red_flag_pending": "giant_cell_arteritis_visual",
+}
+
+
+@pytest.mark.parametrize("text", ["yes", "yeah, a bit"])
+async def test_a_yes_to_the_twin_question_is_the_emergency(dispatcher, text):
+    tracker = make_tracker("affirm", text=text, slots=ADVISED_GCA)
+    events = await ActionEscalateRedFlag().run(dispatcher, tracker, DOMAIN)
+    assert SlotSet("triage_outcome", "red_flag_emergency") in events
+    assert SlotSet("red_flag_pending", None) in events
+    assert "999 now" in texts(dispatcher)
+
+
+async def test_a_no_to_the_twin_question_keeps_the_urgent_advice(dispatcher):
+    tracker = make_tracker("deny", text="no, my eyes are fine", slots=ADVISED_GCA)
+    events = await ActionEscalateRedFlag().run(dispatcher, tracker, DOMAIN)
+    assert events == [SlotSet("red_flag_pending", None)]
+    reply = texts(dispatcher)
+    assert "doctor today" in reply and "111" in reply
+
+
+async def test_another_reply_to_the_twin_question_keeps_the_advice_not_an_alarm(dispatcher):
+    tracker = make_tracker("ask_clinic_info", text="ok, what is 111?", slots=ADVISED_GCA)
+    events = await ActionEscalateRedFlag().run(dispatcher, tracker, DOMAIN)
+    assert SlotSet("triage_outcome", "red_flag_emergency") not in events
+    assert SlotSet("red_flag_pending", None) in events
+    assert "111" in texts(dispatcher)
+
+
 async def test_the_highest_level_seen_stays(dispatcher):
     tracker = make_tracker(
         "report_emergency_symptoms",

@@ -97,3 +97,15 @@ def test_signs_only_asked_about_stay_questions_otherwise():
     # two messages later is no longer an answer to the question
     events = [user("is a drooping face a sign of a stroke?"), user("ok"), user("it's happening")]
     assert not evaluate_findings(findings_in_events(events)).flags
+
+
+def test_an_age_the_check_was_told_counts_with_later_answers():
+    """A bare "67" to "How old are you?" says nothing alone; the age slot carries it."""
+    events = [
+        user("67"),
+        {"event": "slot", "name": "age", "value": 67},
+        user("the pain is at my temples"),
+    ]
+    assert "giant_cell_arteritis" in evaluate_findings(findings_in_events(events)).flag_ids
+    younger = [*events[:1], {"event": "slot", "name": "age", "value": 34}, events[2]]
+    assert "giant_cell_arteritis" not in evaluate_findings(findings_in_events(younger)).flag_ids
