@@ -100,6 +100,12 @@ LIST_YES_RE = re.compile(
     rf"|^\W*({alternatives('plain_yes')})\b",
     re.I,
 )
+# A yes said as a clause of its own later in the answer: "getting worse, yes, steadily",
+# "worse on coughing - yes actually". A sign admitted to a checklist is a yes wherever it is said.
+CLAUSE_YES_RE = re.compile(
+    rf"[,.;:!?(–—]\s*({alternatives('plain_yes')})\b|\s[-–—]\s*({alternatives('plain_yes')})\b",
+    re.I,
+)
 LIST_NO_RE = re.compile(
     rf"^\W*({alternatives('plain_no', 'no_opening_an_answer')})\b"
     rf"|\b({alternatives('no_to_a_list')})\b",
@@ -118,13 +124,16 @@ def _every_clause_denies(text: str) -> bool:
 def read_red_flag_check(text: str) -> str | None:
     """A yes or no to a list of warning signs, or to a confirmation: yes / no / not_sure.
 
-    Only an explicit yes or no counts ("yes", "no, none of those"); a sentence about something
-    else is not read as a yes because it contains "always" or "a bit", and is asked again. The
-    red-flag detector reads the details of any answer.
+    Only an explicit yes or no counts ("yes", "no, none of those", "getting worse, yes"); a
+    sentence about something else is not read as a yes because it contains "always" or "a bit",
+    and is asked again. The red-flag detector reads the details of any answer.
     """
     if NOT_SURE_RE.search(text):
         return NOT_SURE
-    if LIST_NO_RE.search(text) or _every_clause_denies(text):
+    denied, admitted = LIST_NO_RE.search(text), CLAUSE_YES_RE.search(text)
+    if admitted and (denied is None or admitted.start() > denied.start()):
+        return "yes"  # "not pregnant. yes, they're getting worse": the sign said after the no
+    if denied or _every_clause_denies(text):
         return "no"
     return "yes" if LIST_YES_RE.search(text) else None
 

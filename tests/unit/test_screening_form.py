@@ -335,6 +335,17 @@ async def test_safety_questions_are_never_answered_in_passing(dispatcher):
 
 @pytest.mark.parametrize(
     "text",
+    ["getting worse, yes, steadily", "worse when I cough - yes actually, now you say it",
+     "not pregnant. yes, they're getting worse"],
+)  # fmt: skip
+async def test_a_yes_later_in_the_answer_to_the_second_checklist_escalates(dispatcher, text):
+    slots = await validate(dispatcher, "red_flag_history", text)
+    assert slots["triage_outcome"] == "red_flag_urgent"
+    assert slots["screening_exit"] == "red_flag"
+
+
+@pytest.mark.parametrize(
+    "text",
     ["I don't think so", "i'm not pregnant and haven't had cancer. they don't get worse"],
 )
 async def test_the_second_checklist_takes_a_denial_in_sentences(dispatcher, text):
