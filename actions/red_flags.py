@@ -194,11 +194,9 @@ def answer_next_question(
     answer = read_red_flag_check(str(tracker.latest_message.get("text") or ""))
     if answer == "yes":
         return escalate(dispatcher, tracker, [pending]) + end_form(tracker)
-    if answer == "no":
-        send(dispatcher, "red_flag_ask_next_no", kind="urgent")
-        send_advice(dispatcher, "urgent", tracker.get_slot("red_flags") or [], brief=True)
-        return [SlotSet("red_flag_pending", None)]
-    if answer == NOT_SURE:  # the advice's `meanwhile` says what to do if the sign comes
+    if answer in ("no", NOT_SURE):  # unsure: the `meanwhile` says what to do if the sign comes
+        if answer == "no":
+            send(dispatcher, "red_flag_ask_next_no", kind="urgent")
         send_advice(dispatcher, "urgent", tracker.get_slot("red_flags") or [], brief=True)
         return [SlotSet("red_flag_pending", None)]
     return [*keep_advice(dispatcher, tracker), SlotSet("red_flag_pending", None)]

@@ -54,15 +54,13 @@ def _event_dicts(tracker: DialogueStateTracker) -> list[dict[str, Any]]:
     wanted = (UserUttered, ActiveLoop, SessionStarted, Restarted)
     kept: list[Any] = []
     for event in tracker.events:
-        if isinstance(event, SlotSet) and event.key != AGE_SLOT:
-            continue
         if isinstance(event, UserUtteranceReverted):
             last_user = next(
                 (i for i in range(len(kept) - 1, -1, -1) if isinstance(kept[i], UserUttered)), None
             )
             if last_user is not None:
                 del kept[last_user]
-        elif isinstance(event, (*wanted, SlotSet)):
+        elif isinstance(event, wanted) or (isinstance(event, SlotSet) and event.key == AGE_SLOT):
             kept.append(event)
     return [e.as_dict() for e in kept]
 

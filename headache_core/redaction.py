@@ -885,6 +885,11 @@ def _eponym_heads() -> frozenset[str]:
     return word_set("eponym_heads")
 
 
+@lru_cache(maxsize=1)
+def _plain_eponym_heads() -> frozenset[str]:
+    return word_set("eponym_heads_plain")
+
+
 PARTICLES_RE = re.compile(r"(?:[^\W\d_]+[ ]){1,3}")
 
 
@@ -1416,7 +1421,7 @@ def _eponym_follows(text: str, pos: int, *, possessive: bool = True) -> bool:
     """Whether a condition's or test's noun follows ("Bell's palsy"; without the apostrophe,
     only the plain heads: "Sjaastad criteria")."""
     following = re.match(r"[ ]+([^\W\d_]+)", text[pos : pos + 40])
-    heads = _eponym_heads() if possessive else word_set("eponym_heads_plain")
+    heads = _eponym_heads() if possessive else _plain_eponym_heads()
     return bool(following and following.group(1).lower() in heads)
 
 

@@ -120,8 +120,8 @@ def play_screening(bot: Bot, sender: str, answers: dict[str, str], said: list[st
             return Played(None, False, " ".join(said), f"asked {question} more than 3 times")
         said.append(bot.say(sender, str(answers.get(question, BENIGN.get(question, "not sure")))))
     slots = bot.slots(sender)
-    unsaid = [str(v) for k, v in answers.items() if k not in asked]
     if slots.get("triage_outcome") in RED and slots.get("red_flag_pending"):
+        unsaid = [str(v) for k, v in answers.items() if k not in asked]
         said.append(bot.say(sender, ". ".join(unsaid) if unsaid else "no"))
         slots = bot.slots(sender)
     return Played(slots.get("triage_outcome"), bool(slots.get("red_flag_pending")), " ".join(said))

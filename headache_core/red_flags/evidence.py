@@ -131,19 +131,19 @@ def findings_in_events(events: Iterable[Mapping[str, Any]]) -> list[Finding]:
     messages: list[list[Mapping[str, Any]]] = []
     texts: list[str] = []
     screening = False
-    age: list[Finding] = []
+    age: tuple[object, int] | None = None  # the latest answer stands, with its message
     for event in events:
         kind = event.get("event")
         if kind in RESETS:
-            messages, texts, screening, age = [], [], False, []
+            messages, texts, screening, age = [], [], False, None
         elif kind == "user":
             messages.append((event.get("parse_data") or {}).get("entities") or [])
             texts.append(event.get("text") or "")
         elif kind == "active_loop" and event.get("name") == SCREENING_FORM:
             screening = True
         elif kind == "slot" and event.get("name") == AGE_SLOT:
-            age = age_findings(event.get("value"), len(messages))  # the latest answer stands
-    return conversation_findings(messages, screening, texts) + age
+            age = (event.get("value"), len(messages))
+    return conversation_findings(messages, screening, texts) + (age_findings(*age) if age else [])
 
 
 def evaluate_findings(findings: Iterable[Finding], rules: RuleSet | None = None) -> Detection:
