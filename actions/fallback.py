@@ -27,6 +27,7 @@ PROBLEM_MESSAGES = {
     "empty": "input_empty",
     "no_words": "input_no_words",
     "not_english": "input_not_english",
+    "other_business": "other_business",  # components/clinic_request_gate.py
 }
 
 

@@ -14,6 +14,11 @@ as a question with a button ("can i just book him in" is a booking in a conversa
 headaches; "book us a double room" is not, and the person just says no).
 A button's payload ("/book_appointment") is never stopped.
 
+A request that names another business ("cancel the grooming appointment for my poodle", "a real
+person at the airline": `headache_core.handoff.other_provider`) becomes `nlu_fallback` with the
+problem `other_business`, whatever the classifier's sureness: the encoder puts it beside the
+clinic's requests, the one word that tells them apart is the business's name. Nothing is offered.
+
 Calibrated on the tuning sets of tests/nlu/blind (README there): of 26 out-of-domain requests
 read as one of these intents, the gate let 1 through, and it stopped 9 of 131 rightly read
 patient requests (who get the topics, a booking button among them). Numbers:
@@ -33,10 +38,12 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from components.input_guard import route_to_fallback
+from headache_core.handoff.other_provider import other_provider
 from headache_core.nlp.sentence_encoder import DEFAULT_DIR, load_encoder
 
 FILE_NAME = "clinic_request_gate.npz"
 PROBLEM = "unsure_request"
+OTHER_BUSINESS = "other_business"  # the request names another business: nothing offered
 READING = "unsure_reading"  # what the unsure request was read as: the fallback may offer it
 OFFERABLE = ("book_appointment", "request_human")
 OUT_OF_SCOPE = "out_of_scope"
@@ -52,6 +59,9 @@ class ClinicRequestGate(GraphComponent):
     def get_default_config() -> dict[str, Any]:
         return {
             "intents": ["book_appointment", "request_human", "forget_me", "start_screening"],
+            # a practical question about another business ("is there parking at the Harvester")
+            # is not the clinic's either: the clinic's hours would be a wrong answer
+            "other_business_intents": ["ask_clinic_info"],
             "margin": 0.08,
             "min_confidence": 0.6,
             "path": str(DEFAULT_DIR.relative_to(REPO_ROOT)),
@@ -132,9 +142,14 @@ class ClinicRequestGate(GraphComponent):
         for message in messages:
             intent = message.get(INTENT) or {}
             text = message.get(TEXT) or ""
-            if intent.get("name") not in self.config["intents"] or text.startswith("/"):
+            gated = self.config["intents"]
+            if intent.get("name") not in [*gated, *self.config["other_business_intents"]]:
                 continue
-            if not self.is_sure(text, intent):
+            if text.startswith("/"):
+                continue
+            if other_provider(text) is not None:
+                route_to_fallback(message, OTHER_BUSINESS, type(self).__name__)
+            elif intent["name"] in gated and not self.is_sure(text, intent):
                 route_to_fallback(message, PROBLEM, type(self).__name__)
                 if intent["name"] in OFFERABLE:  # "can i just book him in": offered, not opened
                     reading = {"entity": READING, "value": intent["name"], "extractor": "gate"}

@@ -122,6 +122,21 @@ def digest(config: dict, examples: Examples, cues: str = "") -> str:
     return h.hexdigest()[:16]
 
 
+@dataclass(frozen=True)
+class Support:
+    """When a reading has learnt messages behind it. It lacks them only when the message is
+    both far from every learnt report (the nearest less than `near`, cosine) and nearer, by
+    more than `closer`, to a learnt message that is not one: "split the dinner bill 4 ways"
+    (0.29 from a report, 0.82 from an out-of-scope request). A report in unusual words ("like
+    someone flicked a switch", 0.36 from a report) is far from everything, and still counts."""
+
+    near: float = 0.0
+    closer: float = 1.0
+
+    def holds(self, report: float, other: float) -> bool:
+        return report >= self.near or other - report <= self.closer
+
+
 class ReportReader:
     def __init__(
         self,
@@ -132,12 +147,22 @@ class ReportReader:
         reports: tuple[str, ...],
         report_levels: np.ndarray,
         report_vectors: np.ndarray,
+        support: "Support | None" = None,
+        other_vectors: np.ndarray | None = None,
     ) -> None:
         self.detector = detector
         self.encoder: SentenceEncoder = detector.encoder
         # two concepts (emergency, urgent) ask about the same message; per reader, not global
         self._recent = lru_cache(maxsize=256)(self._read)
         self.weights, self.bias, self.threshold = weights, bias, threshold
+        # a regression extrapolates: far from every report it learnt ("chicken keeps laying soft
+        # eggs", "split the bill 4 ways") it can be sure of anything (Support)
+        self.support = support or Support()
+        self.other_vectors = (
+            other_vectors
+            if other_vectors is not None
+            else np.zeros((0, detector.encoder.dimensions))
+        )
         self.reports, self.report_levels, self.report_vectors = (
             reports,
             report_levels,
@@ -180,6 +205,9 @@ class ReportReader:
         if level is not None:
             vector = self.encoder.encode([text])[0]
             similarity = self.report_vectors @ vector
+            other = self.other_vectors @ vector
+            if not self.support.holds(float(similarity.max()), float(other.max(initial=-1.0))):
+                return Reading(None, sureness, "")
             similarity[self.report_levels != LEVELS.index(level)] = -2.0
             like = self.reports[int(similarity.argmax())]
         return Reading(level, sureness, like)
@@ -206,6 +234,7 @@ def learn(
     """The reader learnt from what `path` names: from the cache when nothing changed."""
     config, examples = load_examples(path)
     threshold = _thresholds(path, config.get("threshold"))
+    support = _support(path, config.get("support"))
     cached = cache_dir / f"{digest(config, examples, detector.cues.pattern)}.npz"
     levels = np.array(examples.levels)
     is_report = levels > 0
@@ -213,6 +242,7 @@ def learn(
     if cached.is_file():
         saved = np.load(cached)
         weights, bias, vectors = saved["weights"], saved["bias"], saved["vectors"]
+        others = saved["others"]
     else:
         from sklearn.linear_model import LogisticRegression  # only when learning
 
@@ -223,14 +253,17 @@ def learn(
         model.fit(x, levels, sample_weight=np.array(examples.weights))
         weights, bias = _softmax_rows(model, x.shape[1])
         vectors = x[is_report, : detector.encoder.dimensions]
+        others = x[~is_report, : detector.encoder.dimensions].astype(np.float16)
         cache_dir.mkdir(parents=True, exist_ok=True)
         partial = cached.with_suffix(".partial.npz")
-        np.savez(partial, weights=weights, bias=bias, vectors=vectors)
+        np.savez(partial, weights=weights, bias=bias, vectors=vectors, others=others)
         partial.replace(cached)
         for stale in cache_dir.glob("*.npz"):  # what earlier data learnt: never read again
             if stale != cached:
                 stale.unlink(missing_ok=True)
-    return ReportReader(detector, weights, bias, threshold, reports, levels[is_report], vectors)
+    return ReportReader(
+        detector, weights, bias, threshold, reports, levels[is_report], vectors, support, others
+    )
 
 
 def _thresholds(path: Path, raw: object) -> dict[str, float]:
@@ -241,6 +274,17 @@ def _thresholds(path: Path, raw: object) -> dict[str, float]:
         if not 0.5 <= value < 1:
             raise ReportFileError(f"{path.name}: threshold {level} {value} is not in [0.5, 1)")
     return out
+
+
+def _support(path: Path, raw: object) -> Support:
+    if raw is None:
+        return Support()
+    if not isinstance(raw, dict) or set(raw) != {"near", "closer"}:
+        raise ReportFileError(f"{path.name}: support needs `near` and `closer`")
+    for name, value in raw.items():
+        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value < 1:
+            raise ReportFileError(f"{path.name}: support {name} {value!r} is not in [0, 1)")
+    return Support(float(raw["near"]), float(raw["closer"]))
 
 
 def needs_learning(

@@ -3,8 +3,11 @@ what they are, never as a new-booking form (issue 27)."""
 
 import pytest
 import yaml
+from rasa.shared.nlu.constants import INTENT, TEXT
+from rasa.shared.nlu.training_data.message import Message
 
 from actions.handoff import ASK_ACTIONS, ActionSubmitHandoff, ValidateHandoffForm
+from components.appointment_requests import AppointmentRequestRouter
 from headache_core.handoff.requests import load_requests, read_appointment_request
 from tests.conftest import ROOT, said
 from tests.unit.test_handoff_form import DOMAIN, stored, tracker_for
@@ -35,6 +38,22 @@ def test_requests_are_recognised(text: str, kind: str) -> None:
 )  # fmt: skip
 def test_other_messages_are_not_requests(text: str) -> None:
     assert read_appointment_request(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "routed"),
+    [
+        ("hi i need to cancel my appt on thurs, something came up at work", True),
+        ("please cancel my eyebrow threading appointment tomorrow", False),
+        ("reschedule the window cleaner visit to friday", False),
+        ("text dave I'm running 10 mins late", False),
+    ],
+)
+def test_the_router_reads_a_request_to_this_clinic_only(text: str, routed: bool) -> None:
+    """A cancel or move for another business is left to the request gate (issue 26)."""
+    message = Message({TEXT: text, INTENT: {"name": "nlu_fallback", "confidence": 1.0}})
+    AppointmentRequestRouter().process([message])
+    assert (message.get(INTENT)["name"] == "book_appointment") is routed
 
 
 def test_every_request_has_a_source_and_either_an_answer_or_questions() -> None:

@@ -8,7 +8,7 @@ from rasa.shared.nlu.constants import INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from components.clinic_request_gate import PROBLEM, ClinicRequestGate
+from components.clinic_request_gate import OTHER_BUSINESS, PROBLEM, ClinicRequestGate
 
 EXAMPLES = {
     "book_appointment": [
@@ -85,4 +85,23 @@ def test_an_unsure_reading_asks_instead_and_a_button_never_does(gates):
 def test_other_intents_are_left_alone(gates):
     assert read(gates[0], "book a flight to madrid", "ask_posture", confidence=0.3) == (
         "ask_posture"
+    )
+
+
+def test_a_sure_request_that_names_another_business_is_stopped_with_no_offer(gates):
+    message = Message({TEXT: "can I book an appointment with the dog groomer on friday",
+                       INTENT: {"name": "book_appointment", "confidence": 0.99}})  # fmt: skip
+    gates[0].process([message])
+    assert message.get(INTENT)["name"] == "nlu_fallback"
+    assert [e["value"] for e in message.get("entities")] == [OTHER_BUSINESS]
+
+
+def test_a_practical_question_about_another_business_is_not_answered_as_the_clinics(gates):
+    assert read(gates[0], "what time does the post office open on saturday", "ask_clinic_info",
+                confidence=0.95) == "ask_clinic_info"  # fmt: skip
+    assert read(gates[0], "is there parking at the football ground", "ask_clinic_info") == (
+        "nlu_fallback"
+    )
+    assert read(gates[0], "is there parking at the clinic", "ask_clinic_info") == (
+        "ask_clinic_info"
     )

@@ -13,6 +13,7 @@ from headache_core.red_flags.encoder import default_encoder_detector
 from headache_core.red_flags.evaluation import evaluate
 from headache_core.red_flags.reports import (
     ReportFileError,
+    Support,
     digest,
     learn,
     load_examples,
@@ -38,7 +39,9 @@ NOT_REPORTS = [
 ]
 
 
-def _write(tmp_path: Path, cases=REPORTS, negatives=NOT_REPORTS, threshold=None) -> Path:
+def _write(
+    tmp_path: Path, cases=REPORTS, negatives=NOT_REPORTS, threshold=None, support=None
+) -> Path:
     sets = tmp_path / "sets.yml"
     sets.write_text(
         yaml.safe_dump(
@@ -62,6 +65,7 @@ def _write(tmp_path: Path, cases=REPORTS, negatives=NOT_REPORTS, threshold=None)
                 "threshold": threshold or {"emergency": 0.5, "urgent": 0.5},
                 "reports": [{"file": str(sets), "source": "test"}],
                 "not_reports": [{"file": str(nlu)}],
+                **({} if support is None else {"support": support}),
             }
         )
     )
@@ -96,6 +100,30 @@ def test_a_threshold_for_each_level_between_half_and_one(tmp_path):
             _write(tmp_path, threshold={"emergency": 0.9, "urgent": 1.5}),
             tmp_path / "cache",
         )
+
+
+def test_a_reading_needs_learnt_reports_nearer_than_learnt_other_messages(tmp_path):
+    """Far from every report and near a message that is not one, the regression can be sure of
+    anything ("the monstera is drooping"): `support` drops such a reading, not one in unusual
+    words that is far from everything."""
+    support = Support(near=0.5, closer=0.08)
+    assert not support.holds(report=0.29, other=0.82)  # "split the dinner bill 4 ways"
+    assert support.holds(report=0.36, other=0.42)  # "like someone flicked a switch"
+    assert support.holds(report=0.6, other=0.95)  # near a report: the regression decides
+    text = "the most terrible headache of my whole life came on in seconds"
+    cache = tmp_path / "cache"
+    far = {"near": 0.99, "closer": 0.0}
+    reader = learn(default_encoder_detector(), _write(tmp_path, support=far), cache)
+    assert len(reader.other_vectors) == len(NOT_REPORTS) + 2  # kept beside the reports
+    assert reader.read(text).level == "emergency"  # nearer a report than any other message
+    reader.support = Support(near=0.99, closer=-1.0)  # every report too far, anything too near
+    reader._recent.cache_clear()
+    assert reader.read(text).level is None
+    assert reader.read(REPORTS[0]).level == "emergency"  # a learnt report is its own support
+    with pytest.raises(ReportFileError, match="support near 1.5 is not"):
+        learn(default_encoder_detector(), _write(tmp_path, support={"near": 1.5, "closer": 0}))
+    with pytest.raises(ReportFileError, match="needs `near` and `closer`"):
+        learn(default_encoder_detector(), _write(tmp_path, support=0.5), cache)
 
 
 def test_any_edit_to_a_message_is_learnt_again(tmp_path):
