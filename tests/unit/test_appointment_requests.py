@@ -47,6 +47,8 @@ def test_other_messages_are_not_requests(text: str) -> None:
         ("please cancel my eyebrow threading appointment tomorrow", False),
         ("reschedule the window cleaner visit to friday", False),
         ("text dave I'm running 10 mins late", False),
+        ("my ringtone is awful, change it to a softer one", False),
+        ("can you move it to thursday afternoon", True),
     ],
 )
 def test_the_router_reads_a_request_to_this_clinic_only(text: str, routed: bool) -> None:
