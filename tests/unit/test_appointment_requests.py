@@ -20,6 +20,8 @@ from tests.unit.test_handoff_form import DOMAIN, stored, tracker_for
         ("I can't make my appointment tomorrow", "cancel"),
         ("can I reschedule my session to next week", "move"),
         ("actually can i just move it to next week instead", "move"),
+        ("need to shift... no, move my 10:30 to thursday", "move"),
+        ("could i swap my weds 4pm for a morning", "move"),
         ("running 10 min late for my 3pm", "late"),
         ("can my daughter come in with me?", "companion"),
         ("Can I bring my partner in with me?", "companion"),
