@@ -118,12 +118,10 @@ def _ours(phrase: str, original: str = "", *, after: str = "") -> bool:
     allowed = known["own"] | people
     if after in ("at", "from"):
         allowed |= known["not_a_place"]
-    return (
-        not named
-        or any(w in allowed or (w.endswith("s") and w[:-1] in people) for w in named)
-        or after == "for"
-        and re.search(rf"(?<!\w)(?-i:[A-Z]){re.escape(named[0][1:])}", original) is not None
-    )
+    if not named or any(w in allowed or (w.endswith("s") and w[:-1] in people) for w in named):
+        return True
+    capitalised = re.compile(rf"(?<!\w)[A-Z]{re.escape(named[0][1:])}")
+    return after == "for" and capitalised.search(original) is not None
 
 
 def other_provider(text: str) -> str | None:
